@@ -38,25 +38,35 @@ def fmt(value: Decimal) -> str:
 
 
 def _sum_check(
-    rule: str, parts_label: str, parts: list[Decimal], total: Decimal, total_label: str
-) -> Check:
+    rule: str, parts_label: str, parts: list[Decimal], totals: list[tuple[str, Decimal]]
+) -> list[Check]:
+    """Parts against the stated totals: passes when they add up to any one of them.
+
+    A breakdown may be of the adjusted budget or of actual spending (reports do both), so a
+    breakdown that matches either is consistent; otherwise it is reported against the first.
+    """
+    if not totals:
+        return []
     parts_sum = sum(parts, Decimal(0))
+    matched = [(label, total) for label, total in totals if abs(parts_sum - total) <= TOLERANCE_WAN]
+    label, total = matched[0] if matched else totals[0]
     difference = parts_sum - total
-    passed = abs(difference) <= TOLERANCE_WAN
-    verdict = "一致" if passed else f"相差 {fmt(abs(difference))} 万元"
-    return Check(
-        rule=rule,
-        severity="info" if passed else "warning",
-        passed=passed,
-        message=f"{parts_label}合计 {fmt(parts_sum)} 万元，{total_label} {fmt(total)} 万元：{verdict}",
-        expected_wan=total,
-        actual_wan=parts_sum,
-        difference_wan=difference,
-    )
+    verdict = "一致" if matched else f"相差 {fmt(abs(difference))} 万元"
+    return [
+        Check(
+            rule=rule,
+            severity="info" if matched else "warning",
+            passed=bool(matched),
+            message=f"{parts_label}合计 {fmt(parts_sum)} 万元，{label} {fmt(total)} 万元：{verdict}",
+            expected_wan=total,
+            actual_wan=parts_sum,
+            difference_wan=difference,
+        )
+    ]
 
 
 def _totals(report: Report, section: str) -> list[tuple[str, Decimal]]:
-    """The stated totals a breakdown should add up to: adjusted, and actual when it differs."""
+    """The stated totals a breakdown may add up to: adjusted, and actual when it differs."""
     out: list[tuple[str, Decimal]] = []
     for item in ("adjusted", "actual"):
         value = report.value(section, item)
@@ -69,26 +79,15 @@ def check_personnel_public(report: Report) -> list[Check]:
     personnel, public = report.value("basic", "personnel"), report.value("basic", "public")
     if personnel is None or public is None:
         return []
-    return [
-        _sum_check(
-            "personnel_public_sum",
-            f"人员经费 {fmt(personnel)} + 公用经费 {fmt(public)} ",
-            [personnel, public],
-            total,
-            label,
-        )
-        for label, total in _totals(report, "basic")
-    ]
+    label = f"人员经费 {fmt(personnel)} + 公用经费 {fmt(public)} "
+    return _sum_check("personnel_public_sum", label, [personnel, public], _totals(report, "basic"))
 
 
 def check_fund_sources(report: Report) -> list[Check]:
     if not report.fund_sources:
         return []
     parts = [f.amount_wan for f in report.fund_sources]
-    return [
-        _sum_check("fund_sources_sum", "各级资金来源", parts, total, label)
-        for label, total in _totals(report, "project")
-    ]
+    return _sum_check("fund_sources_sum", "各级资金来源", parts, _totals(report, "project"))
 
 
 def check_projects(report: Report) -> list[Check]:
@@ -96,10 +95,7 @@ def check_projects(report: Report) -> list[Check]:
         return []
     parts = [p.amount_wan for p in report.projects]
     label = f"{len(report.projects)} 个项目"
-    return [
-        _sum_check("projects_sum", label, parts, total, total_label)
-        for total_label, total in _totals(report, "project")
-    ]
+    return _sum_check("projects_sum", label, parts, _totals(report, "project"))
 
 
 def check_three_public(report: Report) -> list[Check]:

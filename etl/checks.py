@@ -104,9 +104,8 @@ def check_three_public(report: Report) -> list[Check]:
         return []
     over = actual - budget
     passed = over <= TOLERANCE_WAN
-    message = (
-        f"三公经费实际支出 {fmt(actual)} 万元，预算 {fmt(budget)} 万元："
-        + ("未超预算" if passed else f"超预算 {fmt(over)} 万元")
+    message = f"三公经费实际支出 {fmt(actual)} 万元，预算 {fmt(budget)} 万元：" + (
+        "未超预算" if passed else f"超预算 {fmt(over)} 万元"
     )
     return [
         Check(
@@ -166,7 +165,9 @@ def check_adjustment_rate(report: Report) -> list[Check]:
         if passed:
             message += "，未超过 30%"
         else:
-            message += "，超过 30%" + (f"；报告说明了原因：{reason}" if reason else "，报告未说明原因")
+            message += "，超过 30%" + (
+                f"；报告说明了原因：{reason}" if reason else "，报告未说明原因"
+            )
         checks.append(
             Check(
                 "adjustment_rate_high",

@@ -165,8 +165,11 @@ def _store(
     if make_current:
         _set_current(con, department, year, document_id)
         return LoadResult(
-            path, "replaced", f"已替换 {label} 的当前版本（原 {current[1]} 保留为历史版本）",
-            department, year,
+            path,
+            "replaced",
+            f"已替换 {label} 的当前版本（原 {current[1]} 保留为历史版本）",
+            department,
+            year,
         )
     return LoadResult(
         path,
@@ -219,8 +222,17 @@ def _insert_report(
         con,
         "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            [document_id, f.section, f.item, f.value, f.unit, f.wording, f.confidence, f.note]
-            + _span(f.source)
+            [
+                document_id,
+                f.section,
+                f.item,
+                f.value,
+                f.unit,
+                f.wording,
+                f.confidence,
+                f.note,
+                *_span(f.source),
+            ]
             for f in report.figures.values()
         ],
     )

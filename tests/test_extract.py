@@ -173,7 +173,9 @@ def test_missing_section_is_null_not_zero() -> None:
 
 
 def test_conflicting_statements_are_flagged() -> None:
-    text = read_text(SEED).replace("实际支出数为801.07万元", "实际支出数为801.07万元；预算调整数为799万元", 1)
+    text = read_text(SEED).replace(
+        "实际支出数为801.07万元", "实际支出数为801.07万元；预算调整数为799万元", 1
+    )
     out = report_json(analyse_text(text))
     (conflict,) = [c for c in out["checks"] if c["rule"] == "conflicting_values"]
     assert conflict["severity"] == "error"
@@ -193,7 +195,9 @@ def test_adjustment_size_wording_is_read_as_a_change() -> None:
     [
         pytest.param("（1） 基本支出情况\n年初预算数为1万元。", ["basic"], id="numbered-heading"),
         pytest.param("二、项目支出情况\n年初预算数为1万元。", ["project"], id="chinese-number"),
-        pytest.param("1、完成任务；\n年初预算数为1万元。", [None, None], id="list-item-not-heading"),
+        pytest.param(
+            "1、完成任务；\n年初预算数为1万元。", [None, None], id="list-item-not-heading"
+        ),
     ],
 )
 def test_headings_set_the_section(text: str, contexts: list[str | None]) -> None:

@@ -1,0 +1,99 @@
+"""Query functions against a database the loader filled from the seed report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl import queries
+from etl.load import load_paths
+
+SEED = Path(__file__).parent / "fixtures" / "reports" / "2020-tianxin-transport-bureau.txt"
+DEPARTMENT = "长沙市天心区交通运输局"
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    db = tmp_path_factory.mktemp("q") / "budget.duckdb"
+    load_paths([SEED], db)
+    with queries.connect(db) as connection:
+        yield connection
+
+
+def test_report_index(con: duckdb.DuckDBPyConnection) -> None:
+    index = queries.report_index(con)
+    assert index[["department", "year", "file_name"]].values.tolist() == [
+        [DEPARTMENT, 2020, SEED.name]
+    ]
+
+
+def test_budget_phases(con: duckdb.DuckDBPyConnection) -> None:
+    df = queries.budget_phases(con, DEPARTMENT, 2020).set_index("section")
+    assert df.index.tolist() == ["basic", "project", "total"]
+    assert df.loc["basic", ["initial_wan", "adjusted_wan", "actual_wan"]].tolist() == [
+        Decimal("487.51"),
+        Decimal("801.07"),
+        Decimal("801.07"),
+    ]
+    assert df.loc["total", "adjusted_wan"] == Decimal("1150.47")
+    assert df.loc["project", "adjustment_wan"] == Decimal("251.6")
+    assert df["adjustment_rate"].round(4).tolist() == [0.6432, 2.5726, 0.9656]
+    assert df["execution_rate"].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_fund_split(con: duckdb.DuckDBPyConnection) -> None:
+    df = queries.fund_split(con, DEPARTMENT, 2020)
+    assert df["level"].tolist() == ["district", "city"]
+    assert df["amount_wan"].tolist() == [Decimal("200.48"), Decimal("148.92")]
+    assert df["share"].sum() == pytest.approx(1.0)
+    assert df["share"].round(4).tolist() == [0.5738, 0.4262]
+
+
+def test_project_breakdown_largest_first(con: duckdb.DuckDBPyConnection) -> None:
+    df = queries.project_breakdown(con, DEPARTMENT, 2020)
+    assert df["name"].tolist()[:2] == ["农村公路养护、建设费", "交通运输工作经费"]
+    assert df["amount_wan"].is_monotonic_decreasing
+    assert sum(df["amount_wan"]) == Decimal("349.40")
+    assert df.loc[0, "purpose"].startswith("主要用于辖区内农村公路养护")
+
+
+def test_figure_provenance(con: duckdb.DuckDBPyConnection) -> None:
+    df = queries.figure_provenance(con, DEPARTMENT, 2020)
+    assert len(df) == 12
+    row = df[(df["section"] == "basic") & (df["item"] == "public")].iloc[0]
+    assert row["value"] == Decimal("42.97")
+    assert "公用经费42.97万元" in row["sentence"]
+
+
+def test_check_results_failures_first(con: duckdb.DuckDBPyConnection) -> None:
+    df = queries.check_results(con, DEPARTMENT, 2020)
+    assert df.loc[0, ["rule", "severity"]].tolist() == ["personnel_public_sum", "warning"]
+    assert df.loc[0, "difference_wan"] == Decimal("-0.09")
+    assert df["passed"].tolist() == sorted(df["passed"].tolist())
+
+
+@pytest.mark.parametrize(
+    "department",
+    ["'; DROP TABLE documents;--", "' OR 1=1--", "＇ OR ＇1＇=＇1", "x\x00y", "不存在的部门"],
+)
+def test_unknown_or_hostile_department_matches_nothing(
+    con: duckdb.DuckDBPyConnection, department: str
+) -> None:
+    for query in (
+        queries.budget_phases,
+        queries.fund_split,
+        queries.project_breakdown,
+        queries.figure_provenance,
+        queries.check_results,
+    ):
+        assert query(con, department, 2020).empty
+    assert len(queries.report_index(con)) == 1
+
+
+def test_connection_is_read_only(con: duckdb.DuckDBPyConnection) -> None:
+    with pytest.raises(duckdb.Error):
+        con.execute("DELETE FROM documents")

@@ -8,6 +8,17 @@ from decimal import Decimal
 from etl.model import FIGURE_SLOTS, Check, Report
 
 TOLERANCE_WAN = Decimal("0.005")
+# Stable rule names: scripts and the README rely on them.
+RULE_NAMES = (
+    "personnel_public_sum",
+    "fund_sources_sum",
+    "projects_sum",
+    "three_public_over_budget",
+    "actual_over_adjusted",
+    "adjustment_rate_high",
+    "conflicting_values",
+    "missing_figures",
+)
 # Budget-integration systems commonly ask for a reason above this 预算调整率.
 ADJUSTMENT_RATE_LIMIT = Decimal("0.30")
 

@@ -1,0 +1,39 @@
+"""The README's promises, checked: its two commands, CI running the test one, rule names."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from etl.checks import RULE_NAMES
+from etl.load import analyse_text
+
+ROOT = Path(__file__).parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    first_block = re.search(r"```bash\n(.*?)```", README, re.S)
+    assert first_block and README.index("```bash") < README.index("## ")
+    commands = [line.split("#")[0].strip() for line in first_block[1].splitlines()]
+    assert commands == ["scripts/start", "scripts/test"]
+    for command in commands:
+        assert (ROOT / command).stat().st_mode & 0o111, f"{command} is not executable"
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    commands = [
+        line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line[:1] not in "#"
+    ]
+    assert "exec scripts/test" in commands
+
+
+def test_readme_lists_every_rule_name() -> None:
+    for rule in RULE_NAMES:
+        assert f"`{rule}`" in README
+
+
+def test_rule_names_cover_what_the_rules_emit() -> None:
+    seed = ROOT / "data" / "reports" / "2020-tianxin-transport-bureau.txt"
+    emitted = {c.rule for c in analyse_text(seed.read_text(encoding="utf-8")).checks}
+    assert emitted <= set(RULE_NAMES)

@@ -37,7 +37,9 @@ def _parser() -> argparse.ArgumentParser:
         help="extract one report and print its figures and checks",
         description="Extract one report. Exit 1 if the file cannot be read.",
     )
-    extract.add_argument("file", type=Path, help="report file (.txt, UTF-8 or GBK)")
+    extract.add_argument(
+        "file", type=Path, help="report file: .txt (UTF-8 or GBK), .docx or .pdf with a text layer"
+    )
     extract.add_argument(
         "--json", action="store_true", help="print the extraction contract as one JSON object"
     )

@@ -61,7 +61,10 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def report_files(paths: Iterable[Path | str]) -> list[Path]:
-    """Report files under the given files or folders, sorted, supported types only in folders."""
+    """Report files under the given files or folders, sorted, supported types only in folders.
+
+    In folders, Word's lock files (~$报告.docx, left while a report is open) are skipped.
+    """
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
@@ -70,7 +73,9 @@ def report_files(paths: Iterable[Path | str]) -> list[Path]:
                 sorted(
                     p
                     for p in path.rglob("*")
-                    if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                    if p.is_file()
+                    and p.suffix.lower() in SUPPORTED_SUFFIXES
+                    and not p.name.startswith("~$")
                 )
             )
         else:

@@ -89,3 +89,94 @@ def check_results(con: duckdb.DuckDBPyConnection, department: str, year: int) ->
         " ordinal",
         [department, year],
     )
+
+
+def connect_snapshot(db: Path | str) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the file `db` names now, even after a load swapped it.
+
+    duckdb.connect() shares one database instance per path inside a process, so while any
+    connection to the old file is open it hands back the old data. Attaching the file to a
+    fresh in-memory database always opens the file currently at that path.
+    """
+    con = duckdb.connect(":memory:")
+    con.execute("ATTACH ? AS budget_lens (READ_ONLY)", [str(db)])
+    con.execute("USE budget_lens")
+    return con
+
+
+# Across departments and years. Each reads the views; every amount is 万元 (exact Decimal), every
+# rate a float fraction (0.5 = 50 %), NULL/NaN when the report does not state an input.
+
+_LEVEL_ORDER = (
+    "CASE level WHEN 'central' THEN 1 WHEN 'provincial' THEN 2 WHEN 'city' THEN 3"
+    " WHEN 'district' THEN 4 ELSE 5 END"
+)
+
+
+def fund_split_by_year(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per year and government level: project funds (万元), share of the year, reports stating it."""
+    return _frame(
+        con,
+        "SELECT year, level, amount_wan,"
+        " CAST(amount_wan AS DOUBLE) / CAST(sum(amount_wan) OVER (PARTITION BY year) AS DOUBLE)"
+        " AS share, reports"
+        " FROM (SELECT year, level, sum(amount_wan) AS amount_wan, count(*) AS reports"
+        "  FROM report_fund_levels GROUP BY year, level)"
+        f" ORDER BY year, {_LEVEL_ORDER}",
+    )
+
+
+def top_projects(con: duckdb.DuckDBPyConnection, year: int, limit: int = 20) -> pd.DataFrame:
+    """The year's largest projects across departments (万元), with their share of the department's."""
+    return _frame(
+        con,
+        "WITH top AS (SELECT document_id, department, ordinal, name, amount_wan, purpose"
+        "  FROM report_projects WHERE year = ?"
+        "  ORDER BY amount_wan DESC, department, ordinal LIMIT ?)"
+        " SELECT t.department, t.name, t.amount_wan,"
+        " CAST(t.amount_wan AS DOUBLE) / CAST(s.project_sum_wan AS DOUBLE) AS share, t.purpose"
+        " FROM top AS t JOIN (SELECT document_id, sum(amount_wan) AS project_sum_wan"
+        "  FROM report_projects WHERE document_id IN (SELECT document_id FROM top)"
+        "  GROUP BY document_id) AS s USING (document_id)"
+        " ORDER BY t.amount_wan DESC, t.department, t.ordinal",
+        [year, limit],
+    )
+
+
+def year_over_year(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFrame:
+    """Per year: basic / project / total initial, adjusted, actual (万元), rates and fund mix."""
+    return _frame(
+        con,
+        "SELECT i.year,"
+        " basic_initial_wan, basic_adjusted_wan, basic_actual_wan,"
+        " project_initial_wan, project_adjusted_wan, project_actual_wan,"
+        " total_initial_wan, total_adjusted_wan, total_actual_wan,"
+        " adjustment_rate, execution_rate,"
+        " three_public_budget_wan, three_public_actual_wan,"
+        " CAST(three_public_actual_wan - lag(three_public_actual_wan) OVER w AS DOUBLE)"
+        "  / CAST(nullif(lag(three_public_actual_wan) OVER w, 0) AS DOUBLE)"
+        "  AS three_public_change_rate,"
+        " lag(i.year) OVER w AS previous_year,"
+        " central_wan, provincial_wan, city_wan, district_wan, other_wan, fund_total_wan"
+        " FROM report_indicators AS i LEFT JOIN report_fund_mix AS m USING (document_id)"
+        " WHERE i.department = ?"
+        " WINDOW w AS (ORDER BY i.year)"
+        " ORDER BY i.year",
+        [department],
+    )
+
+
+def department_ranking(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
+    """Per department in the year: the standard indicators and failed checks, most adjusted first."""
+    return _frame(
+        con,
+        "SELECT i.department, i.adjustment_rate, i.execution_rate,"
+        " i.three_public_control_rate, i.staff_control_rate, i.personnel_share,"
+        " coalesce(c.failing_checks, 0) AS failing_checks,"
+        " coalesce(c.failing_errors, 0) AS failing_errors,"
+        " coalesce(c.failing_warnings, 0) AS failing_warnings"
+        " FROM report_indicators AS i LEFT JOIN check_failures AS c USING (document_id)"
+        " WHERE i.year = ?"
+        " ORDER BY i.adjustment_rate DESC NULLS LAST, i.department",
+        [year],
+    )

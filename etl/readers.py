@@ -1,11 +1,31 @@
-"""Report files -> text. The only module that knows file formats."""
+"""Report files -> text. The only module that knows file formats or imports document libraries.
+
+The type is decided by the file's content, not its name: ``%PDF-`` is a PDF, a zip holding
+``word/document.xml`` is a Word .docx, anything else must decode as text. A file whose name says
+one supported type while its content is another is refused with the fix, so a renamed file never
+reaches the wrong parser. Every failure is a ReadError whose one-line message names the file and
+says what to do.
+"""
 
 from __future__ import annotations
 
 import codecs
+import io
+import re
+import zipfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, Literal
+from xml.etree import ElementTree
 
-SUPPORTED_SUFFIXES = (".txt",)
+SUPPORTED_SUFFIXES = (".txt", ".docx", ".pdf")
+Kind = Literal["txt", "docx", "pdf"]
+
+# A report is a few hundred KB; these bounds refuse zip bombs and runaway files before reading.
+MAX_FILE_BYTES = 100 * 1024 * 1024
+MAX_XML_BYTES = 64 * 1024 * 1024
+
+_SAVE_AS = "请在 Word/WPS 中另存为 .docx 或 .pdf，或复制文字保存为 .txt 后再导入"
 
 
 class ReadError(Exception):
@@ -13,27 +33,112 @@ class ReadError(Exception):
 
     def __init__(self, path: Path | str, problem: str) -> None:
         self.path = Path(path)
-        self.problem = problem
-        super().__init__(f"{self.path.name}: {problem}")
+        self.problem = " ".join(problem.split())  # always one line
+        super().__init__(f"{self.path.name}: {self.problem}")
 
 
 def read_bytes(path: Path | str) -> bytes:
     """The file's bytes; raises ReadError naming the file when it cannot be read."""
+    path = Path(path)
     try:
-        return Path(path).read_bytes()
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ReadError(path, f"文件过大（{size // 1024 // 1024} MB）：报告文件应小于 100 MB")
+        return path.read_bytes()
     except OSError as exc:
-        raise ReadError(path, f"无法读取文件（{exc.strerror}）") from exc
+        raise ReadError(path, f"无法读取文件（{exc.strerror or exc}）") from exc
 
 
 def read_text(path: Path | str, data: bytes | None = None) -> str:
-    """The report's text (from `data` when the bytes are already read); raises ReadError."""
+    """The report's text (from `data` when the bytes are already read); raises ReadError.
+
+    Lines end in "\\n"; .docx tables and PDF tables come back one row per line, cells separated
+    by a tab.
+    """
     path = Path(path)
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+    if data is None:
+        data = read_bytes(path)
+    kind = detect_kind(path, data)
+    if kind == "pdf":
+        return read_pdf(path, data)
+    if kind == "docx":
+        return read_docx(path, data)
+    return decode_text(path, data)
+
+
+# --- type detection ---------------------------------------------------------------------------
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IMAGES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+    (b"BM", "BMP"),
+)
+_ARCHIVES: tuple[tuple[bytes, str], ...] = (
+    (b"\x1f\x8b", "gzip"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"Rar!\x1a\x07", "RAR"),
+)
+_SUFFIX_KIND: dict[str, Kind] = {".txt": "txt", ".docx": "docx", ".pdf": "pdf"}
+_KIND_LABEL: dict[Kind, str] = {"txt": "文本", "docx": "Word (.docx)", "pdf": "PDF"}
+
+
+def detect_kind(path: Path | str, data: bytes) -> Kind:
+    """The file's type from its first bytes; raises ReadError for anything not a report."""
+    path = Path(path)
+    if not data.strip():
+        raise ReadError(path, "文件为空")
+    kind = _sniff(path, data)
+    expected = _SUFFIX_KIND.get(path.suffix.lower())
+    if expected is not None and kind != expected:
+        if kind == "txt":
+            # Garbage or a damaged file that merely is not a zip/PDF: say so, not "rename it".
+            raise ReadError(
+                path,
+                f"不是有效的 {_KIND_LABEL[expected]} 文件（文件头不对，可能已损坏或只是改了扩展名）："
+                f"请重新导出原文件",
+            )
         raise ReadError(
             path,
-            f"不支持的文件类型 {path.suffix or '（无扩展名）'}：请另存为 UTF-8 或 GBK 编码的 .txt 文本",
+            f"扩展名是 {path.suffix}，内容却是 {_KIND_LABEL[kind]}：请把扩展名改为 "
+            f".{kind} 后再导入",
         )
-    return decode_text(path, read_bytes(path) if data is None else data)
+    return kind
+
+
+def _sniff(path: Path, data: bytes) -> Kind:
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return "pdf"
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "docx"
+    if data.startswith(_OLE):
+        raise ReadError(
+            path, f"这是旧版 Word 97-2003 (.doc) 文件或加密的 Office 文件：{_SAVE_AS}（不要加密码）"
+        )
+    if data.startswith(b"{\\rtf"):
+        raise ReadError(path, f"这是 RTF 文件：{_SAVE_AS}")
+    if data[8:12] == b"WEBP" and data.startswith(b"RIFF"):
+        raise ReadError(path, "这是 WebP 图片，没有文字：请提供带文字层的 PDF，或先用 OCR 识别")
+    for magic, label in _IMAGES:
+        if data.startswith(magic):
+            raise ReadError(
+                path, f"这是 {label} 图片，没有文字：请提供带文字层的 PDF、.docx，或先用 OCR 识别"
+            )
+    for magic, label in _ARCHIVES:
+        if data.startswith(magic):
+            raise ReadError(path, f"这是 {label} 压缩包：请先解压，再导入其中的 .docx/.pdf/.txt")
+    return "txt"
+
+
+# --- plain text -------------------------------------------------------------------------------
+
+# C0 controls other than tab, line feed, form feed, carriage return: a sign of binary data.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def decode_text(path: Path | str, data: bytes) -> str:
@@ -51,7 +156,273 @@ def decode_text(path: Path | str, data: bytes) -> str:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if "\x00" in text:
+        if _CONTROL.search(text):
             break
         return text.replace("\r\n", "\n").replace("\r", "\n")
-    raise ReadError(path, "无法识别的文本编码（既不是 UTF-8 也不是 GB18030/GBK），或不是文本文件")
+    raise ReadError(
+        path,
+        "无法识别的文本编码（既不是 UTF-8 也不是 GB18030/GBK），或不是文本文件："
+        "请另存为 UTF-8 编码的 .txt",
+    )
+
+
+# --- Word .docx -------------------------------------------------------------------------------
+
+_W_NAMESPACES = (
+    "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "http://purl.oclc.org/ooxml/wordprocessingml/main",  # "Strict Open XML" documents
+)
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+_FORBIDDEN_XML = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+_OFFICE_DOCUMENT = re.compile(rb'Type="[^"]*/officeDocument"[^>]*Target="/?([^"]+)"')
+_OFFICE_DOCUMENT_REVERSED = re.compile(rb'Target="/?([^"]+)"[^>]*Type="[^"]*/officeDocument"')
+
+
+def read_docx(path: Path | str, data: bytes) -> str:
+    """A .docx file's body text: paragraphs and tables in document order, one line each.
+
+    A table row is one line with its cells separated by a tab. The XML is read with the zip
+    member's declared and actual size bounded (a zip bomb is refused) and with any DTD or entity
+    declaration refused (entity expansion attacks), since a report never needs either.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ReadError(
+            path, f"Word 文档已损坏或不完整（zip 结构无法读取：{exc}）：请重新导出原文件"
+        ) from exc
+    with archive:
+        member = _main_part(path, archive)
+        xml = _read_member(path, archive, member)
+    if any(marker in xml for marker in _FORBIDDEN_XML):
+        raise ReadError(path, "Word 文档包含 DTD/实体声明，出于安全原因拒绝读取：请重新导出原文件")
+    try:
+        root = ElementTree.fromstring(xml)
+    except ElementTree.ParseError as exc:
+        raise ReadError(path, f"Word 文档内容已损坏（XML 无法解析：{exc}）") from exc
+    namespace = root.tag[1 : root.tag.index("}")] if root.tag.startswith("{") else ""
+    if namespace not in _W_NAMESPACES:
+        raise ReadError(path, "不是 Word 文档正文（word/document.xml 格式不对）")
+    lines = list(_body_lines(root, namespace))
+    text = "\n".join(lines)
+    if not text.strip():
+        raise ReadError(path, "Word 文档中没有文字（可能只有图片）：请提供带文字的文档")
+    return text + "\n"
+
+
+def _main_part(path: Path | str, archive: zipfile.ZipFile) -> str:
+    names = set(archive.namelist())
+    if "word/document.xml" in names:
+        return "word/document.xml"
+    if "_rels/.rels" in names:
+        rels = _read_member(path, archive, "_rels/.rels")
+        match = _OFFICE_DOCUMENT.search(rels) or _OFFICE_DOCUMENT_REVERSED.search(rels)
+        if match and match[1].decode("utf-8", "replace") in names:
+            target = match[1].decode("utf-8")
+            if target.startswith("word/"):
+                return target
+    if "xl/workbook.xml" in names:
+        what = "Excel (.xlsx) 表格"
+    elif "ppt/presentation.xml" in names:
+        what = "PowerPoint (.pptx) 演示文稿"
+    elif "mimetype" in names:
+        what = "OpenDocument (WPS/LibreOffice .odt 等) 文件"
+    else:
+        what = "zip 压缩包"
+    raise ReadError(path, f"这是 {what}，不是 Word 文档：{_SAVE_AS}")
+
+
+def _read_member(path: Path | str, archive: zipfile.ZipFile, name: str) -> bytes:
+    info = archive.getinfo(name)
+    if info.file_size > MAX_XML_BYTES:
+        raise ReadError(path, f"Word 文档中的 {name} 解压后过大（{info.file_size} 字节），拒绝读取")
+    try:
+        with archive.open(info) as member:
+            # Read one byte past the bound: a member lying about its size is caught here.
+            content = member.read(MAX_XML_BYTES + 1)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise ReadError(path, f"Word 文档已损坏或不完整（{name} 无法解压：{exc}）") from exc
+    except RuntimeError as exc:  # zipfile: "File ... is encrypted, password required"
+        raise ReadError(path, f"Word 文档已加密：请导出不加密的副本（{exc}）") from exc
+    if len(content) > MAX_XML_BYTES:
+        raise ReadError(path, f"Word 文档中的 {name} 解压后过大，拒绝读取")
+    return content
+
+
+def _body_lines(root: ElementTree.Element, ns: str) -> Iterator[str]:
+    body = root.find(f"{{{ns}}}body")
+    if body is None:
+        return
+    yield from _block_lines(body, ns)
+
+
+def _block_lines(parent: ElementTree.Element, ns: str) -> Iterator[str]:
+    """Paragraphs and table rows among `parent`'s children, descending into content controls."""
+    paragraph, table, sdt, content = (f"{{{ns}}}{t}" for t in ("p", "tbl", "sdt", "sdtContent"))
+    for child in parent:
+        if child.tag == paragraph:
+            yield _paragraph_text(child, ns)
+        elif child.tag == table:
+            yield from _table_lines(child, ns)
+        elif child.tag in (sdt, content):
+            yield from _block_lines(child, ns)
+
+
+def _table_lines(table: ElementTree.Element, ns: str) -> Iterator[str]:
+    row_tag, cell_tag = f"{{{ns}}}tr", f"{{{ns}}}tc"
+    for row in table.iter(row_tag):
+        cells = [
+            " ".join(line for line in _block_lines(cell, ns) if line.strip())
+            for cell in row
+            if cell.tag == cell_tag
+        ]
+        if cells:
+            yield "\t".join(cell.replace("\t", " ").strip() for cell in cells)
+
+
+def _paragraph_text(paragraph: ElementTree.Element, ns: str) -> str:
+    text_tag, tab, br, cr = (f"{{{ns}}}{t}" for t in ("t", "tab", "br", "cr"))
+    hyphen = f"{{{ns}}}noBreakHyphen"
+    parts: list[str] = []
+    stack = [paragraph]
+    while stack:
+        element = stack.pop()
+        tag = element.tag
+        if tag == text_tag:
+            parts.append(element.text or "")
+        elif tag == tab:
+            parts.append("\t")
+        elif tag in (br, cr):
+            parts.append("\n")
+        elif tag == hyphen:
+            parts.append("-")
+        elif tag != _MC_FALLBACK:  # the fallback repeats the text box's text
+            stack.extend(reversed(element))
+    return "".join(parts)
+
+
+# --- PDF --------------------------------------------------------------------------------------
+
+_SENTENCE_FINAL = tuple("。！？!?：:")
+# Running page numbers: "- 3 -", "第 3 页", "第3页 共12页", "3/12".
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+)\s*$"
+)
+
+
+def read_pdf(path: Path | str, data: bytes) -> str:
+    """A PDF's text layer, page by page, one line per printed line, lines rejoined into paragraphs.
+
+    Text segments on one printed line far apart (table cells) are separated by a tab. A line that
+    runs to the right margin continues on the next one, so wrapped paragraphs are joined; running
+    page numbers are dropped. A PDF with no text at all is refused (a scan needs OCR first).
+    """
+    import pypdfium2 as pdfium  # the only PDF import; loaded only when a PDF is read
+
+    if b"%%EOF" not in data[-2048:]:
+        raise ReadError(
+            path, "PDF 文件不完整（缺少结尾标记 %%EOF，可能下载或复制中断）：请重新获取原文件"
+        )
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == pdfium.raw.FPDF_ERR_PASSWORD:
+            raise ReadError(path, "PDF 已加密（需要密码）：请导出不加密的副本") from exc
+        raise ReadError(path, f"PDF 已损坏或无法解析（{exc}）：请重新导出原文件") from exc
+    try:
+        pages: list[list[_Line]] = []
+        for index in range(len(document)):
+            page = document[index]
+            try:
+                pages.append(_page_lines(page.get_textpage()))
+            except pdfium.PdfiumError as exc:
+                raise ReadError(path, f"PDF 第 {index + 1} 页无法读取（{exc}）") from exc
+    finally:
+        document.close()
+    text = _join_lines(pages)
+    if not text.strip():
+        raise ReadError(
+            path,
+            "没有可提取的文字（可能是扫描件）：请先用 OCR 转成带文字层的 PDF，或提供 .docx/.txt",
+        )
+    return text
+
+
+class _Line:
+    """One printed line: its text segments left to right and its box."""
+
+    __slots__ = ("bottom", "left", "right", "segments", "top")
+
+    def __init__(self, left: float, bottom: float, right: float, top: float, text: str) -> None:
+        self.left, self.bottom, self.right, self.top = left, bottom, right, top
+        self.segments: list[tuple[float, float, str]] = [(left, right, text)]
+
+    @property
+    def height(self) -> float:
+        return max(self.top - self.bottom, 1.0)
+
+    def text(self) -> str:
+        parts: list[str] = []
+        previous_right: float | None = None
+        for left, right, segment in sorted(self.segments):
+            if previous_right is not None:
+                gap = left - previous_right
+                # A gap wider than a character is a column break (a table cell), not a space.
+                if gap > self.height * 1.2:
+                    parts.append("\t")
+                elif parts and parts[-1][-1:].isascii() and segment[:1].isascii():
+                    parts.append(" ")
+            parts.append(segment)
+            previous_right = right
+        return "".join(parts)
+
+
+def _page_lines(textpage: Any) -> list[_Line]:
+    count = textpage.count_rects()
+    lines: list[_Line] = []
+    for i in range(count):
+        left, bottom, right, top = textpage.get_rect(i)
+        segment = textpage.get_text_bounded(left, bottom, right, top).strip()
+        if not segment:
+            continue
+        middle = (top + bottom) / 2
+        for line in reversed(lines[-8:]):  # rects come in reading order; a row is recent
+            if line.bottom <= middle <= line.top:
+                line.segments.append((left, right, segment))
+                line.left, line.right = min(line.left, left), max(line.right, right)
+                line.bottom, line.top = min(line.bottom, bottom), max(line.top, top)
+                break
+        else:
+            lines.append(_Line(left, bottom, right, top, segment))
+    lines.sort(key=lambda line: -line.top)
+    return lines
+
+
+def _join_lines(pages: list[list[_Line]]) -> str:
+    body = [line for page in pages for line in page]
+    if not body:
+        return ""
+    margin_left = min(line.left for line in body)
+    margin_right = max(line.right for line in body)
+    out: list[str] = []
+    joinable = False  # the previous line ran to the right margin mid-sentence
+    for page in pages:
+        for line in page:
+            text = line.text()
+            if _PAGE_NUMBER.match(text):
+                continue
+            indented = line.left - margin_left > line.height * 1.5
+            if joinable and out and not indented and "\t" not in text:
+                out[-1] += text
+            else:
+                out.append(text)
+            joinable = (
+                "\t" not in text
+                and margin_right - line.right < line.height * 1.5
+                and not text.endswith(_SENTENCE_FINAL)
+            )
+    return "\n".join(out) + "\n"

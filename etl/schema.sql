@@ -147,3 +147,93 @@ FROM figures AS f JOIN current_documents AS d USING (document_id);
 CREATE OR REPLACE VIEW check_results AS
 SELECT d.department, d.year, c.*
 FROM checks AS c JOIN current_documents AS d USING (document_id);
+
+-- One row per current report: every figure the cross-department and year-over-year questions need,
+-- side by side, and the standard indicators of 财预〔2013〕53号 computed from them. A rate is NULL
+-- when one of its inputs is not stated (never 0). Totals need both basic and project stated, as in
+-- budget_phases.
+CREATE OR REPLACE VIEW report_indicators AS
+WITH wide AS (
+    SELECT
+        d.document_id, d.department, d.year,
+        max(f.value) FILTER (WHERE f.section = 'basic' AND f.item = 'initial') AS basic_initial_wan,
+        max(f.value) FILTER (WHERE f.section = 'basic' AND f.item = 'adjusted') AS basic_adjusted_wan,
+        max(f.value) FILTER (WHERE f.section = 'basic' AND f.item = 'actual') AS basic_actual_wan,
+        max(f.value) FILTER (WHERE f.section = 'basic' AND f.item = 'personnel')
+            AS basic_personnel_wan,
+        max(f.value) FILTER (WHERE f.section = 'basic' AND f.item = 'public') AS basic_public_wan,
+        max(f.value) FILTER (WHERE f.section = 'project' AND f.item = 'initial')
+            AS project_initial_wan,
+        max(f.value) FILTER (WHERE f.section = 'project' AND f.item = 'adjusted')
+            AS project_adjusted_wan,
+        max(f.value) FILTER (WHERE f.section = 'project' AND f.item = 'actual')
+            AS project_actual_wan,
+        max(f.value) FILTER (WHERE f.section = 'three_public' AND f.item = 'budget')
+            AS three_public_budget_wan,
+        max(f.value) FILTER (WHERE f.section = 'three_public' AND f.item = 'actual')
+            AS three_public_actual_wan,
+        CAST(max(f.value) FILTER (WHERE f.section = 'staffing' AND f.item = 'authorized')
+            AS INTEGER) AS staff_authorized,
+        CAST(max(f.value) FILTER (WHERE f.section = 'staffing' AND f.item = 'actual') AS INTEGER)
+            AS staff_actual
+    FROM current_documents AS d
+    LEFT JOIN figures AS f ON f.document_id = d.document_id
+    GROUP BY d.document_id, d.department, d.year
+),
+totals AS (
+    SELECT
+        *,
+        basic_initial_wan + project_initial_wan AS total_initial_wan,
+        basic_adjusted_wan + project_adjusted_wan AS total_adjusted_wan,
+        basic_actual_wan + project_actual_wan AS total_actual_wan
+    FROM wide
+)
+SELECT
+    *,
+    CAST(total_adjusted_wan - total_initial_wan AS DOUBLE)
+        / CAST(nullif(total_initial_wan, 0) AS DOUBLE) AS adjustment_rate,
+    CAST(total_actual_wan AS DOUBLE) / CAST(nullif(total_adjusted_wan, 0) AS DOUBLE)
+        AS execution_rate,
+    CAST(three_public_actual_wan AS DOUBLE) / CAST(nullif(three_public_budget_wan, 0) AS DOUBLE)
+        AS three_public_control_rate,
+    CAST(staff_actual AS DOUBLE) / nullif(staff_authorized, 0) AS staff_control_rate,
+    CAST(basic_personnel_wan AS DOUBLE) / CAST(nullif(basic_actual_wan, 0) AS DOUBLE)
+        AS personnel_share
+FROM totals;
+
+-- Failed checks per current report: errors and warnings (a rule that fails with severity info,
+-- e.g. a high 调整率 whose reason the report states, is not counted). Reports with none have no row.
+CREATE OR REPLACE VIEW check_failures AS
+SELECT
+    document_id,
+    count(*) AS failing_checks,
+    count(*) FILTER (WHERE severity = 'error') AS failing_errors,
+    count(*) FILTER (WHERE severity = 'warning') AS failing_warnings
+FROM check_results
+WHERE NOT passed AND severity <> 'info'
+GROUP BY document_id;
+
+-- Project funds per current report and government level (a level stated twice is summed).
+CREATE OR REPLACE VIEW report_fund_levels AS
+SELECT d.document_id, d.department, d.year, f.level, sum(f.amount_wan) AS amount_wan
+FROM fund_sources AS f JOIN current_documents AS d USING (document_id)
+GROUP BY d.document_id, d.department, d.year, f.level;
+
+-- The same, one row per current report that states any fund source, a column per level.
+CREATE OR REPLACE VIEW report_fund_mix AS
+SELECT
+    d.document_id, d.department, d.year,
+    sum(f.amount_wan) FILTER (WHERE f.level = 'central') AS central_wan,
+    sum(f.amount_wan) FILTER (WHERE f.level = 'provincial') AS provincial_wan,
+    sum(f.amount_wan) FILTER (WHERE f.level = 'city') AS city_wan,
+    sum(f.amount_wan) FILTER (WHERE f.level = 'district') AS district_wan,
+    sum(f.amount_wan) FILTER (WHERE f.level = 'other') AS other_wan,
+    sum(f.amount_wan) AS fund_total_wan
+FROM fund_sources AS f JOIN current_documents AS d USING (document_id)
+GROUP BY d.document_id, d.department, d.year;
+
+-- Projects of current reports with their department and year, without the per-report window of
+-- project_breakdown, so a filter on year or department reaches the scan.
+CREATE OR REPLACE VIEW report_projects AS
+SELECT d.document_id, d.department, d.year, p.ordinal, p.name, p.amount_wan, p.purpose
+FROM projects AS p JOIN current_documents AS d USING (document_id);

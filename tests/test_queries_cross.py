@@ -1,0 +1,191 @@
+"""Cross-department and year-over-year queries, against the seed plus variants made from its text.
+
+2021 is the seed with 三公 actual 7.89 (was 5.26) and 区级资金 100.48 (was 200.48); a second
+department is the seed with basic adjusted and actual 500.00 (was 801.07).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl import queries
+from etl.load import load_paths
+
+SEED = Path(__file__).parent / "fixtures" / "reports" / "2020-tianxin-transport-bureau.txt"
+DEPARTMENT = "长沙市天心区交通运输局"
+OTHER = "长沙市天心区示例局"
+
+
+def write_variant(folder: Path, name: str, replacements: list[tuple[str, str]]) -> Path:
+    text = SEED.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    folder = tmp_path_factory.mktemp("cross")
+    year_2021 = write_variant(
+        folder,
+        "2021.txt",
+        [
+            ("2020年度", "2021年度"),
+            ("实际支出为5.26", "实际支出为7.89"),
+            ("区级资金200.48万元", "区级资金100.48万元"),
+        ],
+    )
+    other = write_variant(
+        folder,
+        "other.txt",
+        [
+            (DEPARTMENT, OTHER),
+            ("预算调整数为801.07万元", "预算调整数为500.00万元"),
+            ("实际支出数为801.07万元", "实际支出数为500.00万元"),
+        ],
+    )
+    # A second version of the seed kept as history: no query may count it.
+    history = write_variant(folder, "history.txt", [("区级资金200.48万元", "区级资金999.99万元")])
+    db = folder / "budget.duckdb"
+    results = load_paths([SEED, year_2021, other, history], db)
+    assert [r.status for r in results] == ["loaded", "loaded", "loaded", "conflict"]
+    with queries.connect(db) as connection:
+        yield connection
+
+
+def test_fund_split_by_year(con: duckdb.DuckDBPyConnection) -> None:
+    df = queries.fund_split_by_year(con)
+    assert df[["year", "level"]].values.tolist() == [
+        [2020, "city"],
+        [2020, "district"],
+        [2021, "city"],
+        [2021, "district"],
+    ]
+    # 2020: the seed and the other department, both 148.92 + 200.48; the history version is not counted.
+    assert df["amount_wan"].tolist() == [
+        Decimal("297.84"),
+        Decimal("400.96"),
+        Decimal("148.92"),
+        Decimal("100.48"),
+    ]
+    assert df["reports"].tolist() == [2, 2, 1, 1]
+    assert df.groupby("year")["share"].sum().tolist() == pytest.approx([1.0, 1.0])
+    assert df["share"].round(4).tolist()[2:] == [0.5971, 0.4029]
+
+
+@pytest.mark.parametrize(
+    ("year", "limit", "rows", "first_two"),
+    [
+        (2020, 1, 1, [(DEPARTMENT, "农村公路养护、建设费")]),
+        (2020, 3, 3, [(DEPARTMENT, "农村公路养护、建设费"), (OTHER, "农村公路养护、建设费")]),
+        (2021, 20, 6, [(DEPARTMENT, "农村公路养护、建设费"), (DEPARTMENT, "交通运输工作经费")]),
+        (2019, 5, 0, []),
+    ],
+    ids=["top-1", "equal-amounts-by-department", "fewer-than-limit", "no-such-year"],
+)
+def test_top_projects(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    limit: int,
+    rows: int,
+    first_two: list[tuple[str, str]],
+) -> None:
+    df = queries.top_projects(con, year, limit)
+    assert len(df) == rows
+    assert [tuple(row) for row in df[["department", "name"]].values.tolist()[:2]] == first_two
+    assert df["amount_wan"].is_monotonic_decreasing
+
+
+def test_top_projects_share_is_of_the_departments_projects(con: duckdb.DuckDBPyConnection) -> None:
+    row = queries.top_projects(con, 2021, 1).iloc[0]
+    assert row["amount_wan"] == Decimal("191.16")
+    assert row["share"] == pytest.approx(191.16 / 349.4)
+    assert row["purpose"].startswith("主要用于辖区内农村公路养护")
+
+
+def test_year_over_year(con: duckdb.DuckDBPyConnection) -> None:
+    df = queries.year_over_year(con, DEPARTMENT).set_index("year")
+    assert df.index.tolist() == [2020, 2021]
+    assert df.loc[
+        2020, ["basic_initial_wan", "basic_adjusted_wan", "basic_actual_wan"]
+    ].tolist() == [
+        Decimal("487.51"),
+        Decimal("801.07"),
+        Decimal("801.07"),
+    ]
+    assert df.loc[2020, ["project_initial_wan", "project_actual_wan"]].tolist() == [
+        Decimal("97.8"),
+        Decimal("349.4"),
+    ]
+    assert df.loc[2020, "total_adjusted_wan"] == Decimal("1150.47")
+    assert round(df.loc[2020, "adjustment_rate"], 4) == 0.9656
+    assert df.loc[2020, "execution_rate"] == 1.0
+    # 三公经费变动率: needs the previous year, so 2020 has none.
+    assert math.isnan(df.loc[2020, "three_public_change_rate"])
+    assert df.loc[2021, "three_public_change_rate"] == pytest.approx((7.89 - 5.26) / 5.26)
+    assert df.loc[2021, "previous_year"] == 2020
+    assert df.loc[2020, ["city_wan", "district_wan", "fund_total_wan"]].tolist() == [
+        Decimal("148.92"),
+        Decimal("200.48"),
+        Decimal("349.40"),
+    ]
+    assert df.loc[2021, "district_wan"] == Decimal("100.48")
+    # Levels the report does not state are missing, never 0.
+    assert df.loc[2020, "central_wan"] is None
+
+
+def test_year_over_year_with_one_year(con: duckdb.DuckDBPyConnection) -> None:
+    df = queries.year_over_year(con, OTHER)
+    assert df["year"].tolist() == [2020]
+    assert df.loc[0, "basic_adjusted_wan"] == Decimal("500.00")
+
+
+def test_department_ranking_seed_indicators(con: duckdb.DuckDBPyConnection) -> None:
+    df = queries.department_ranking(con, 2020)
+    assert df["department"].tolist() == [DEPARTMENT, OTHER]  # most adjusted first
+    seed = df.iloc[0]
+    # The seed's published indicators: adjustment 96.56 %, execution 100 %, 三公 58.44 %, staff 212.50 %.
+    assert round(seed["adjustment_rate"], 4) == 0.9656
+    assert seed["execution_rate"] == 1.0
+    assert round(seed["three_public_control_rate"], 4) == 0.5844
+    assert seed["staff_control_rate"] == 2.125
+    assert seed["personnel_share"] == pytest.approx(758.01 / 801.07)
+    # personnel + public = 800.98 vs 801.07, and the unexplained adjustment rate above 30 %.
+    failing = con.execute(
+        "SELECT count(*) FROM check_results WHERE department = ? AND year = 2020"
+        " AND NOT passed AND severity <> 'info'",
+        [DEPARTMENT],
+    ).fetchone()
+    assert failing is not None
+    assert seed["failing_checks"] == failing[0] >= 1
+    assert seed["failing_checks"] == seed["failing_errors"] + seed["failing_warnings"]
+    other = df.iloc[1]
+    assert round(other["adjustment_rate"], 4) == round((849.4 - 585.31) / 585.31, 4)
+
+
+def test_department_ranking_counts_fund_sources_mismatch(con: duckdb.DuckDBPyConnection) -> None:
+    (row,) = queries.department_ranking(con, 2021).itertuples()
+    seed_failing = queries.department_ranking(con, 2020).iloc[0]["failing_checks"]
+    # 148.92 + 100.48 no longer adds up to 项目支出 349.4.
+    assert row.failing_checks == seed_failing + 1
+    assert round(row.three_public_control_rate, 4) == round(7.89 / 9.0, 4)
+
+
+@pytest.mark.parametrize(
+    "department", ["'; DROP TABLE documents;--", "' OR 1=1--", "不存在的部门"], ids=str
+)
+def test_hostile_or_unknown_parameters_match_nothing(
+    con: duckdb.DuckDBPyConnection, department: str
+) -> None:
+    assert queries.year_over_year(con, department).empty
+    assert queries.department_ranking(con, 1999).empty
+    assert queries.top_projects(con, 1999, 10).empty

@@ -58,12 +58,21 @@ def read_text(path: Path | str, data: bytes | None = None) -> str:
     path = Path(path)
     if data is None:
         data = read_bytes(path)
-    kind = detect_kind(path, data)
-    if kind == "pdf":
-        return read_pdf(path, data)
-    if kind == "docx":
-        return read_docx(path, data)
-    return decode_text(path, data)
+    try:
+        kind = detect_kind(path, data)
+        if kind == "pdf":
+            return read_pdf(path, data)
+        if kind == "docx":
+            return read_docx(path, data)
+        return decode_text(path, data)
+    except ReadError as exc:
+        suffix = path.suffix.lower()
+        if suffix in SUPPORTED_SUFFIXES or not suffix or exc.problem == "文件为空":
+            raise
+        # Content decides the type, but a failure names the unexpected suffix too.
+        raise ReadError(
+            path, f"不支持的文件类型 {path.suffix}（支持 .txt .docx .pdf）：{exc.problem}"
+        ) from exc
 
 
 # --- type detection ---------------------------------------------------------------------------

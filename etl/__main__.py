@@ -5,9 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from etl import config
+
+if TYPE_CHECKING:
+    from etl.load import LoadResult
 
 STATUS_LABELS = {
     "loaded": "已载入",
@@ -51,7 +56,8 @@ def _parser() -> argparse.ArgumentParser:
         description=(
             "Load report files or folders into DuckDB: idempotent by content hash, one "
             "transaction per report, swapped in atomically. Exit 0 when every file loaded or "
-            "was already loaded, 1 when any failed, 2 when another load is running."
+            "was already loaded, 1 when any failed, 2 when another load is running, 3 when the "
+            "database was damaged (it is set aside, never deleted)."
         ),
     )
     load.add_argument(
@@ -72,7 +78,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     load.set_defaults(run=_load)
 
-    for command in (extract, load):
+    rebuild = sub.add_parser(
+        "rebuild",
+        help="rebuild the database from the archived reports",
+        description=(
+            "Build a new database from the reports archived by content hash beside it "
+            "(<db name>.archive/), replaying the load journal, and swap it in."
+        ),
+    )
+    rebuild.set_defaults(run=_rebuild)
+
+    for command in (extract, load, rebuild):
         command.add_argument(
             "--db",
             type=Path,
@@ -106,19 +122,37 @@ def _extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress(index: int, total: int, result: LoadResult) -> None:
+    print(f"[{index}/{total}] {STATUS_LABELS[result.status]}  {result.path}  {result.message}")
+
+
 def _load(args: argparse.Namespace) -> int:
-    from etl.load import LoadBusy, LoadResult, load_paths
+    from etl.load import load_paths
 
     db = args.db or config.db_path()
+    return _run_load(
+        db, lambda: load_paths(args.paths, db, on_conflict=args.on_conflict, progress=_progress)
+    )
 
-    def progress(index: int, total: int, result: LoadResult) -> None:
-        print(f"[{index}/{total}] {STATUS_LABELS[result.status]}  {result.path}  {result.message}")
+
+def _rebuild(args: argparse.Namespace) -> int:
+    from etl.load import rebuild
+
+    db = args.db or config.db_path()
+    return _run_load(db, lambda: rebuild(db, progress=_progress))
+
+
+def _run_load(db: Path, run: Callable[[], list[LoadResult]]) -> int:
+    from etl.load import DamagedDatabase, LoadBusy
 
     try:
-        results = load_paths(args.paths, db, on_conflict=args.on_conflict, progress=progress)
+        results = run()
     except LoadBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except DamagedDatabase as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     counts = {status: sum(r.status == status for r in results) for status in STATUS_LABELS}
     summary = "，".join(f"{STATUS_LABELS[s]} {n}" for s, n in counts.items() if n)
     print(f"{db}: {len(results)} 个文件，{summary or '没有找到报告文件'}")

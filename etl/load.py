@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import duckdb
 
+from etl.archive import Archive
 from etl.checks import check_report
 from etl.extract import extract_report
 from etl.model import Report
@@ -33,6 +34,10 @@ Status = Literal["loaded", "unchanged", "replaced", "restored", "conflict", "fai
 
 class LoadBusy(Exception):
     """Another process is loading into the same database."""
+
+
+class DamagedDatabase(Exception):
+    """The database (or a stray WAL beside it) could not be used; it was set aside, not deleted."""
 
 
 @dataclass(frozen=True)
@@ -94,20 +99,79 @@ def load_paths(
     """Load report files into `db`, one transaction per report, and swap the result in."""
     files = report_files(paths)
     db.parent.mkdir(parents=True, exist_ok=True)
+    archive = Archive(db)
     results: list[LoadResult] = []
-    with _load_lock(db, wait=wait), _working_copy(db) as con:
-        apply_schema(con)
-        for index, path in enumerate(files, start=1):
-            result = _load_file(con, path, on_conflict)
-            results.append(result)
-            if progress:
-                progress(index, len(files), result)
+    journal: list[dict[str, Any]] = []
+    with _load_lock(db, wait=wait):
+        with _working_copy(db) as con:
+            apply_schema(con)
+            for index, path in enumerate(files, start=1):
+                try:
+                    data = read_bytes(path)
+                except ReadError as exc:
+                    result = LoadResult(path, "failed", exc.problem)
+                else:
+                    result = _load_bytes(con, path, data, on_conflict)
+                    _archive(archive, journal, path, data, result, on_conflict)
+                results.append(result)
+                if progress:
+                    progress(index, len(files), result)
+        archive.record(journal)
     return results
 
 
-def _load_file(con: duckdb.DuckDBPyConnection, path: Path, on_conflict: OnConflict) -> LoadResult:
+def rebuild(
+    db: Path, *, progress: Callable[[int, int, LoadResult], None] | None = None
+) -> list[LoadResult]:
+    """A new database from the archive, replaying the journal; replaces `db` atomically."""
+    archive = Archive(db)
+    entries = archive.entries()
+    results: list[LoadResult] = []
+    with _load_lock(db, wait=False), _working_copy(db, fresh=True) as con:
+        apply_schema(con)
+        for index, entry in enumerate(entries, start=1):
+            source = archive.path(entry["sha256"], Path(entry["path"]).suffix)
+            try:
+                data = read_bytes(source)
+            except ReadError as exc:
+                result = LoadResult(Path(entry["path"]), "failed", f"存档缺失：{exc.problem}")
+            else:
+                result = _load_bytes(con, Path(entry["path"]), data, entry["on_conflict"])
+            results.append(result)
+            if progress:
+                progress(index, len(entries), result)
+    return results
+
+
+def _archive(
+    archive: Archive,
+    journal: list[dict[str, Any]],
+    path: Path,
+    data: bytes,
+    result: LoadResult,
+    on_conflict: OnConflict,
+) -> None:
+    if result.status in ("failed", "unchanged"):
+        return
+    sha256 = hashlib.sha256(data).hexdigest()
+    archive.put(data, sha256, path.suffix)
+    journal.append(
+        {
+            "sha256": sha256,
+            "path": str(path),
+            "department": result.department,
+            "year": result.year,
+            "status": result.status,
+            "on_conflict": on_conflict,
+            "at": datetime.now().isoformat(timespec="seconds"),
+        }
+    )
+
+
+def _load_bytes(
+    con: duckdb.DuckDBPyConnection, path: Path, data: bytes, on_conflict: OnConflict
+) -> LoadResult:
     try:
-        data = read_bytes(path)
         text = read_text(path, data)
     except ReadError as exc:
         return LoadResult(path, "failed", exc.problem)
@@ -309,14 +373,34 @@ def _load_lock(db: Path, *, wait: bool) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _working_copy(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A writable copy of `db` that replaces it atomically on success and vanishes on failure."""
+def _working_copy(db: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A writable copy of `db` that replaces it atomically on success and vanishes on failure.
+
+    Runs under the load lock. A WAL beside the live file means something other than a load
+    wrote it (loads never write the live file): it is set aside and reported, never replayed
+    into or deleted from under the new file. A live file DuckDB cannot open is set aside too.
+    """
     tmp = db.with_name(f"{db.name}.loading-{os.getpid()}")
     for stale in db.parent.glob(f"{db.name}.loading-*"):
         stale.unlink()  # left by a load that died; we hold the lock, so nobody else owns it
-    if db.exists():
+    wal = db.with_name(f"{db.name}.wal")
+    if wal.exists():
+        aside = _set_aside(wal)
+        raise DamagedDatabase(
+            f"{wal.name}: 发现未合并的预写日志（WAL），已移到 {aside.name}（未删除）；请重新运行载入"
+        )
+    if db.exists() and not fresh:
         shutil.copyfile(db, tmp)
-    con = duckdb.connect(str(tmp))
+    try:
+        con = duckdb.connect(str(tmp))
+        con.execute("SELECT count(*) FROM duckdb_tables()").fetchall()
+    except duckdb.Error as exc:
+        tmp.unlink(missing_ok=True)
+        aside = _set_aside(db)
+        raise DamagedDatabase(
+            f"{db.name}: 数据库文件无法打开（{exc}），已移到 {aside.name}（未删除）；"
+            "运行 python -m etl rebuild 从存档重建"
+        ) from exc
     try:
         yield con
         con.execute("CHECKPOINT")
@@ -327,6 +411,12 @@ def _working_copy(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.wal").unlink(missing_ok=True)
         raise
+
+
+def _set_aside(path: Path) -> Path:
+    aside = path.with_name(f"{path.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}")
+    os.replace(path, aside)
+    return aside
 
 
 def ensure_database(db: Path, reports_dir: Path) -> list[LoadResult]:

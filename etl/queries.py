@@ -14,8 +14,16 @@ import pandas as pd
 
 
 def connect(db: Path | str) -> duckdb.DuckDBPyConnection:
-    """A read-only connection: the app never writes, and never blocks a load for long."""
-    return duckdb.connect(str(db), read_only=True)
+    """A read-only connection that cannot touch any file but the database.
+
+    The app never writes; with external access off and the configuration locked, no SQL that
+    reaches this connection can read, write or attach other files or install extensions.
+    """
+    return duckdb.connect(
+        str(db),
+        read_only=True,
+        config={"enable_external_access": False, "lock_configuration": True},
+    )
 
 
 def _frame(

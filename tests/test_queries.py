@@ -97,3 +97,18 @@ def test_unknown_or_hostile_department_matches_nothing(
 def test_connection_is_read_only(con: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(duckdb.Error):
         con.execute("DELETE FROM documents")
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        pytest.param("SELECT * FROM read_csv('/etc/passwd')", id="read-file"),
+        pytest.param("COPY documents TO '/tmp/budget-lens-leak.csv'", id="write-file"),
+        pytest.param("ATTACH '/tmp/budget-lens-other.duckdb'", id="attach"),
+        pytest.param("SET enable_external_access = true", id="unlock"),
+        pytest.param("INSTALL httpfs", id="install-extension"),
+    ],
+)
+def test_connection_cannot_reach_other_files(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    with pytest.raises(duckdb.Error):
+        con.execute(sql)

@@ -14,16 +14,20 @@ import pandas as pd
 
 
 def connect(db: Path | str) -> duckdb.DuckDBPyConnection:
-    """A read-only connection that cannot touch any file but the database.
+    """A read-only connection to the file at `db` now, that cannot touch any other file.
 
-    The app never writes; with external access off and the configuration locked, no SQL that
+    duckdb.connect(path) shares one database instance per path inside a process, so while any
+    connection to a file that a load has since replaced is open, it would hand back the old
+    data. Attaching the file to a fresh in-memory database always opens the file now at that
+    path. External access is then switched off and the configuration locked, so no SQL that
     reaches this connection can read, write or attach other files or install extensions.
     """
-    return duckdb.connect(
-        str(db),
-        read_only=True,
-        config={"enable_external_access": False, "lock_configuration": True},
-    )
+    con = duckdb.connect(":memory:")
+    con.execute("ATTACH ? AS budget_lens (READ_ONLY)", [str(db)])
+    con.execute("USE budget_lens")
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con
 
 
 def _frame(
@@ -100,16 +104,8 @@ def check_results(con: duckdb.DuckDBPyConnection, department: str, year: int) ->
 
 
 def connect_snapshot(db: Path | str) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the file `db` names now, even after a load swapped it.
-
-    duckdb.connect() shares one database instance per path inside a process, so while any
-    connection to the old file is open it hands back the old data. Attaching the file to a
-    fresh in-memory database always opens the file currently at that path.
-    """
-    con = duckdb.connect(":memory:")
-    con.execute("ATTACH ? AS budget_lens (READ_ONLY)", [str(db)])
-    con.execute("USE budget_lens")
-    return con
+    """Deprecated alias of connect(), kept until pages/ui/data.py moves to connect()."""
+    return connect(db)
 
 
 # Across departments and years. Each reads the views; every amount is 万元 (exact Decimal), every

@@ -1,0 +1,375 @@
+"""Every plotly figure, and the tables shown beside them: DataFrame in, Figure or table out.
+
+The one Chinese label mapping lives here. Amounts arrive as exact Decimal 万元 from etl.queries;
+they become float only inside a figure. Tables keep them exact, so the CSV of a table holds the
+same figures the report states. No st.* calls: pages and widgets.py draw what this returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from etl.model import AMOUNT_SLOTS, FIGURE_SLOTS
+
+MISSING = "未识别"  # a figure the report does not state: never 0
+AMOUNT_SUFFIX = "（万元）"  # table headers with this suffix hold exact Decimal 万元
+PERCENT_SUFFIX = "（%）"  # ...and these hold Decimal percentages with two decimals
+
+LABELS: dict[str, dict[str, str]] = {
+    "section": {
+        "basic": "基本支出",
+        "project": "项目支出",
+        "total": "合计",
+        "three_public": "“三公”经费",
+        "staffing": "人员编制",
+    },
+    "phase": {"initial": "年初预算", "adjusted": "调整后预算", "actual": "实际支出"},
+    "item": {
+        "initial": "年初预算",
+        "adjusted": "调整后预算",
+        "actual": "实际支出",
+        "personnel": "人员经费",
+        "public": "公用经费",
+        "budget": "预算",
+        "authorized": "编制人数",
+        "staffing.actual": "实有在职人数",
+    },
+    "level": {
+        "central": "中央",
+        "provincial": "省级",
+        "city": "市级",
+        "district": "区（县）级",
+        "other": "其他",
+    },
+    "severity": {"error": "错误", "warning": "警告", "info": "提示"},
+    "passed": {"True": "通过", "False": "未通过"},
+    "rule": {
+        "personnel_public_sum": "人员经费 + 公用经费 = 基本支出",
+        "fund_sources_sum": "各级资金合计 = 项目支出",
+        "projects_sum": "各项目合计 = 项目支出",
+        "three_public_over_budget": "“三公”经费未超预算",
+        "actual_over_adjusted": "实际支出未超调整后预算",
+        "adjustment_rate_high": "预算调整率不超过 30%",
+        "conflicting_values": "同一数字前后一致",
+        "missing_figures": "主要数字齐全",
+    },
+}
+PHASES = ("initial", "adjusted", "actual")
+PHASE_COLOURS = {"initial": "#9DB4D3", "adjusted": "#3C6FB0", "actual": "#E08A2E"}
+FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+
+
+def label(kind: str, key: Any) -> str:
+    """The Chinese label for a code (section, phase, level, severity, rule…); the code if unknown.
+
+    >>> label("level", "district")
+    '区（县）级'
+    >>> label("rule", "some_new_rule")
+    'some_new_rule'
+    """
+    return LABELS[kind].get(str(key), str(key))
+
+
+def format_wan(value: Any) -> str:
+    """A 万元 amount as the UI writes it: thousands separators, two decimals; 未识别 if missing.
+
+    >>> format_wan(Decimal("1150.47"))
+    '1,150.47'
+    >>> format_wan(None)
+    '未识别'
+    """
+    return MISSING if _missing(value) else f"{Decimal(value):,.2f}"
+
+
+def format_rate(value: Any, *, signed: bool = False) -> str:
+    """A rate or share (0.6432 = 64.32%) as the UI writes it; 未识别 if missing.
+
+    >>> format_rate(0.643187)
+    '64.32%'
+    >>> format_rate(float("nan"))
+    '未识别'
+    """
+    if _missing(value):
+        return MISSING
+    return f"{float(value):+.2%}" if signed else f"{float(value):.2%}"
+
+
+# Tables: what the pages show and the CSV export writes, with Chinese headers.
+
+
+def phase_table(phases: pd.DataFrame, *, include_total: bool = False) -> pd.DataFrame:
+    """Initial / adjusted / actual / adjustment (万元) and rates (%) per section."""
+    rows = phases if include_total else phases[phases["section"] != "total"]
+    return pd.DataFrame(
+        {
+            "类别": [label("section", s) for s in rows["section"]],
+            f"年初预算{AMOUNT_SUFFIX}": list(rows["initial_wan"]),
+            f"调整后预算{AMOUNT_SUFFIX}": list(rows["adjusted_wan"]),
+            f"实际支出{AMOUNT_SUFFIX}": list(rows["actual_wan"]),
+            f"调整额{AMOUNT_SUFFIX}": list(rows["adjustment_wan"]),
+            f"调整率{PERCENT_SUFFIX}": _percents(rows["adjustment_rate"]),
+            f"执行率{PERCENT_SUFFIX}": _percents(rows["execution_rate"]),
+        }
+    )
+
+
+def fund_split_table(split: pd.DataFrame, *, with_sentence: bool = False) -> pd.DataFrame:
+    """Project funds by government level (万元) and share (%), optionally with the sentence."""
+    table = pd.DataFrame(
+        {
+            "资金级次": [label("level", v) for v in split["level"]],
+            f"金额{AMOUNT_SUFFIX}": list(split["amount_wan"]),
+            f"占比{PERCENT_SUFFIX}": _percents(split["share"]),
+        }
+    )
+    if with_sentence:
+        table["原文句子"] = list(split["sentence"])
+    return table
+
+
+def select_projects(projects: pd.DataFrame, name_contains: str = "") -> pd.DataFrame:
+    """The projects whose name contains the text (all when blank), largest amount first."""
+    needle = name_contains.strip()
+    chosen = projects[projects["name"].str.contains(needle, regex=False)] if needle else projects
+    order = sorted(range(len(chosen)), key=lambda i: (-chosen["amount_wan"].iloc[i], i))
+    return chosen.iloc[order].reset_index(drop=True)
+
+
+def project_table(projects: pd.DataFrame, *, detail: bool = True) -> pd.DataFrame:
+    """Projects (万元, share of all projects in %), with purpose and sentence when `detail`."""
+    table = pd.DataFrame(
+        {
+            "项目": list(projects["name"]),
+            f"金额{AMOUNT_SUFFIX}": list(projects["amount_wan"]),
+            f"占比{PERCENT_SUFFIX}": _percents(projects["share"]),
+        }
+    )
+    if detail:
+        table.insert(0, "报告中序号", list(projects["ordinal"]))
+        table["用途"] = list(projects["purpose"])
+        table["原文句子"] = list(projects["sentence"])
+    return table
+
+
+def figure_table(provenance: pd.DataFrame) -> pd.DataFrame:
+    """Every contract figure with wording, sentence, spans and confidence; 未识别 rows included."""
+    found = {(r.section, r.item): r for r in provenance.itertuples(index=False)}
+    slots = list(FIGURE_SLOTS) + [k for k in found if k not in FIGURE_SLOTS]
+    rows = []
+    for section, item in slots:
+        r = found.get((section, item))
+        if r is None:
+            unit = "万元" if (section, item) in AMOUNT_SLOTS else "人"
+            rows.append(_figure_row(section, item, None, unit, note="报告中没有找到这个数字"))
+            continue
+        rows.append(
+            _figure_row(
+                section,
+                item,
+                r.value,
+                r.unit,
+                wording=r.wording,
+                sentence=r.sentence,
+                value_span=f"{r.value_start}–{r.value_end}",
+                sentence_span=f"{r.sentence_start}–{r.sentence_end}",
+                confidence=r.confidence,
+                note=r.note,
+            )
+        )
+    return pd.DataFrame(rows, columns=list(_FIGURE_COLUMNS))
+
+
+def _figure_row(
+    section: str,
+    item: str,
+    value: Decimal | None,
+    unit: str,
+    *,
+    wording: str | None = None,
+    sentence: str | None = None,
+    value_span: str | None = None,
+    sentence_span: str | None = None,
+    confidence: float | None = None,
+    note: str = "",
+) -> dict[str, Any]:
+    return {
+        "类别": label("section", section),
+        "指标": _item_label(section, item),
+        "数值": value,
+        "单位": unit,
+        "原文措辞": wording,
+        "原文句子": sentence,
+        "数值位置": value_span,
+        "句子位置": sentence_span,
+        "置信度": confidence,
+        "备注": note,
+    }
+
+
+_FIGURE_COLUMNS = (
+    "类别",
+    "指标",
+    "数值",
+    "单位",
+    "原文措辞",
+    "原文句子",
+    "数值位置",
+    "句子位置",
+    "置信度",
+    "备注",
+)
+
+
+def check_table(checks: pd.DataFrame, *, failed_only: bool = False) -> pd.DataFrame:
+    """Every check (failures first, as queried) with its message and amounts (万元)."""
+    rows = checks[~checks["passed"].astype(bool)] if failed_only else checks
+    return pd.DataFrame(
+        {
+            "结果": [label("passed", bool(p)) for p in rows["passed"]],
+            "级别": [label("severity", s) for s in rows["severity"]],
+            "规则": [label("rule", r) for r in rows["rule"]],
+            "说明": list(rows["message"]),
+            f"参照值{AMOUNT_SUFFIX}": list(rows["expected_wan"]),
+            f"核对值{AMOUNT_SUFFIX}": list(rows["actual_wan"]),
+            f"差额{AMOUNT_SUFFIX}": list(rows["difference_wan"]),
+            "规则代码": list(rows["rule"]),
+        }
+    )
+
+
+def open_warnings(checks: pd.DataFrame) -> pd.DataFrame:
+    """The checks that failed with severity warning or error: what the overview counts."""
+    failed = ~checks["passed"].astype(bool) & checks["severity"].isin(["warning", "error"])
+    return checks[failed]
+
+
+# Figures.
+
+
+def phase_bar(phases: pd.DataFrame) -> go.Figure:
+    """Grouped bars: basic and project × initial / adjusted / actual (万元), adjustments labelled."""
+    rows = phases[phases["section"] != "total"]
+    sections = [label("section", s) for s in rows["section"]]
+    fig = go.Figure()
+    for phase in PHASES:
+        values = _floats(rows[f"{phase}_wan"])
+        fig.add_trace(
+            go.Bar(
+                name=label("phase", phase),
+                x=sections,
+                y=values,
+                marker_color=PHASE_COLOURS[phase],
+                texttemplate="%{y:,.2f}",
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate=f"%{{x}} · {label('phase', phase)}：%{{y:,.2f}} 万元<extra></extra>",
+            )
+        )
+    tallest = 0.0
+    for section, row in zip(sections, rows.itertuples(index=False), strict=True):
+        heights = [v for v in _floats([row.initial_wan, row.adjusted_wan, row.actual_wan]) if v]
+        tallest = max([tallest, *heights])
+        fig.add_annotation(
+            x=section,
+            y=max(heights, default=0),
+            yshift=34,
+            showarrow=False,
+            text=adjustment_text(row.adjustment_wan, row.adjustment_rate),
+            font={"size": 13},
+        )
+    fig.update_layout(
+        barmode="group",
+        title={"text": "年初预算、调整后预算与实际支出（万元）"},
+        # Headroom above the tallest bar for its value and the adjustment label.
+        yaxis={"title": {"text": "万元"}, "tickformat": ",.0f", "range": [0, tallest * 1.2 or 1]},
+        legend={"orientation": "h", "y": -0.12},
+        margin={"t": 90},
+        font={"family": FONT},
+        separators=".,",
+    )
+    return fig
+
+
+def adjustment_text(adjustment: Any, rate: Any) -> str:
+    """The label over a section's bars, e.g. '调整 +313.56 万元（+64.32%）'.
+
+    >>> adjustment_text(Decimal("313.56"), 0.643187)
+    '调整 +313.56 万元（+64.32%）'
+    >>> adjustment_text(None, None)
+    '调整额 未识别'
+    """
+    if _missing(adjustment):
+        return f"调整额 {MISSING}"
+    sign = "+" if Decimal(adjustment) >= 0 else ""
+    return f"调整 {sign}{format_wan(adjustment)} 万元（{format_rate(rate, signed=True)}）"
+
+
+def fund_split_donut(split: pd.DataFrame) -> go.Figure:
+    """A donut of project funds by government level (万元) with each level's share."""
+    amounts = _floats(split["amount_wan"])
+    fig = go.Figure(
+        go.Pie(
+            labels=[label("level", v) for v in split["level"]],
+            values=amounts,
+            hole=0.55,
+            sort=False,
+            direction="clockwise",
+            texttemplate="%{label}<br>%{value:,.2f} 万元<br>%{percent:.2%}",
+            hovertemplate="%{label}：%{value:,.2f} 万元（%{percent:.2%}）<extra></extra>",
+        )
+    )
+    total = sum((Decimal(v) for v in split["amount_wan"]), Decimal(0))
+    fig.update_layout(
+        title={"text": "项目支出资金来源（按级次，万元）"},
+        annotations=[{"text": f"合计<br>{format_wan(total)} 万元", "showarrow": False}],
+        font={"family": FONT},
+        separators=".,",
+    )
+    return fig
+
+
+def project_bar(projects: pd.DataFrame) -> go.Figure:
+    """Horizontal bars, largest project on top: amount (万元) and share of all projects."""
+    ordered = select_projects(projects)
+    fig = go.Figure(
+        go.Bar(
+            x=_floats(ordered["amount_wan"]),
+            y=list(ordered["name"]),
+            orientation="h",
+            customdata=[[float(s)] for s in ordered["share"]],
+            marker_color=PHASE_COLOURS["adjusted"],
+            texttemplate="%{x:,.2f} 万元（%{customdata[0]:.2%}）",
+            textposition="auto",
+            hovertemplate="%{y}：%{x:,.2f} 万元，占项目合计 %{customdata[0]:.2%}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title={"text": "项目支出明细（万元）"},
+        xaxis={"title": {"text": "万元"}, "tickformat": ",.0f"},
+        yaxis={"autorange": "reversed", "automargin": True},
+        height=160 + 44 * len(ordered),
+        font={"family": FONT},
+        separators=".,",
+    )
+    return fig
+
+
+def _item_label(section: str, item: str) -> str:
+    return LABELS["item"].get(f"{section}.{item}") or label("item", item)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or bool(pd.isna(value))
+
+
+def _floats(values: Iterable[Any]) -> list[float | None]:
+    return [None if _missing(v) else float(v) for v in values]
+
+
+def _percents(rates: Iterable[Any]) -> list[Decimal | None]:
+    return [None if _missing(r) else Decimal(f"{float(r) * 100:.2f}") for r in rates]

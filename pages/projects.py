@@ -1,0 +1,32 @@
+"""项目明细: projects by amount, as sorted horizontal bars and a table with purpose and source."""
+
+import streamlit as st
+
+from pages.ui import charts, data, widgets
+
+selection = widgets.require_report()
+projects = data.project_breakdown(selection.identity, selection.department, selection.year)
+
+widgets.report_header("项目明细", selection)
+if projects.empty:
+    st.info("报告没有逐项列出项目支出。")
+    st.stop()
+
+search = st.text_input("按项目名称筛选", key="projects_search", placeholder="例如：经费")
+shown = charts.select_projects(projects, search)
+if shown.empty:
+    st.info("没有名称包含该文字的项目。")
+    st.stop()
+
+widgets.show_chart(charts.project_bar(shown), selection, "项目明细图", key="projects_chart")
+widgets.csv_download(
+    charts.project_table(shown, detail=False),
+    selection,
+    "项目明细图",
+    key="projects_chart_csv",
+    what="图表数据",
+)
+table = charts.project_table(shown)
+widgets.show_table(table)
+widgets.csv_download(table, selection, "项目明细表", key="projects_table_csv")
+st.caption("占比为该项目占报告所列全部项目合计的比例。")

@@ -1,0 +1,93 @@
+"""The only caching in the app: one read-only connection per database file, and cached wrappers
+of etl.queries that take the file's identity, so a load that swaps in a new file shows at once.
+
+The loader writes a copy and renames it over the live file; the new file has a new inode and
+mtime. Every wrapper is keyed on that identity, and frames come back as cache copies: never
+mutate one in place.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from etl import config, queries
+
+Identity = tuple[str, int, int]  # (path, st_ino, st_mtime_ns) of the database file
+INDEX_COLUMNS = ["department", "year", "document_id", "file_name", "sha256", "loaded_at"]
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    con: duckdb.DuckDBPyConnection
+    lock: threading.Lock  # a DuckDB connection serves one query at a time; sessions share it
+
+
+def db_identity(db: Path | None = None) -> Identity | None:
+    """(path, inode, mtime_ns) of the database file now; None when there is no file."""
+    path = Path(db or config.db_path()).resolve()
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return (str(path), stat.st_ino, stat.st_mtime_ns)
+
+
+def _release(snapshot: _Snapshot) -> None:
+    with snapshot.lock:
+        snapshot.con.close()
+
+
+@st.cache_resource(max_entries=4, show_spinner=False, on_release=_release)
+def _snapshot(identity: Identity) -> _Snapshot:
+    return _Snapshot(queries.connect(identity[0]), threading.Lock())
+
+
+def _run(identity: Identity, query: Callable[..., pd.DataFrame], *args: object) -> pd.DataFrame:
+    snapshot = _snapshot(identity)
+    with snapshot.lock:
+        return query(snapshot.con, *args)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def report_index(identity: Identity | None) -> pd.DataFrame:
+    """Current reports (department, year, file_name…), department order, newest year first."""
+    if identity is None:
+        return pd.DataFrame(columns=INDEX_COLUMNS)
+    return _run(identity, queries.report_index)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def budget_phases(identity: Identity, department: str, year: int) -> pd.DataFrame:
+    """Rows basic / project / total: initial, adjusted, actual, adjustment (Decimal 万元), rates."""
+    return _run(identity, queries.budget_phases, department, year)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def fund_split(identity: Identity, department: str, year: int) -> pd.DataFrame:
+    """Project funds by government level (Decimal 万元) with shares, largest first."""
+    return _run(identity, queries.fund_split, department, year)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def project_breakdown(identity: Identity, department: str, year: int) -> pd.DataFrame:
+    """Projects (Decimal 万元, largest first) with share, purpose and source sentence."""
+    return _run(identity, queries.project_breakdown, department, year)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def figure_provenance(identity: Identity, department: str, year: int) -> pd.DataFrame:
+    """Every extracted figure with its wording, sentence, spans, confidence and note."""
+    return _run(identity, queries.figure_provenance, department, year)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def check_results(identity: Identity, department: str, year: int) -> pd.DataFrame:
+    """Every check applied to the report, failures first."""
+    return _run(identity, queries.check_results, department, year)

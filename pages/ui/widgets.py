@@ -1,0 +1,209 @@
+"""Shared Streamlit pieces the router and the pages call: first-start build, the 部门/年度
+selectors, KPI cards, tables, charts and the 下载 CSV button. Figures and tables come from
+charts.py, bytes and file names from export.py; nothing here queries or reshapes data itself."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from pages.ui import charts, data, export
+
+EMPTY_MESSAGE = (
+    "还没有载入报告……请把报告放进 data/reports/，然后运行 `python -m etl load`，再刷新本页。"
+)
+_ROW_PX, _MAX_ROWS = 35, 20  # show up to 20 rows without scrolling
+SELECTION_KEY = "selection"  # session_state: the Selection pages read, set on every run
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+
+
+class Selection(NamedTuple):
+    """The report the sidebar selects, and the database file it was read from."""
+
+    identity: data.Identity
+    department: str
+    year: int
+    file_name: str
+
+
+def md_escape(text: str) -> str:
+    r"""Report text made literal for st.markdown / st.caption / st.warning.
+
+    >>> print(md_escape("**天心区** [链接](x) :red[1]"))
+    \*\*天心区\*\* \[链接\]\(x\) \:red\[1\]
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def build_database(db: Path, reports_dir: Path) -> None:
+    """On first start, build `db` from `reports_dir` under a spinner; warn about files that fail."""
+    if db.exists():
+        return
+    from etl.load import ensure_database  # the parsers load only when there is work for them
+
+    try:
+        with st.spinner("首次启动：正在从 data/reports/ 载入报告并建立数据库，请稍候……"):
+            results = ensure_database(db, reports_dir)
+    except Exception as exc:  # shown to the user; the pages then explain how to load
+        st.warning(md_escape(f"无法建立数据库 {db}：{exc}"))
+        return
+    for result in results:
+        if not result.ok:
+            st.warning(md_escape(f"载入失败：{result.path.name}：{result.message}"))
+
+
+def report_selectors() -> Selection | None:
+    """Sidebar 部门 and 年度 selectors (keys "department", "year"), mirrored in the URL.
+
+    A URL's ?department=…&year=… opens that report when it exists; unknown values are ignored.
+    Stores the Selection (or None when no report is loaded) for require_report().
+    """
+    identity = data.db_identity()
+    st.session_state[SELECTION_KEY] = None
+    try:
+        index = data.report_index(identity)
+    except duckdb.Error as exc:
+        st.error(md_escape(f"无法读取数据库 {identity[0] if identity else ''}：{exc}"))
+        return None
+    if identity is None or index.empty:
+        return None
+    departments = list(dict.fromkeys(index["department"]))
+    state, params = st.session_state, st.query_params
+    if state.get("department") not in departments:
+        wanted = params.get("department") if "department" not in state else None
+        state["department"] = wanted if wanted in departments else departments[0]
+    of_department = index[index["department"] == state["department"]]
+    years = [int(y) for y in of_department["year"]]  # newest first
+    if state.get("year") not in years:
+        wanted_year = _int(params.get("year")) if "year" not in state else None
+        state["year"] = wanted_year if wanted_year in years else years[0]
+    with st.sidebar:
+        department = st.selectbox("部门", departments, key="department")
+        year = st.selectbox("年度", years, key="year", format_func=lambda y: f"{y} 年")
+    if params.get("department") != department or params.get("year") != str(year):
+        params["department"], params["year"] = department, str(year)
+    file_name = str(of_department.loc[of_department["year"] == year, "file_name"].iloc[0])
+    selection = Selection(identity, department, int(year), file_name)
+    st.session_state[SELECTION_KEY] = selection
+    return selection
+
+
+def require_report() -> Selection:
+    """The selected report; when none is loaded, says how to load one and stops the page."""
+    _leave_legacy_page_mode()
+    selection = st.session_state.get(SELECTION_KEY)
+    if selection is None:
+        st.info(EMPTY_MESSAGE, icon=":material/info:")
+        st.stop()
+    return selection
+
+
+def _leave_legacy_page_mode() -> None:
+    """Make sure app.py routes this run, even for a deep link opened first after a restart.
+
+    Streamlit treats a pages/ folder beside the entry script as its older multipage layout and
+    runs pages/<name>.py on its own (no router, no selectors) until st.navigation has run once
+    in the process; AppTest resets that before every run. Switching it off and rerunning lets
+    app.py route the same URL, as st.navigation itself would.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a Streamlit without the legacy mode
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def report_header(title: str, selection: Selection) -> None:
+    """Page title, then which report it shows, as literal text."""
+    st.title(title)
+    st.caption(
+        md_escape(
+            f"{selection.department} · {selection.year} 年度 · 来源：{selection.file_name}"
+            " · 金额单位：万元"
+        )
+    )
+
+
+def phase_kpis(phases: pd.DataFrame) -> None:
+    """KPI cards per section: initial / adjusted / actual (万元), 调整率 and 执行率."""
+    for row in phases.itertuples(index=False):
+        st.subheader(charts.label("section", row.section))
+        cards = st.columns(5)
+        cards[0].metric("年初预算（万元）", charts.format_wan(row.initial_wan), border=True)
+        cards[1].metric("调整后预算（万元）", charts.format_wan(row.adjusted_wan), border=True)
+        cards[2].metric("实际支出（万元）", charts.format_wan(row.actual_wan), border=True)
+        cards[3].metric(
+            "调整率",
+            charts.format_rate(row.adjustment_rate),
+            help="（调整后预算 − 年初预算）÷ 年初预算",
+            border=True,
+        )
+        cards[4].metric(
+            "执行率",
+            charts.format_rate(row.execution_rate),
+            help="实际支出 ÷ 调整后预算",
+            border=True,
+        )
+
+
+def warning_count(checks: pd.DataFrame) -> int:
+    """How many checks failed with severity warning or error."""
+    return len(charts.open_warnings(checks))
+
+
+def show_chart(figure: go.Figure, selection: Selection, view: str, key: str) -> None:
+    """A plotly chart with Plotly's own PNG download, named like the CSV."""
+    stem = export.file_name(selection.department, selection.year, view).removesuffix(".csv")
+    config = {"displaylogo": False, "toImageButtonOptions": {"filename": stem, "scale": 2}}
+    st.plotly_chart(figure, key=key, config=config)
+
+
+def show_table(table: pd.DataFrame) -> None:
+    """A table as literal text: 万元 like 1,150.47, percentages like 64.32%, gaps as 未识别."""
+    st.dataframe(
+        table,
+        height=_ROW_PX * (min(len(table), _MAX_ROWS) + 1) + 3,
+        hide_index=True,
+        column_config={c: _column(c) for c in table.columns},
+        placeholder=charts.MISSING,
+    )
+
+
+def csv_download(
+    table: pd.DataFrame, selection: Selection, view: str, key: str, *, what: str = "表格"
+) -> None:
+    """A 下载 CSV button for exactly the rows and columns of `table` (`what` names them)."""
+    st.download_button(
+        f"下载 CSV（{what}）",
+        data=export.csv_bytes(table),
+        file_name=export.file_name(selection.department, selection.year, view),
+        mime="text/csv",
+        key=key,
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def _column(header: str) -> Any:
+    if header.endswith(charts.AMOUNT_SUFFIX) or header == "数值":
+        return st.column_config.NumberColumn(header, format="%,.2f")
+    if header.endswith(charts.PERCENT_SUFFIX):
+        return st.column_config.NumberColumn(header, format="%.2f%%")
+    if header == "置信度":
+        return st.column_config.NumberColumn(header, format="%.2f")
+    return st.column_config.Column(header)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None

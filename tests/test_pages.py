@@ -1,0 +1,260 @@
+"""Every page of app.py through AppTest: renders the seed's figures, reacts to its widget, and
+explains an empty database. The page list is read from app.py itself."""
+
+from __future__ import annotations
+
+import ast
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from conftest import (
+    DEPARTMENT,
+    LEGACY_PAGES_INIT,
+    OTHER_DEPARTMENT,
+    ROOT,
+    SEED,
+    build_db,
+    seed_variant,
+)
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.testing.v1 import AppTest
+
+from etl import config
+from etl.load import load_paths
+
+APP = ROOT / "app.py"
+
+
+def app_pages() -> dict[str, str]:
+    """{path: title} of every st.Page(...) in app.py, in navigation order."""
+    pages = {}
+    for node in ast.walk(ast.parse(APP.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page":
+            titles = [k.value for k in node.keywords if k.arg == "title"]
+            pages[ast.literal_eval(node.args[0])] = ast.literal_eval(titles[0])
+    return pages
+
+
+PAGES = app_pages()
+
+
+def test_app_registers_the_five_pages() -> None:
+    assert list(PAGES.values()) == ["总览", "预算调整", "资金来源", "项目明细", "数据核对"]
+    assert all((ROOT / path).is_file() for path in PAGES)
+
+
+def open_page(path: str, query_params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.query_params.update(query_params or {})
+    at.run()
+    if path != "pages/overview.py":
+        at.switch_page(path).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shown(value: Any) -> str:
+    """A table cell as the page formats it (万元 with separators, gaps as 未识别)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "未识别"
+    return f"{value:,.2f}" if isinstance(value, Decimal) else str(value)
+
+
+def plain(markdown: str) -> str:
+    """Markdown as read on screen: md_escape's backslashes removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def page_text(at: AppTest) -> str:
+    """Everything a reader sees as text: headings, notes, KPI cards and table cells."""
+    parts = [
+        plain(str(e.value))
+        for kind in ("title", "subheader", "caption", "info", "warning", "error")
+        for e in getattr(at, kind)
+    ]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    for frame in at.dataframe:
+        parts.append(" ".join(frame.value.columns))
+        parts += [shown(v) for row in frame.value.itertuples(index=False) for v in row]
+    return "\n".join(parts)
+
+
+def table(at: AppTest, index: int = 0) -> pd.DataFrame:
+    return at.dataframe[index].value
+
+
+SEED_TEXT = {
+    "pages/overview.py": ["487.51", "801.07", "349.40", "1,150.47", "64.32%", "待核对的警告 2"],
+    "pages/adjustments.py": ["801.07", "349.40", "313.56", "251.60", "64.32", "257.26"],
+    "pages/fund_sources.py": ["市级", "区（县）级", "148.92", "200.48", "42.62", "57.38"],
+    "pages/projects.py": ["农村公路养护、建设费", "191.16", "54.71", "党建经费", "2.80"],
+    "pages/audit.py": [
+        "相差 0.09 万元",
+        "预算调整数",
+        "2020年年初预算数为97.8万元；预算调整数为349.4万元",
+    ],
+}
+
+
+@pytest.mark.parametrize("path", list(PAGES), ids=list(PAGES.values()))
+def test_page_shows_the_seed_figures(seed_db: Path, path: str) -> None:
+    at = open_page(path)
+    text = page_text(at)
+    for expected in SEED_TEXT[path]:
+        assert expected in text
+    assert DEPARTMENT in text
+
+
+@pytest.mark.parametrize("path", list(PAGES), ids=list(PAGES.values()))
+def test_every_chart_and_table_has_a_csv_button(seed_db: Path, path: str) -> None:
+    at = open_page(path)
+    buttons = at.get("download_button")
+    charts = at.get("plotly_chart")
+    assert len(buttons) == (len(charts) + len(at.dataframe) if path != "pages/overview.py" else 0)
+    assert all(b.proto.label.startswith("下载 CSV") for b in buttons)
+
+
+@pytest.mark.parametrize("path", list(PAGES), ids=list(PAGES.values()))
+def test_empty_database_explains_how_to_load(empty_db: Path, path: str) -> None:
+    at = open_page(path)
+    assert "还没有载入报告" in at.info[0].value
+    assert "python -m etl load" in at.info[0].value
+    assert not at.metric and not at.dataframe
+
+
+def test_damaged_database_is_reported_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "damaged.duckdb"
+    db.write_bytes(b"not a database" * 512)
+    monkeypatch.setenv("BUDGET_LENS_DB", str(db))
+    at = open_page("pages/overview.py")
+    assert "无法读取数据库" in plain(at.error[0].value)
+    assert "还没有载入报告" in at.info[0].value
+
+
+def test_first_start_builds_the_database_and_names_bad_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / SEED.name).write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    (reports / "notes.txt").write_text("这不是一份绩效自评报告。", encoding="utf-8")
+    monkeypatch.setattr(config, "REPORTS_DIR", reports)
+    db = tmp_path / "fresh.duckdb"
+    monkeypatch.setenv("BUDGET_LENS_DB", str(db))
+    at = open_page("pages/overview.py")
+    assert db.exists()
+    assert any("载入失败：notes.txt" in plain(w.value) for w in at.warning)
+    assert "801.07" in page_text(at)
+
+
+def test_deep_link_on_a_fresh_server_is_routed_by_app_py(
+    seed_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(PagesManager, "__init__", LEGACY_PAGES_INIT)
+    at = AppTest.from_file(str(APP), default_timeout=30)
+    at.switch_page("pages/audit.py").run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["数据核对"]
+    assert at.selectbox(key="department").value == DEPARTMENT
+
+
+def test_overview_links_to_the_audit_page(seed_db: Path) -> None:
+    link = open_page("pages/overview.py").get("page_link")[0].proto
+    assert link.page.endswith("audit") and link.label.startswith("查看数据核对")
+
+
+def test_a_load_while_the_app_runs_shows_up_on_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = build_db(tmp_path / "live.duckdb", [SEED])
+    monkeypatch.setenv("BUDGET_LENS_DB", str(db))
+    at = open_page("pages/overview.py")
+    assert at.selectbox(key="year").options == ["2020 年"]
+    load_paths([seed_variant(tmp_path, "2021.txt", ("2020", "2021"))], db)
+    at.run()
+    assert at.selectbox(key="year").options == ["2021 年", "2020 年"]
+
+
+# One interaction per page, by widget key.
+
+
+def test_overview_year_and_department_selectors(three_reports_db: Path) -> None:
+    at = open_page("pages/overview.py")
+    assert (at.selectbox(key="department").value, at.selectbox(key="year").value) == (
+        DEPARTMENT,
+        2021,
+    )
+    assert "812.34" in page_text(at)
+    at.selectbox(key="year").set_value(2020).run()
+    assert "801.07" in page_text(at) and "812.34" not in page_text(at)
+    assert at.query_params == {"department": DEPARTMENT, "year": "2020"}
+
+    at.selectbox(key="department").set_value(OTHER_DEPARTMENT).run()
+    assert at.selectbox(key="year").options == ["2020 年"]
+    cards = {(i // 5, m.label): m.value for i, m in enumerate(at.metric[:15])}
+    assert cards[(1, "实际支出（万元）")] == "未识别"  # the report does not state it: never 0
+    assert cards[(1, "执行率")] == "未识别"
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"department": OTHER_DEPARTMENT, "year": "2020"}, (OTHER_DEPARTMENT, 2020)),
+        ({"department": DEPARTMENT, "year": "2020"}, (DEPARTMENT, 2020)),
+        ({"department": "不存在的局", "year": "1999"}, (DEPARTMENT, 2021)),
+        ({"year": "二〇二〇"}, (DEPARTMENT, 2021)),
+    ],
+    ids=["other-department", "older-year", "unknown-values-ignored", "bad-year-ignored"],
+)
+def test_url_opens_the_same_view(
+    three_reports_db: Path, params: dict[str, str], expected: tuple[str, int]
+) -> None:
+    at = open_page("pages/adjustments.py", params)
+    assert (at.selectbox(key="department").value, at.selectbox(key="year").value) == expected
+
+
+def test_adjustments_total_toggle(seed_db: Path) -> None:
+    at = open_page("pages/adjustments.py")
+    assert table(at)["类别"].tolist() == ["基本支出", "项目支出"]
+    at.toggle(key="adjustments_show_total").set_value(True).run()
+    total = table(at).set_index("类别").loc["合计"]
+    assert total["调整后预算（万元）"] == Decimal("1150.47")
+    assert total["调整率（%）"] == Decimal("96.56")
+
+
+def test_fund_sources_sentence_toggle(seed_db: Path) -> None:
+    at = open_page("pages/fund_sources.py")
+    assert "原文句子" not in table(at).columns
+    at.toggle(key="fund_sources_show_sentence").set_value(True).run()
+    assert table(at)["原文句子"].str.contains("其中市级财政资金148.92万元").all()
+
+
+def test_projects_search(seed_db: Path) -> None:
+    at = open_page("pages/projects.py")
+    assert len(table(at)) == 6
+    at.text_input(key="projects_search").input("工作经费").run()
+    assert table(at)["项目"].tolist() == ["交通运输工作经费", "执法工作经费", "业务工作经费"]
+    at.text_input(key="projects_search").input("没有这个项目").run()
+    assert not at.dataframe and "没有名称包含该文字的项目" in at.info[0].value
+
+
+def test_audit_failed_only_toggle(seed_db: Path) -> None:
+    at = open_page("pages/audit.py")
+    assert len(table(at)) == 8
+    at.toggle(key="audit_failed_only").set_value(True).run()
+    checks = table(at)
+    assert checks["结果"].tolist() == ["未通过"] * 3
+    assert checks.loc[0, "差额（万元）"] == Decimal("-0.09")
+
+
+def test_audit_lists_unstated_figures_as_unrecognised(three_reports_db: Path) -> None:
+    at = open_page("pages/audit.py", {"department": OTHER_DEPARTMENT})
+    figures = table(at, 1).set_index(["类别", "指标"])
+    assert figures.loc[("项目支出", "实际支出"), "数值"] is None
+    assert figures.loc[("项目支出", "调整后预算"), "数值"] == Decimal("349.4")

@@ -282,15 +282,27 @@ def _block_lines(parent: ElementTree.Element, ns: str) -> Iterator[str]:
 
 
 def _table_lines(table: ElementTree.Element, ns: str) -> Iterator[str]:
+    """Each row as one line, cells separated by a tab; a merged cell keeps its columns.
+
+    A cell spanning two grid columns ("合计" across 序号 and 项目名称) is followed by an empty
+    cell, so the amounts stay under their headers.
+    """
     row_tag, cell_tag = f"{{{ns}}}tr", f"{{{ns}}}tc"
-    for row in table.iter(row_tag):
-        cells = [
-            " ".join(line for line in _block_lines(cell, ns) if line.strip())
-            for cell in row
-            if cell.tag == cell_tag
-        ]
-        if cells:
-            yield "\t".join(cell.replace("\t", " ").strip() for cell in cells)
+    span_path, val = f"{{{ns}}}tcPr/{{{ns}}}gridSpan", f"{{{ns}}}val"
+    for row in table:
+        if row.tag != row_tag:
+            continue
+        cells: list[str] = []
+        for cell in row:
+            if cell.tag != cell_tag:
+                continue
+            text = " ".join(line.strip() for line in _block_lines(cell, ns) if line.strip())
+            cells.append(text.replace("\t", " "))
+            span = cell.find(span_path)
+            width = span.get(val, "1") if span is not None else "1"
+            cells.extend([""] * (min(int(width), 64) - 1 if width.isdigit() else 0))
+        if any(cells):
+            yield "\t".join(cells)
 
 
 def _paragraph_text(paragraph: ElementTree.Element, ns: str) -> str:

@@ -103,11 +103,6 @@ def check_results(con: duckdb.DuckDBPyConnection, department: str, year: int) ->
     )
 
 
-def connect_snapshot(db: Path | str) -> duckdb.DuckDBPyConnection:
-    """Deprecated alias of connect(), kept until pages/ui/data.py moves to connect()."""
-    return connect(db)
-
-
 # Across departments and years. Each reads the views; every amount is 万元 (exact Decimal), every
 # rate a float fraction (0.5 = 50 %), NULL/NaN when the report does not state an input.
 

@@ -1089,7 +1089,7 @@ def extract_fund_sources(
 # --- projects -------------------------------------------------------------------------------------
 
 _LIST_START = re.compile(
-    r"(?:其中|分别是|分别为|具体如下|具体为|主要包括|包括|明细如下|如下)\s*[:]"
+    r"(?:其中|分别是|分别为|具体如下|具体为|主要包括|包括|明细如下|如下|主要用于|主要有)\s*[:]"
 )
 _ITEM_NUMBER = re.compile(r"\s*(?:\d+\s*[、.](?!\d)|\(\s*\d+\s*\)|[①-⑳])\s*")
 # Where one numbered item ends and the next begins inside a line: "…；2、B…".

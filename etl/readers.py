@@ -423,27 +423,49 @@ def _page_lines(textpage: Any) -> list[_Line]:
     return lines
 
 
+# A line starting like a heading or a list item starts a paragraph of its own.
+_PARAGRAPH_START = re.compile(
+    r"\s*(?:第[一二三四五六七八九十\d]+(?:部分|章)|[一二三四五六七八九十]+[、.．]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]"
+    r"|\d+\s*[、．.](?!\d)|[①-⑳])"
+)
+
+
 def _join_lines(pages: list[list[_Line]]) -> str:
+    """Lines rejoined into paragraphs: a line running to the right margin continues below.
+
+    A following line does not continue the paragraph when it is indented (a new paragraph),
+    starts like a heading or list item, is a table row, or is set in another font size. When the
+    document indents its paragraphs, that alone marks them, so a full line ending in 。 joins
+    the next; otherwise a line ending in 。！？： ends its paragraph.
+    """
     body = [line for page in pages for line in page]
     if not body:
         return ""
     margin_left = min(line.left for line in body)
     margin_right = max(line.right for line in body)
+    indents = any(line.left - margin_left > line.height * 1.5 for line in body)
     out: list[str] = []
-    joinable = False  # the previous line ran to the right margin mid-sentence
+    previous: _Line | None = None
+    joinable = False  # the previous line ran to the right margin mid-paragraph
     for page in pages:
         for line in page:
             text = line.text()
             if _PAGE_NUMBER.match(text):
                 continue
-            indented = line.left - margin_left > line.height * 1.5
-            if joinable and out and not indented and "\t" not in text:
+            starts_paragraph = (
+                line.left - margin_left > line.height * 1.5
+                or "\t" in text
+                or bool(_PARAGRAPH_START.match(text))
+                or (previous is not None and abs(line.height - previous.height) > 0.2 * line.height)
+            )
+            if joinable and out and not starts_paragraph:
                 out[-1] += text
             else:
                 out.append(text)
             joinable = (
                 "\t" not in text
                 and margin_right - line.right < line.height * 1.5
-                and not text.endswith(_SENTENCE_FINAL)
+                and (indents or not text.endswith(_SENTENCE_FINAL))
             )
+            previous = line
     return "\n".join(out) + "\n"

@@ -88,6 +88,39 @@ def _parser() -> argparse.ArgumentParser:
     )
     rebuild.set_defaults(run=_rebuild)
 
+    evaluate = sub.add_parser(
+        "evaluate",
+        help="score extraction against expected JSON (field-level accuracy)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Extract every report (.txt .docx .pdf) under DIR that has expected JSON and print,\n"
+            "per field and overall, how many values were right, wrong or missed.\n\n"
+            "Expected JSON has the contract's keys (department, year, basic, project,\n"
+            "three_public, fund_sources, projects [name, amount], staffing, checks) and is\n"
+            "looked up as GOLDEN/<stem>.json (with --golden), then <stem>.json beside the\n"
+            "report, then DIR/golden/<stem>.json. Reports without one are skipped.\n\n"
+            "right  = the value matches (a figure both leave null counts as right)\n"
+            "wrong  = a different value, or a value where the report states none\n"
+            "missed = the report states it and the extractor gave null\n"
+            "Fund sources score per level; projects per expected project by name (plus a wrong\n"
+            "per unexpected project); checks compare the failing rule names.\n\n"
+            "Example: python -m etl evaluate tests/fixtures/reports --golden tests/golden"
+        ),
+    )
+    evaluate.add_argument("dir", type=Path, help="folder of reports")
+    evaluate.add_argument(
+        "--golden", type=Path, default=None, help="folder of expected JSON (<stem>.json)"
+    )
+    evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")
+    evaluate.add_argument(
+        "--fail-under",
+        type=float,
+        default=None,
+        metavar="PCT",
+        help="exit 1 when overall accuracy is below PCT percent",
+    )
+    evaluate.set_defaults(run=_evaluate)
+
     for command in (extract, load, rebuild):
         command.add_argument(
             "--db",
@@ -119,6 +152,26 @@ def _extract(args: argparse.Namespace) -> int:
             print(f"  {key:<24} {where['sentence'][:60]}")
     for check in contract["checks"]:
         print(f"  [{check['severity']}] {check['rule']}: {check['message']}")
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from etl.evaluate import evaluate_folder, evaluation_json, format_evaluation
+
+    if not args.dir.is_dir():
+        print(f"error: {args.dir}: not a folder", file=sys.stderr)
+        return 2
+    evaluation = evaluate_folder(args.dir, args.golden)
+    if args.json:
+        json.dump(evaluation_json(evaluation), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print(format_evaluation(evaluation, args.dir))
+    if not evaluation.reports:
+        print(f"error: {args.dir}: no report has expected JSON", file=sys.stderr)
+        return 1
+    if args.fail_under is not None and evaluation.overall.accuracy * 100 < args.fail_under:
+        return 1
     return 0
 
 

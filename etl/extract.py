@@ -14,9 +14,12 @@ with different values is flagged by the checks instead of silently picked.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
+from typing import NamedTuple
 
 from etl.amounts import NUMBER, UNIT, normalise, to_wan
 from etl.model import Figure, FundSource, Project, Report, Source
@@ -24,8 +27,7 @@ from etl.model import Figure, FundSource, Project, Report, Source
 # --- sentences, headings and table rows -------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     start: int
     end: int  # exclusive; the sentence's text is text[start:end]
     paragraph: int  # index of the line the sentence sits on
@@ -33,7 +35,6 @@ class Sentence:
     in_table: bool = False  # the line is a table row: read by the table reader, not as prose
 
 
-_SENTENCE_RE = re.compile(r"[^。!?！？]+")
 _SPACES = " \t\u3000\xa0"
 
 # 一、 （一） 1、 1. (1) ① 第一部分 第二章: numbering styles are mixed even inside one report.
@@ -55,49 +56,46 @@ def split_sentences(text: str) -> list[Sentence]:
     return _scan(text)[0]
 
 
-def _scan(text: str) -> tuple[list[Sentence], list[tuple[int, int, int]]]:
-    """Sentences, and every line as (start, end, paragraph) for the table finder."""
+# A sentence: a run between 。！？ and line ends, without the spaces around it.
+_SENTENCE_SPAN = re.compile(r"[^。!?！？\s](?:[^。!?！？\n]*[^。!?！？\s])?")
+_NEWLINE = re.compile(r"\n")
+# Only a line holding a tab or a space can be a table row.
+_SPACED_LINE = re.compile(r"^[^\n]*[\t ][^\n]*$", re.MULTILINE)
+
+
+def _scan(text: str) -> tuple[list[Sentence], list[int]]:
+    """Sentences, and the offsets of the line breaks (a sentence's paragraph is its line)."""
+    breaks = [m.start() for m in _NEWLINE.finditer(text)]
+    table_rows: set[int] = set()
+    for match in _SPACED_LINE.finditer(text):
+        line = match.group().strip(_SPACES)
+        if line and (_is_tab_row(line) if "\t" in line else _looks_like_row(line)):
+            table_rows.add(bisect_right(breaks, match.start()))
     sentences: list[Sentence] = []
-    lines: list[tuple[int, int, int]] = []
     context: str | None = None
-    pos = 0
-    for paragraph, line in enumerate(text.split("\n")):
-        start, pos = pos, pos + len(line) + 1
-        stripped = line.strip(_SPACES)
-        if not stripped:
+    for match in _SENTENCE_SPAN.finditer(text):
+        start, end = match.span()
+        paragraph = bisect_right(breaks, start)
+        in_table = paragraph in table_rows
+        if end - start <= 30 and not in_table and _is_heading(match.group()):
+            context = _heading_context(match.group())
             continue
-        lo = start + line.index(stripped[0])
-        in_table = _is_tab_row(stripped) if "\t" in stripped else _looks_like_row(stripped)
-        if in_table and "\t" in stripped:
-            # Leading and trailing tabs are empty cells: keep them, so columns stay aligned.
-            row = line.rstrip(" \u3000\xa0\r")
-            first = len(row) - len(row.lstrip(" \u3000\xa0"))
-            lines.append((start + first, start + len(row), paragraph))
-        else:
-            lines.append((lo, lo + len(stripped), paragraph))
-        for match in _SENTENCE_RE.finditer(stripped):
-            body = match.group().strip(_SPACES)
-            if not body:
-                continue
-            s_start = lo + match.start() + match.group().index(body[0])
-            if len(body) <= 30 and not in_table and _is_heading(body):
-                context = _heading_context(body)
-                continue
-            sentences.append(Sentence(s_start, s_start + len(body), paragraph, context, in_table))
-    return sentences, lines
+        sentences.append(Sentence(start, end, paragraph, context, in_table))
+    return sentences, breaks
 
 
 def _is_heading(body: str) -> bool:
     # Headings are short, carry no amount and usually a number: 一、 （一） 1、 (1) 第一部分.
-    return (
-        body[-1] not in ",;:，；：。"
-        and not _HAS_AMOUNT.search(body)
-        and bool(
-            _HEADING_NUMBER.match(body)
-            or body.endswith("情况")
-            or _BARE_HEADING.match(_HEADING_NUMBER.sub("", body, count=1).strip())
-        )
-    )
+    if body[-1] in ",;:，；：。":
+        return False
+    number = _HEADING_NUMBER.match(body)
+    if not (
+        number
+        or body.endswith("情况")
+        or _BARE_HEADING.match(body[number.end() if number else 0 :].strip())
+    ):
+        return False
+    return not _HAS_AMOUNT.search(body)
 
 
 def _heading_context(body: str) -> str | None:
@@ -111,11 +109,15 @@ def _heading_context(body: str) -> str | None:
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    """The span without the whitespace at either end.
+
+    >>> _strip_span("  基本支出 ", 0, 7)
+    (2, 6)
+    """
+    segment = text[start:end]
+    body = segment.lstrip()
+    start += len(segment) - len(body)
+    return start, start + len(body.rstrip())
 
 
 # --- amounts after a keyword -------------------------------------------------------------------
@@ -202,6 +204,26 @@ def _clauses(text: str, sentence: Sentence) -> Iterator[tuple[int, int]]:
 
 
 _CLAUSE_END = re.compile(r"[;；]")
+
+
+def _with_match(pattern: re.Pattern[str], text: str, sentences: list[Sentence]) -> list[Sentence]:
+    """The prose sentences holding a match of `pattern`, in order: one pass over the text.
+
+    Most sentences of a report are narrative; finding keyword hits in the whole text first keeps
+    the per-sentence work to the few that matter.
+    """
+    starts = [s.start for s in sentences]
+    found: list[Sentence] = []
+    last = -1
+    for match in pattern.finditer(text):
+        index = bisect_right(starts, match.start()) - 1
+        if index > last and index >= 0:
+            sentence = sentences[index]
+            if match.start() < sentence.end and not sentence.in_table:
+                found.append(sentence)
+                last = index
+    return found
+
 
 # --- tables ---------------------------------------------------------------------------------------
 
@@ -308,12 +330,13 @@ def _cells(text: str, start: int, end: int) -> list[Cell]:
     return cells
 
 
-def find_tables(
-    text: str, lines: list[tuple[int, int, int]], sentences: list[Sentence], year: int | None
-) -> list[Table]:
+def find_tables(text: str, sentences: list[Sentence], year: int | None) -> list[Table]:
     """Tables: runs of row lines (tab-separated, or a label then numbers) under a header row."""
     row_paragraphs = {s.paragraph for s in sentences if s.in_table}
+    if not row_paragraphs:
+        return []
     contexts = {s.paragraph: s.context for s in sentences}
+    lines = _lines(text, row_paragraphs)
     tables: list[Table] = []
     index = 0
     while index < len(lines):
@@ -329,6 +352,26 @@ def find_tables(
         context = contexts.get(paragraph)
         tables.extend(_split_block(block, before, context, year))
     return tables
+
+
+def _lines(text: str, rows: set[int]) -> list[tuple[int, int, int]]:
+    """Every non-empty line as (start, end, paragraph); a row keeps its leading empty cells."""
+    lines: list[tuple[int, int, int]] = []
+    pos = 0
+    for paragraph, line in enumerate(text.split("\n")):
+        start, pos = pos, pos + len(line) + 1
+        stripped = line.strip(_SPACES)
+        if not stripped:
+            continue
+        if paragraph in rows and "\t" in stripped:
+            # Leading and trailing tabs are empty cells: keep them, so columns stay aligned.
+            row = line.rstrip(" \u3000\xa0\r")
+            first = len(row) - len(row.lstrip(" \u3000\xa0"))
+            lines.append((start + first, start + len(row), paragraph))
+        else:
+            lo = start + line.index(stripped[0])
+            lines.append((lo, lo + len(stripped), paragraph))
+    return lines
 
 
 def _split_block(
@@ -389,6 +432,7 @@ _COLUMN_RULES: tuple[tuple[re.Pattern[str], str, str], ...] = (
 )
 
 
+@lru_cache(maxsize=4096)
 def _column_kind(header: str, year: int | None) -> tuple[str, str]:
     """What a column holds, from its header: ("phase", item), ("staff", item), ("amount", "")..."""
     if _SKIP_COLUMN.search(header):
@@ -430,6 +474,7 @@ def _row_label(label: str) -> str:
     return re.sub(r"\((?:亿元|万元|元|人)\)$", "", label).strip(" :")
 
 
+@lru_cache(maxsize=4096)
 def _row_kind(label: str) -> tuple[str, str]:
     """What a row label (or a transposed column header) names: a section, a phase, a level..."""
     clean = _row_label(label)
@@ -640,8 +685,9 @@ _SUBJECT_RE = re.compile(
 _SUBJECT_OF = {"基本支出": "basic", "项目支出": "project"}
 # "其中基本支出800万元、项目支出434.5万元" after a total: a section named right before an amount.
 _SECTION_AMOUNT = re.compile(rf"(基本支出|项目支出)(?={_FILLER}\d)")
+# Each alternative starts with a plain character, so the regex engine can skip to candidates.
 _THREE_PUBLIC_RE = re.compile(
-    r"[\"“”'‘’「」]?三公[\"“”'‘’「」]?(?:经费)?"
+    r"三公[\"“”'‘’「」]?(?:经费)?"
     r"|因公出国\(境\)费[、和及与,]\s*公务用车购置及运行(?:维护)?费[、和及与,]\s*公务接待费"
 )
 
@@ -734,19 +780,19 @@ def extract_phases(
     800万元，项目支出434.5万元") gives each section the total's phase. Table cells are read by
     their row and column headers.
     """
-    spans = [span for s in sentences if not s.in_table for span in _three_public_spans(text, s)]
+    spans = [
+        span
+        for s in _with_match(_THREE_PUBLIC_RE, text, sentences)
+        for span in _three_public_spans(text, s)
+    ]
     masked = _mask(text, spans)
     figures: list[Figure] = []
     subject: str | None = None
     seen: set[tuple[str, str]] = set()
     paragraph = -1
-    for sentence in sentences:
-        if sentence.in_table:
-            continue
+    for sentence in _with_match(_PHASE_RE, masked, sentences):
         if sentence.paragraph != paragraph:
             paragraph, subject, seen = sentence.paragraph, None, set()
-        if not _PHASE_RE.search(masked, sentence.start, sentence.end):
-            continue
         unit_hint: str | None = None
         governing: str | None = None  # the phase of the last total read in this sentence
         in_item = False  # the sentence lists one project's own phases
@@ -896,18 +942,17 @@ def extract_adjustment_reasons(
 ) -> dict[str, Source]:
     """The sentence giving the reason for each section's adjustment, if the report gives one."""
     reasons: dict[str, Source] = {}
+    adjusted = [f for f in phases if f.item == "adjusted"]
+    if not adjusted:
+        return reasons
     paragraph_of = {s.start: s.paragraph for s in sentences}
-    for figure in phases:
-        if figure.item != "adjusted" or figure.section in reasons:
-            continue
+    stated = _with_match(_REASON_RE, original, sentences)
+    for figure in adjusted:
         paragraph = paragraph_of.get(figure.source.sentence_start)
-        if paragraph is None:
+        if figure.section in reasons or paragraph is None:
             continue
-        for sentence in sentences:
-            if sentence.paragraph != paragraph:
-                continue
-            body = original[sentence.start : sentence.end]
-            if _REASON_RE.search(body):
+        for sentence in stated:
+            if sentence.paragraph == paragraph:
                 reasons[figure.section] = _source(original, sentence, sentence.start, sentence.end)
                 break
     return reasons
@@ -937,9 +982,9 @@ def extract_three_public(
     the totals: what follows 其中 are its parts (公务接待费…).
     """
     figures: list[Figure] = []
-    for sentence in sentences:
-        if sentence.in_table:
-            continue
+    named = _with_match(_THREE_PUBLIC_RE, text, sentences)
+    under_heading = [s for s in sentences if s.context == "three_public" and not s.in_table]
+    for sentence in sorted(set(named + under_heading)):
         spans = _three_public_spans(text, sentence)
         if not spans and sentence.context == "three_public":
             body = text[sentence.start : sentence.end]
@@ -1016,7 +1061,8 @@ _LEVEL_WORDS: tuple[tuple[str, str], ...] = (
     ("本级", "district"),
     ("其他", "other"),
 )
-_LEVEL_GROUP = "|".join(f"(?P<l{i}>{pattern})" for i, (pattern, _) in enumerate(_LEVEL_WORDS))
+# One group, not one per level: seventeen named groups make the scan thirty times slower.
+_LEVEL_GROUP = "|".join(pattern for pattern, _ in _LEVEL_WORDS)
 # "市级财政资金" "中央财政补助资金" "省级专项资金" "县级配套资金" "中央财政" "区级资金"
 _FUND_TAIL = (
     r"(?:财政(?:专项|配套|补助|转移支付)?(?:资金|拨款|投入)?"
@@ -1027,9 +1073,12 @@ _FUND_CELL = re.compile(f"(?P<level>{_LEVEL_GROUP}){_FUND_TAIL}?")
 _FUND_CONTEXT = re.compile(r"项目|资金来源")
 
 
+_LEVEL_BY_FIRST = {"中": "central", "省": "provincial", "市": "city", "其": "other"}
+
+
 def _level_of(match: re.Match[str]) -> str:
-    index = next(i for i in range(len(_LEVEL_WORDS)) if match[f"l{i}"] is not None)
-    return _LEVEL_WORDS[index][1]
+    """The contract key of a matched level: 区级 / 县级 / 县(市、区)级 / 本级 are all district."""
+    return _LEVEL_BY_FIRST.get(match["level"][0], "district")
 
 
 def extract_fund_sources(
@@ -1045,9 +1094,7 @@ def extract_fund_sources(
     by type of funds (一般公共预算拨款 … 其他资金) is not mistaken for a split by level.
     """
     found: list[FundSource] = []
-    for sentence in sentences:
-        if sentence.in_table:
-            continue
+    for sentence in _with_match(_FUND_RE, text, sentences):
         if sentence.context != "project" and not _FUND_CONTEXT.search(
             text, sentence.start, sentence.end
         ):
@@ -1088,6 +1135,7 @@ def extract_fund_sources(
 
 # --- projects -------------------------------------------------------------------------------------
 
+_PROJECT_WORD = re.compile("项目支出")
 _LIST_START = re.compile(
     r"(?:其中|分别是|分别为|具体如下|具体为|主要包括|包括|明细如下|如下|主要用于|主要有)\s*[:]"
 )
@@ -1125,16 +1173,17 @@ def extract_projects(
     actual spend is its amount.
     """
     projects: list[tuple[int, Project]] = []
-    paragraph, about_projects = -1, False
+    # A list may also follow "项目支出年初预算数…" in a paragraph under a general heading.
+    mentioned: dict[int, int] = {}
+    for sentence in _with_match(_PROJECT_WORD, text, sentences):
+        mentioned.setdefault(sentence.paragraph, sentence.start)
     for sentence in sentences:
-        if sentence.paragraph != paragraph:
-            paragraph, about_projects = sentence.paragraph, False
-        body = text[sentence.start : sentence.end]
-        # A list may also follow "项目支出年初预算数…" in a paragraph under a general heading.
-        in_context = sentence.context == "project" or about_projects
-        about_projects = about_projects or "项目支出" in body
-        if not in_context or sentence.in_table:
+        if sentence.in_table or not (
+            sentence.context == "project"
+            or mentioned.get(sentence.paragraph, sentence.start) < sentence.start
+        ):
             continue
+        body = text[sentence.start : sentence.end]
         list_at = _LIST_START.search(body)
         if list_at:
             start = sentence.start + list_at.end()
@@ -1247,9 +1296,9 @@ def _read_item(text: str, original: str, start: int, end: int, year: int | None)
 
 # 编制人数为8人 / 核定编制12名 / 实有在职人员17人. 行政编制5人 is a part of the total, not it.
 _STAFF_RE = re.compile(
-    r"(?P<authorized>编制人数|编制数|核定编制|(?<![行政事业勤公])编制)"
-    r"|(?P<actual>实有在职人员|实有在职人数|在职人员|在职人数|实有人员|实有人数)"
+    r"编制人数|编制数|核定编制|编制|实有在职人员|实有在职人数|在职人员|在职人数|实有人员|实有人数"
 )
+_STAFF_PART_BEFORE = frozenset("政业勤公")  # 行政编制 / 事业编制 / 工勤编制 / 参公编制
 _COUNT_AFTER = re.compile(r"(?:为|是|共|有|:|\s){0,3}(?P<count>\d+)\s*(?:人|名)")
 
 
@@ -1262,10 +1311,11 @@ def extract_staffing(
 ) -> list[Figure]:
     """Authorized posts (编制) and staff actually employed (实有在职人员), as head counts."""
     figures: list[Figure] = []
-    for sentence in sentences:
-        if sentence.in_table:
-            continue
+    for sentence in _with_match(_STAFF_RE, text, sentences):
         for match in _STAFF_RE.finditer(text, sentence.start, sentence.end):
+            word = match.group()
+            if word == "编制" and text[match.start() - 1 : match.start()] in _STAFF_PART_BEFORE:
+                continue
             if _is_comparison(text, sentence.start, match.start(), None):
                 continue
             count = _COUNT_AFTER.match(text, match.end(), sentence.end)
@@ -1273,7 +1323,7 @@ def extract_staffing(
                 continue
             figure = Figure(
                 section="staffing",
-                item="authorized" if match["authorized"] else "actual",
+                item="authorized" if "编制" in word else "actual",
                 value=Decimal(count["count"]),
                 unit="人",
                 wording=match.group(),
@@ -1320,13 +1370,13 @@ def extract_department_year(original: str) -> tuple[str | None, int | None, Sour
     """
     lines: list[tuple[int, int]] = []
     pos = 0
-    for line in original.splitlines(keepends=True):
-        lo, hi = _strip_span(original, pos, pos + len(line))
+    while len(lines) < 6 and pos < len(original):
+        end = original.find("\n", pos)
+        end = len(original) if end == -1 else end
+        lo, hi = _strip_span(original, pos, end)
         if hi > lo:
             lines.append((lo, hi))
-        pos += len(line)
-        if len(lines) == 6:
-            break
+        pos = end + 1
     for count, (_, hi) in enumerate(lines[:4], start=1):
         joined = _title_text("".join(original[a:b] for a, b in lines[:count]))
         match = _TITLE_RE.search(joined)
@@ -1356,9 +1406,9 @@ def _title_text(title: str) -> str:
 def extract_report(original: str) -> Report:
     """Everything the report states, each figure with its source sentence; checks not yet run."""
     text = normalise(original)
-    sentences, lines = _scan(text)
+    sentences = _scan(text)[0]
     department, year, department_source = extract_department_year(original)
-    tables = find_tables(text, lines, sentences, year)
+    tables = find_tables(text, sentences, year)
     phases = extract_phases(text, original, sentences, tables, year)
     readings = sorted(
         _drop_other_years(

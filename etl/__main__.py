@@ -20,6 +20,7 @@ STATUS_LABELS = {
     "replaced": "已替换",
     "restored": "已恢复",
     "conflict": "有冲突",
+    "corrected": "已更正",
     "failed": "失败",
 }
 
@@ -88,6 +89,35 @@ def _parser() -> argparse.ArgumentParser:
     )
     rebuild.set_defaults(run=_rebuild)
 
+    manual = sub.add_parser(
+        "manual",
+        help="load figures typed into the hand-entry template (手工录入, .csv or .xlsx)",
+        description=(
+            "Load a filled-in hand-entry template (python -m etl template OUT writes a blank "
+            "one): one row per figure with 部门 department, 年度 year, 类别 section, 指标 item, "
+            "数值 value (万元; 人 for staffing), optional 单位 unit, 用途 purpose, 说明 note. "
+            "Every row is validated first; when any row has a problem, each is printed as "
+            "'第 N 行 · 列：问题' and nothing is loaded (exit 1). Each department-year becomes a "
+            "document marked manual, versioned like a report."
+        ),
+    )
+    manual.add_argument("file", type=Path, help="the filled-in template (.csv or .xlsx)")
+    manual.add_argument(
+        "--on-conflict",
+        choices=["keep", "replace"],
+        default="keep",
+        help="when the department-year already has a version: keep it (default) or replace it",
+    )
+    manual.set_defaults(run=_manual)
+
+    template = sub.add_parser(
+        "template",
+        help="write the blank hand-entry template",
+        description="Write the blank hand-entry template: Excel when OUT ends in .xlsx, else CSV.",
+    )
+    template.add_argument("out", type=Path, help="where to write it (.xlsx or .csv)")
+    template.set_defaults(run=_template)
+
     evaluate = sub.add_parser(
         "evaluate",
         help="score extraction against expected JSON (field-level accuracy)",
@@ -121,7 +151,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.set_defaults(run=_evaluate)
 
-    for command in (extract, load, rebuild):
+    for command in (extract, load, rebuild, manual):
         command.add_argument(
             "--db",
             type=Path,
@@ -186,6 +216,41 @@ def _load(args: argparse.Namespace) -> int:
     return _run_load(
         db, lambda: load_paths(args.paths, db, on_conflict=args.on_conflict, progress=_progress)
     )
+
+
+def _manual(args: argparse.Namespace) -> int:
+    from etl.load import load_manual
+    from etl.manual import read_template
+    from etl.readers import ReadError, read_bytes
+
+    db = args.db or config.db_path()
+    try:
+        data = read_bytes(args.file)
+    except ReadError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    _, issues = read_template(args.file.name, data)
+    for issue in issues:
+        print(f"error: {args.file.name}: {issue.message()}", file=sys.stderr)
+    if issues:
+        print(f"{args.file.name}: {len(issues)} 个问题，未载入任何数字", file=sys.stderr)
+        return 1
+    return _run_load(
+        db,
+        lambda: load_manual(
+            args.file.name, data, db, on_conflict=args.on_conflict, progress=_progress
+        )[0],
+    )
+
+
+def _template(args: argparse.Namespace) -> int:
+    from etl import manual
+
+    out: Path = args.out
+    data = manual.template_xlsx() if out.suffix.lower() == ".xlsx" else manual.template_csv()
+    out.write_bytes(data)
+    print(out)
+    return 0
 
 
 def _rebuild(args: argparse.Namespace) -> int:

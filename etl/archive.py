@@ -22,6 +22,16 @@ class Archive:
     def path(self, sha256: str, suffix: str) -> Path:
         return self.root / f"{sha256}{suffix.lower()}"
 
+    def find(self, sha256: str) -> Path | None:
+        """The archived file with this hash, whatever its suffix; None when it is not kept."""
+        if not self.root.is_dir():
+            return None
+        for candidate in sorted(self.root.glob(f"{sha256}*")):
+            exact = candidate.name == sha256 or candidate.name[len(sha256)] == "."
+            if exact and ".tmp-" not in candidate.name:
+                return candidate
+        return None
+
     def put(self, data: bytes, sha256: str, suffix: str) -> Path:
         """Store the bytes once (atomically); returns where they are."""
         target = self.path(sha256, suffix)

@@ -9,27 +9,35 @@ new one (by inode and mtime); a load that dies leaves the live file as it was.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
 
+from etl import manual
 from etl.archive import Archive
 from etl.checks import check_report
 from etl.extract import extract_report
-from etl.model import Report
-from etl.readers import SUPPORTED_SUFFIXES, ReadError, read_bytes, read_text
+from etl.model import FIGURE_SLOTS, Report
+from etl.readers import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, ReadError, read_bytes, read_text
 
 SCHEMA = Path(__file__).with_name("schema.sql")
 OnConflict = Literal["keep", "replace"]
-Status = Literal["loaded", "unchanged", "replaced", "restored", "conflict", "failed"]
+Status = Literal["loaded", "unchanged", "replaced", "restored", "conflict", "corrected", "failed"]
+Origin = Literal["report", "manual"]
+# An upload: (the user's file name, its bytes), optionally with its own choice on a conflict.
+Document = tuple[str, bytes] | tuple[str, bytes, OnConflict]
+Progress = Callable[[int, int, "LoadResult"], None]
 
 
 class LoadBusy(Exception):
@@ -47,6 +55,7 @@ class LoadResult:
     message: str
     department: str | None = None
     year: int | None = None
+    sha256: str | None = None  # the version's content hash, when it reached the database
 
     @property
     def ok(self) -> bool:
@@ -130,17 +139,324 @@ def rebuild(
     with _load_lock(db, wait=False), _working_copy(db, fresh=True) as con:
         apply_schema(con)
         for index, entry in enumerate(entries, start=1):
-            source = archive.path(entry["sha256"], Path(entry["path"]).suffix)
+            at = _journal_time(entry)
+            if entry.get("kind") == "correction":
+                results.append(_replay_correction(con, entry, at))
+                if progress:
+                    progress(index, len(entries), results[-1])
+                continue
+            name = entry.get("file_name") or Path(entry["path"]).name
+            suffix = entry.get("suffix", Path(entry["path"]).suffix)
+            source = archive.path(entry["sha256"], suffix)
             try:
                 data = read_bytes(source)
             except ReadError as exc:
-                result = LoadResult(Path(entry["path"]), "failed", f"存档缺失：{exc.problem}")
+                result = LoadResult(Path(name), "failed", f"存档缺失：{exc.problem}")
             else:
-                result = _load_bytes(con, Path(entry["path"]), data, entry["on_conflict"])
+                result = _load_any(
+                    con,
+                    Path(name),
+                    data,
+                    entry["on_conflict"],
+                    origin=entry.get("origin", "report"),
+                    source=entry["path"],
+                    loaded_at=at,
+                )
             results.append(result)
             if progress:
                 progress(index, len(entries), result)
     return results
+
+
+# --- uploads, hand entry, versions and corrections: the app's writes, through the same path ---
+
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def display_name(name: str) -> str:
+    """The user's file name reduced to a label (never used as a path): last part, printable.
+
+    >>> display_name("../../etc/报告.txt"), display_name("C:\\\\temp\\\\a.pdf"), display_name("")
+    ('报告.txt', 'a.pdf', '未命名')
+    """
+    base = _UNSAFE_NAME.sub("", re.split(r"[\\/]", name)[-1]).strip()
+    if base in ("", ".", ".."):
+        return "未命名"
+    if len(base) > 120:
+        suffix = Path(base).suffix[:10]
+        base = base[: 120 - len(suffix)] + suffix
+    return base
+
+
+def load_documents(
+    documents: Iterable[Document],
+    db: Path,
+    *,
+    on_conflict: OnConflict = "keep",
+    wait: bool = False,
+    progress: Progress | None = None,
+) -> list[LoadResult]:
+    """Load uploaded reports from their bytes, like load_paths; the names are only labels.
+
+    Each document is (name, data) or (name, data, on_conflict). The name is reduced by
+    display_name() and never opened; the type is decided by content (etl.readers).
+    """
+    items = [(display_name(d[0]), d[1], d[2] if len(d) == 3 else on_conflict) for d in documents]
+    db.parent.mkdir(parents=True, exist_ok=True)
+    archive = Archive(db)
+    results: list[LoadResult] = []
+    journal: list[dict[str, Any]] = []
+    with _load_lock(db, wait=wait):
+        with _working_copy(db) as con:
+            apply_schema(con)
+            for index, (name, data, choice) in enumerate(items, start=1):
+                path = Path(name)
+                if len(data) > MAX_FILE_BYTES:
+                    size = len(data) // 1024 // 1024
+                    result = LoadResult(
+                        path, "failed", f"文件过大（{size} MB）：报告文件应小于 100 MB"
+                    )
+                else:
+                    source, at = f"upload:{name}", _now()
+                    result = _load_bytes(con, path, data, choice, source=source, loaded_at=at)
+                    _archive(
+                        archive,
+                        journal,
+                        Path(source),
+                        data,
+                        result,
+                        choice,
+                        file_name=name,
+                        suffix=_content_suffix(path, data),
+                        origin="report",
+                        at=at.isoformat(),
+                    )
+                results.append(result)
+                if progress:
+                    progress(index, len(items), result)
+        archive.record(journal)
+    return results
+
+
+def load_manual(
+    name: str,
+    data: bytes,
+    db: Path,
+    *,
+    on_conflict: OnConflict = "keep",
+    wait: bool = False,
+    progress: Progress | None = None,
+) -> tuple[list[LoadResult], list[manual.Issue]]:
+    """Load a filled-in hand-entry template: one document per department-year, marked manual.
+
+    When any row has a problem nothing is loaded and the issues come back (row, column, problem).
+    """
+    name = display_name(name)
+    entries, issues = manual.read_template(name, data)
+    if issues:
+        return [], issues
+    db.parent.mkdir(parents=True, exist_ok=True)
+    archive = Archive(db)
+    results: list[LoadResult] = []
+    journal: list[dict[str, Any]] = []
+    with _load_lock(db, wait=wait):
+        with _working_copy(db) as con:
+            apply_schema(con)
+            for index, entry in enumerate(entries, start=1):
+                canonical = manual.canonical_bytes(entry)
+                source, at = f"manual:{name}", _now()
+                result = _load_manual_bytes(
+                    con, Path(name), canonical, on_conflict, source=source, loaded_at=at
+                )
+                _archive(
+                    archive,
+                    journal,
+                    Path(source),
+                    canonical,
+                    result,
+                    on_conflict,
+                    file_name=name,
+                    suffix=".csv",
+                    origin="manual",
+                    at=at.isoformat(),
+                )
+                results.append(result)
+                if progress:
+                    progress(index, len(entries), result)
+        archive.record(journal)
+    return results, []
+
+
+def restore_version(db: Path, sha256: str, *, wait: bool = False) -> LoadResult:
+    """Make an archived earlier version of a department-year current again (journaled)."""
+    archive = Archive(db)
+    journal: list[dict[str, Any]] = []
+    with _load_lock(db, wait=wait):
+        with _working_copy(db) as con:
+            apply_schema(con)
+            row = con.execute(
+                "SELECT document_id, department, year, is_current, file_name, path, origin"
+                " FROM documents WHERE sha256 = ?",
+                [sha256],
+            ).fetchone()
+            if row is None:
+                return LoadResult(Path(sha256[:12]), "failed", "没有这个版本（哈希不存在）")
+            document_id, department, year, is_current, file_name, source, origin = row
+            path, label = Path(file_name), f"{department} {year} 年"
+            if is_current:
+                return LoadResult(
+                    path, "unchanged", f"已是 {label} 的当前版本", department, year, sha256
+                )
+            con.execute("BEGIN TRANSACTION")
+            _set_current(con, department, year, document_id)
+            con.execute("COMMIT")
+        stored = archive.find(sha256)
+        journal.append(
+            {
+                "sha256": sha256,
+                "path": source,
+                "file_name": file_name,
+                "department": department,
+                "year": year,
+                "status": "restored",
+                "on_conflict": "replace",
+                "origin": origin,
+                "suffix": stored.suffix if stored else Path(file_name).suffix,
+                "at": _now().isoformat(),
+            }
+        )
+        archive.record(journal)
+    note = "" if stored else "（注意：存档中没有该版本的原文件，重建数据库时无法恢复）"
+    return LoadResult(
+        path, "restored", f"已恢复为 {label} 的当前版本{note}", department, year, sha256
+    )
+
+
+def correct_figure(
+    db: Path,
+    sha256: str,
+    section: str,
+    item: str,
+    value: Decimal | str | None,
+    reason: str,
+    *,
+    wait: bool = False,
+) -> LoadResult:
+    """Record a correction of one figure of a version, beside the extracted value (journaled).
+
+    `value` None withdraws the earlier corrections of that figure (the extracted value applies
+    again). Amounts are 万元, staffing persons. The extracted value is never changed.
+    """
+    reason = " ".join(reason.split())
+    try:
+        amount = _correction_value(section, item, value)
+    except ValueError as exc:
+        return LoadResult(Path(sha256[:12]), "failed", str(exc))
+    if not reason:
+        return LoadResult(Path(sha256[:12]), "failed", "请填写更正理由")
+    at = _now()
+    entry = {
+        "kind": "correction",
+        "sha256": sha256,
+        "section": section,
+        "item": item,
+        "value": None if amount is None else format(amount, "f"),
+        "reason": reason[:500],
+        "at": at.isoformat(timespec="seconds"),
+    }
+    archive = Archive(db)
+    with _load_lock(db, wait=wait):
+        with _working_copy(db) as con:
+            apply_schema(con)
+            result = _replay_correction(con, entry, at)
+        if result.ok:
+            archive.record([entry])
+    return result
+
+
+def _correction_value(section: str, item: str, value: Decimal | str | None) -> Decimal | None:
+    if (section, item) not in FIGURE_SLOTS:
+        raise ValueError(f"不能更正的指标：{section}.{item}")
+    if value is None:
+        return None
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        raise ValueError(f"“{value}”不是数字") from None
+    if not amount.is_finite() or amount < 0:
+        raise ValueError("数值应为不小于 0 的数字")
+    if amount >= Decimal("1e12"):
+        raise ValueError("数值过大")
+    if section == "staffing" and amount != amount.to_integral_value():
+        raise ValueError("人数应为整数")
+    if amount != amount.quantize(Decimal("0.000001")):
+        raise ValueError("小数位过多：金额最多精确到 0.000001 万元")
+    return amount
+
+
+def _replay_correction(
+    con: duckdb.DuckDBPyConnection, entry: dict[str, Any], at: datetime | None
+) -> LoadResult:
+    sha256 = entry["sha256"]
+    row = con.execute(
+        "SELECT document_id, department, year, file_name FROM documents WHERE sha256 = ?",
+        [sha256],
+    ).fetchone()
+    if row is None:
+        return LoadResult(Path(sha256[:12]), "failed", "更正的报告版本不在数据库中")
+    document_id, department, year, file_name = row
+    section, item = entry["section"], entry["item"]
+    value = None if entry["value"] is None else Decimal(entry["value"])
+    try:
+        con.execute("BEGIN TRANSACTION")
+        con.execute(
+            "INSERT INTO corrections (document_id, section, item, value, unit, reason,"
+            " corrected_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                document_id,
+                section,
+                item,
+                value,
+                "人" if section == "staffing" else "万元",
+                entry["reason"],
+                at or datetime.now(),
+            ],
+        )
+        con.execute("COMMIT")
+    except Exception as exc:
+        con.execute("ROLLBACK")
+        return LoadResult(Path(file_name), "failed", f"写入数据库失败：{exc}", department, year)
+    what = "撤销更正" if value is None else f"更正为 {format(value, 'f')}"
+    return LoadResult(
+        Path(file_name),
+        "corrected",
+        f"{department} {year} 年 {section}.{item} 已{what}",
+        department,
+        year,
+        sha256,
+    )
+
+
+def _now() -> datetime:
+    """Load and correction times to the second: what the journal keeps, so a rebuild matches."""
+    return datetime.now().replace(microsecond=0)
+
+
+def _journal_time(entry: dict[str, Any]) -> datetime | None:
+    try:
+        return datetime.fromisoformat(entry["at"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _content_suffix(path: Path, data: bytes) -> str:
+    """The archive suffix from the content (.pdf/.docx/.txt), not from the user's file name."""
+    from etl.readers import detect_kind
+
+    try:
+        return "." + detect_kind(path, data)
+    except ReadError:
+        return path.suffix.lower()
 
 
 def _archive(
@@ -150,11 +466,13 @@ def _archive(
     data: bytes,
     result: LoadResult,
     on_conflict: OnConflict,
+    **extra: Any,
 ) -> None:
+    """Keep the bytes and journal the load; `extra` (origin, suffix, file_name, at) goes along."""
     if result.status in ("failed", "unchanged"):
         return
     sha256 = hashlib.sha256(data).hexdigest()
-    archive.put(data, sha256, path.suffix)
+    archive.put(data, sha256, extra.get("suffix", path.suffix))
     journal.append(
         {
             "sha256": sha256,
@@ -165,11 +483,18 @@ def _archive(
             "on_conflict": on_conflict,
             "at": datetime.now().isoformat(timespec="seconds"),
         }
+        | extra
     )
 
 
 def _load_bytes(
-    con: duckdb.DuckDBPyConnection, path: Path, data: bytes, on_conflict: OnConflict
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    data: bytes,
+    on_conflict: OnConflict,
+    *,
+    source: str | None = None,
+    loaded_at: datetime | None = None,
 ) -> LoadResult:
     try:
         text = read_text(path, data)
@@ -183,14 +508,94 @@ def _load_bytes(
             "未能从标题识别部门名称或年度（应形如“2020年度XX局整体支出绩效自评报告”）",
         )
     sha256 = hashlib.sha256(data).hexdigest()
+    return _load_report(
+        con,
+        path,
+        sha256,
+        len(text),
+        report,
+        on_conflict,
+        origin="report",
+        source=source,
+        loaded_at=loaded_at,
+    )
+
+
+def _load_manual_bytes(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    data: bytes,
+    on_conflict: OnConflict,
+    *,
+    source: str | None = None,
+    loaded_at: datetime | None = None,
+) -> LoadResult:
+    """One department-year in the template's canonical CSV (what load_manual archives)."""
+    entries, issues = manual.read_template(path.name, data)
+    if issues or len(entries) != 1:
+        problems = "；".join(i.message() for i in issues[:3]) or "应恰好包含一个部门年度"
+        return LoadResult(path, "failed", f"手工录入数据无法读取：{problems}")
+    report = manual.entry_report(entries[0])
+    sha256 = hashlib.sha256(data).hexdigest()
+    text_chars = len(data.decode("utf-8-sig"))
+    return _load_report(
+        con,
+        path,
+        sha256,
+        text_chars,
+        report,
+        on_conflict,
+        origin="manual",
+        source=source,
+        loaded_at=loaded_at,
+    )
+
+
+def _load_any(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    data: bytes,
+    on_conflict: OnConflict,
+    *,
+    origin: Origin,
+    source: str | None = None,
+    loaded_at: datetime | None = None,
+) -> LoadResult:
+    load = _load_manual_bytes if origin == "manual" else _load_bytes
+    return load(con, path, data, on_conflict, source=source, loaded_at=loaded_at)
+
+
+def _load_report(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    sha256: str,
+    text_chars: int,
+    report: Report,
+    on_conflict: OnConflict,
+    *,
+    origin: Origin,
+    source: str | None,
+    loaded_at: datetime | None,
+) -> LoadResult:
+    """Store one extracted report in its own transaction; the shared path of every load."""
     try:
         con.execute("BEGIN TRANSACTION")
-        result = _store(con, path, sha256, len(text), report, on_conflict)
+        result = _store(
+            con,
+            path,
+            sha256,
+            text_chars,
+            report,
+            on_conflict,
+            origin=origin,
+            source=source,
+            loaded_at=loaded_at,
+        )
         con.execute("COMMIT")
     except Exception as exc:
         con.execute("ROLLBACK")
         return LoadResult(path, "failed", f"写入数据库失败：{exc}", report.department, report.year)
-    return result
+    return dataclasses.replace(result, sha256=sha256)
 
 
 def _store(
@@ -200,6 +605,10 @@ def _store(
     text_chars: int,
     report: Report,
     on_conflict: OnConflict,
+    *,
+    origin: Origin = "report",
+    source: str | None = None,
+    loaded_at: datetime | None = None,
 ) -> LoadResult:
     department, year = report.department, report.year
     assert department is not None and year is not None
@@ -228,7 +637,17 @@ def _store(
     make_current = current is None or on_conflict == "replace"
     if make_current and current is not None:
         _set_current(con, department, year, None)
-    document_id = _insert_report(con, path, sha256, text_chars, report, make_current)
+    document_id = _insert_report(
+        con,
+        path,
+        sha256,
+        text_chars,
+        report,
+        make_current,
+        origin=origin,
+        source=source,
+        loaded_at=loaded_at,
+    )
     if current is None:
         return LoadResult(path, "loaded", f"已载入：{label}", department, year)
     if make_current:
@@ -267,22 +686,27 @@ def _insert_report(
     text_chars: int,
     report: Report,
     is_current: bool,
+    *,
+    origin: Origin = "report",
+    source: str | None = None,
+    loaded_at: datetime | None = None,
 ) -> int:
     title = report.department_source.sentence if report.department_source else None
     row = con.execute(
         "INSERT INTO documents (sha256, file_name, path, department, year, is_current,"
-        " loaded_at, text_chars, title_sentence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " loaded_at, text_chars, title_sentence, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " RETURNING document_id",
         [
             sha256,
             path.name,
-            str(path),
+            source or str(path),
             report.department,
             report.year,
             is_current,
-            datetime.now(),
+            loaded_at or datetime.now(),
             text_chars,
             title,
+            origin,
         ],
     ).fetchone()
     assert row is not None

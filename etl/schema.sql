@@ -33,8 +33,12 @@ CREATE TABLE IF NOT EXISTS documents (
     is_current BOOLEAN NOT NULL,
     loaded_at TIMESTAMP NOT NULL,
     text_chars INTEGER NOT NULL,
-    title_sentence VARCHAR
+    title_sentence VARCHAR,
+    -- 'report' (read from a report file) or 'manual' (手工录入 through the template).
+    origin VARCHAR NOT NULL DEFAULT 'report'
 );
+-- A database built before documents had an origin gets it on its next load.
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS origin VARCHAR DEFAULT 'report';
 
 -- Scalar figures with provenance: basic / project phases, personnel / public, 三公, staffing.
 -- unit is 万元 for amounts and 人 for staffing head counts.
@@ -98,6 +102,48 @@ CREATE TABLE IF NOT EXISTS checks (
     PRIMARY KEY (document_id, ordinal)
 );
 
+CREATE SEQUENCE IF NOT EXISTS correction_id_seq START 1;
+
+-- Corrections typed in the app (数据核对 → 更正数字), kept beside the extracted figure and never
+-- over it: the latest row per figure applies, and a row whose value is NULL withdraws the ones
+-- before it. A correction may fill in a figure the report does not state.
+CREATE TABLE IF NOT EXISTS corrections (
+    correction_id BIGINT PRIMARY KEY DEFAULT nextval('correction_id_seq'),
+    document_id BIGINT NOT NULL,
+    section VARCHAR NOT NULL,
+    item VARCHAR NOT NULL,
+    value DECIMAL(18, 6),
+    unit VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,
+    corrected_at TIMESTAMP NOT NULL
+);
+
+-- The correction in force per figure (withdrawn ones left out).
+CREATE OR REPLACE VIEW figure_corrections AS
+SELECT * FROM (
+    SELECT * FROM corrections
+    QUALIFY row_number() OVER (
+        PARTITION BY document_id, section, item ORDER BY corrected_at DESC, correction_id DESC
+    ) = 1
+)
+WHERE value IS NOT NULL;
+
+-- Figures as every view counts them: the corrected value where there is a correction (flagged,
+-- with the extracted value beside it), the extracted value otherwise.
+CREATE OR REPLACE VIEW effective_figures AS
+SELECT
+    document_id, section, item,
+    coalesce(c.value, f.value) AS value,
+    coalesce(f.unit, c.unit) AS unit,
+    f.wording, f.confidence, f.note, f.sentence, f.sentence_start, f.sentence_end,
+    f.value_start, f.value_end,
+    c.value IS NOT NULL AS corrected,
+    f.value AS extracted_value,
+    c.reason AS correction_reason,
+    c.corrected_at
+FROM figures AS f
+FULL OUTER JOIN figure_corrections AS c USING (document_id, section, item);
+
 -- data/department_aliases.csv, replaced by the loader on every load and rebuild: a report whose
 -- title names `alias` is the department `department` (天心区交通运输局 = 长沙市天心区交通运输局).
 -- The loader stores each alias as written and as name_key(alias), so it matches a title as the
@@ -130,7 +176,7 @@ WHERE d.is_current;
 
 CREATE OR REPLACE VIEW staffing AS
 SELECT d.department, d.year, f.document_id, f.item, CAST(f.value AS INTEGER) AS persons, f.sentence
-FROM figures AS f JOIN current_documents AS d USING (document_id)
+FROM effective_figures AS f JOIN current_documents AS d USING (document_id)
 WHERE f.section = 'staffing';
 
 -- Initial / adjusted / actual per section, plus their total when both sections are stated.
@@ -140,10 +186,16 @@ WITH phases AS (
         d.document_id, d.department, d.year, s.section, s.section_order,
         max(f.value) FILTER (WHERE f.item = 'initial') AS initial_wan,
         max(f.value) FILTER (WHERE f.item = 'adjusted') AS adjusted_wan,
-        max(f.value) FILTER (WHERE f.item = 'actual') AS actual_wan
+        max(f.value) FILTER (WHERE f.item = 'actual') AS actual_wan,
+        coalesce(bool_or(f.corrected) FILTER (WHERE f.item = 'initial'), false)
+            AS initial_corrected,
+        coalesce(bool_or(f.corrected) FILTER (WHERE f.item = 'adjusted'), false)
+            AS adjusted_corrected,
+        coalesce(bool_or(f.corrected) FILTER (WHERE f.item = 'actual'), false)
+            AS actual_corrected
     FROM current_documents AS d
     CROSS JOIN (VALUES ('basic', 1), ('project', 2)) AS s (section, section_order)
-    LEFT JOIN figures AS f ON f.document_id = d.document_id AND f.section = s.section
+    LEFT JOIN effective_figures AS f ON f.document_id = d.document_id AND f.section = s.section
     GROUP BY ALL
 ),
 with_total AS (
@@ -153,7 +205,8 @@ with_total AS (
         document_id, department, year, 'total', 3,
         CASE WHEN count(initial_wan) = 2 THEN sum(initial_wan) END,
         CASE WHEN count(adjusted_wan) = 2 THEN sum(adjusted_wan) END,
-        CASE WHEN count(actual_wan) = 2 THEN sum(actual_wan) END
+        CASE WHEN count(actual_wan) = 2 THEN sum(actual_wan) END,
+        bool_or(initial_corrected), bool_or(adjusted_corrected), bool_or(actual_corrected)
     FROM phases
     GROUP BY document_id, department, year
 )
@@ -185,8 +238,8 @@ SELECT
 FROM projects AS p JOIN current_documents AS d USING (document_id);
 
 CREATE OR REPLACE VIEW figure_provenance AS
-SELECT d.department, d.year, d.file_name, f.*
-FROM figures AS f JOIN current_documents AS d USING (document_id);
+SELECT d.department, d.year, d.file_name, f.*, d.origin
+FROM effective_figures AS f JOIN current_documents AS d USING (document_id);
 
 CREATE OR REPLACE VIEW check_results AS
 SELECT d.department, d.year, c.*
@@ -219,10 +272,12 @@ WITH wide AS (
         CAST(max(f.value) FILTER (WHERE f.section = 'staffing' AND f.item = 'authorized')
             AS INTEGER) AS staff_authorized,
         CAST(max(f.value) FILTER (WHERE f.section = 'staffing' AND f.item = 'actual') AS INTEGER)
-            AS staff_actual
+            AS staff_actual,
+        d.origin,
+        count(*) FILTER (WHERE f.corrected) AS corrected_figures
     FROM current_documents AS d
-    LEFT JOIN figures AS f ON f.document_id = d.document_id
-    GROUP BY d.document_id, d.department, d.year
+    LEFT JOIN effective_figures AS f ON f.document_id = d.document_id
+    GROUP BY d.document_id, d.department, d.year, d.origin
 ),
 totals AS (
     SELECT

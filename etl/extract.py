@@ -40,7 +40,7 @@ _SPACES = " \t\u3000\xa0"
 # 一、 （一） 1、 1. (1) ① 第一部分 第二章: numbering styles are mixed even inside one report.
 _HEADING_NUMBER = re.compile(
     r"\s*(?:第[一二三四五六七八九十\d]+(?:部分|章|节)|[一二三四五六七八九十]+\s*[、.]"
-    r"|\(\s*[一二三四五六七八九十\d]+\s*\)|\d+(?:\.\d+)*\s*[、.](?!\d)|[①-⑳])"
+    r"|\(\s*[一二三四五六七八九十\d]+\s*\)|\d+\s*[、.](?!\d)|\d+(?:\.\d+)+\s*(?=[^\d\s.%])|[①-⑳])"
 )
 _HAS_AMOUNT = re.compile(rf"(?:{NUMBER})\s*(?:{UNIT})")
 # A bare section name on its own line is a heading too: "基本支出" / "项目支出执行情况".
@@ -665,6 +665,10 @@ _PHASE_WORDINGS: tuple[tuple[str, str], ...] = (
     ("全年执行数", "actual"),
     ("预算执行数", "actual"),
     ("全年支出", "actual"),
+    ("决算总支出", "actual"),
+    ("支出合计", "actual"),
+    ("支出总额", "actual"),
+    ("总支出", "actual"),
     ("决算数", "actual"),
     ("执行数", "actual"),
     ("支出数", "actual"),
@@ -674,6 +678,9 @@ _PHASE_WORDINGS: tuple[tuple[str, str], ...] = (
     ("公用经费", "public"),
 )
 _PHASE_FULL = dict(_PHASE_WORDINGS)
+# The department's total spend ("决算总支出1,568.32万元，其中：基本支出…"): never a section's own
+# figure, but the phase its split into 基本支出 / 项目支出 takes.
+_TOTAL_WORDINGS = frozenset({"决算总支出", "支出合计", "支出总额", "总支出"})
 _PHASE_RE = re.compile("|".join(re.escape(w) for w, _ in _PHASE_WORDINGS))
 _BASIC_ONLY = {"personnel", "public"}
 # "人员经费支出758.01万元": a spend verb may sit between 人员经费 and its amount.
@@ -826,6 +833,9 @@ def extract_phases(
                     continue
                 unit_hint = "万元" if amount.unit_stated else unit_hint
                 confidence = 1.0 if amount.unit_stated else 0.7
+                if match.group() in _TOTAL_WORDINGS:
+                    governing = item
+                    continue
                 section: str | None
                 if item in _BASIC_ONLY:
                     section = "basic"
@@ -1066,7 +1076,7 @@ _LEVEL_GROUP = "|".join(pattern for pattern, _ in _LEVEL_WORDS)
 # "市级财政资金" "中央财政补助资金" "省级专项资金" "县级配套资金" "中央财政" "区级资金"
 _FUND_TAIL = (
     r"(?:财政(?:专项|配套|补助|转移支付)?(?:资金|拨款|投入)?"
-    r"|(?:专项|配套|补助|转移支付)?(?:补助资金|资金|拨款|投入|补助))"
+    r"|(?:专项|配套|补助|转移支付){0,2}(?:补助资金|资金|拨款|投入|补助))"
 )
 _FUND_RE = re.compile(f"(?P<level>{_LEVEL_GROUP}){_FUND_TAIL}")
 _FUND_CELL = re.compile(f"(?P<level>{_LEVEL_GROUP}){_FUND_TAIL}?")
@@ -1296,7 +1306,7 @@ def _read_item(text: str, original: str, start: int, end: int, year: int | None)
 
 # 编制人数为8人 / 核定编制12名 / 实有在职人员17人. 行政编制5人 is a part of the total, not it.
 _STAFF_RE = re.compile(
-    r"编制人数|编制数|核定编制|编制|实有在职人员|实有在职人数|在职人员|在职人数|实有人员|实有人数"
+    r"编制人数|编制数|核定编制(?:人)?数|核定编制|编制|实有在职人员|实有在职人数|在职人员|在职人数|实有人员|实有人数"
 )
 _STAFF_PART_BEFORE = frozenset("政业勤公")  # 行政编制 / 事业编制 / 工勤编制 / 参公编制
 _COUNT_AFTER = re.compile(r"(?:为|是|共|有|:|\s){0,3}(?P<count>\d+)\s*(?:人|名)")

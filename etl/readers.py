@@ -387,18 +387,24 @@ class _Line:
         return max(self.top - self.bottom, 1.0)
 
     def text(self) -> str:
+        """The line's text; segments far apart (table cells) are separated by a tab."""
         parts: list[str] = []
         previous_right: float | None = None
-        for left, right, segment in sorted(self.segments):
+        spaced = False  # PDFium ended the previous segment with a space it saw as a gap
+        for left, right, raw in sorted(self.segments):
+            segment = raw.strip()
             if previous_right is not None:
                 gap = left - previous_right
-                # A gap wider than a character is a column break (a table cell), not a space.
-                if gap > self.height * 1.2:
+                # A gap over half a character is a column break (a table cell): prose runs on
+                # without one. Narrow columns leave less, but PDFium marks them with a space.
+                if gap > self.height * 0.6 or (spaced and gap > self.height * 0.25):
                     parts.append("\t")
-                elif parts and parts[-1][-1:].isascii() and segment[:1].isascii():
+                elif parts[-1][-1:].isascii() or segment[:1].isascii():
+                    # Keep "基本支出 512.30 520.80" apart, never "512.30520.80".
                     parts.append(" ")
             parts.append(segment)
             previous_right = right
+            spaced = raw != raw.rstrip()
         return "".join(parts)
 
 
@@ -407,8 +413,8 @@ def _page_lines(textpage: Any) -> list[_Line]:
     lines: list[_Line] = []
     for i in range(count):
         left, bottom, right, top = textpage.get_rect(i)
-        segment = textpage.get_text_bounded(left, bottom, right, top).strip()
-        if not segment:
+        segment = textpage.get_text_bounded(left, bottom, right, top).strip("\r\n")
+        if not segment.strip():
             continue
         middle = (top + bottom) / 2
         for line in reversed(lines[-8:]):  # rects come in reading order; a row is recent

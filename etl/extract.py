@@ -659,6 +659,7 @@ _PHASE_WORDINGS: tuple[tuple[str, str], ...] = (
     ("预算调整数", "adjusted"),
     ("全年预算数", "adjusted"),
     ("全年预算", "adjusted"),
+    ("调整为", "adjusted"),  # "年初预算500.00万元，年中调整为515.00万元"
     ("预算数", "initial"),
     ("实际支出数", "actual"),
     ("实际支出", "actual"),
@@ -1147,7 +1148,8 @@ def extract_fund_sources(
 
 _PROJECT_WORD = re.compile("项目支出")
 _LIST_START = re.compile(
-    r"(?:其中|分别是|分别为|具体如下|具体为|主要包括|包括|明细如下|如下|主要用于|主要有)\s*[:]"
+    r"(?:其中|分别是|分别为|具体如下|具体为|主要包括|包括|明细如下|如下|主要用于|主要有"
+    r"|主要项目|具体项目|项目明细)\s*[:]"
 )
 _ITEM_NUMBER = re.compile(r"\s*(?:\d+\s*[、.](?!\d)|\(\s*\d+\s*\)|[①-⑳])\s*")
 # Where one numbered item ends and the next begins inside a line: "…；2、B…".
@@ -1362,7 +1364,7 @@ def extract_staffing(
 
 _TITLE_RE = re.compile(
     r"(?P<before>[^\d]*?)(?P<year>(?:19|20)\d{2})\s*年度?(?P<after>.*?)"
-    r"(?:部门|单位)?(?:整体)?(?:支出)?(?:绩效)?(?:自评|自我评价|评价)(?:的)?报告"
+    r"(?:部门|单位)?(?:整体)?(?:支出)?(?:绩效)?(?:自评|自我评价|评价)(?:的)?(?:报告|表)"
 )
 _UNIT_LINE = re.compile(
     r"(?:填报|报送)?(?:部门|单位)(?:\(单位\))?(?:名称)?(?:\(盖章\))?\s*[:]\s*(?P<name>\S+)"

@@ -381,6 +381,10 @@ def _split_block(
     current: list[Row] = []
     header: Row | None = None
     for row in block:
+        if header is not None and not current and _continues_header(header, row):
+            # A header wrapped over two lines ("年初" / "预算数"): one header, cell by cell.
+            header = _merge_header(header, row)
+            continue
         if _is_header(row):
             if header is not None or current:
                 yield _table(header, current, before, context, year)
@@ -389,6 +393,24 @@ def _split_block(
             current.append(row)
     if header is not None or current:
         yield _table(header, current, before, context, year)
+
+
+def _continues_header(header: Row, row: Row) -> bool:
+    return len(row.cells) == len(header.cells) and not any(
+        _CELL_NUMBER.fullmatch(c.text) for c in row.cells
+    )
+
+
+def _merge_header(header: Row, row: Row) -> Row:
+    cells = tuple(
+        Cell(
+            top.text + bottom.text,
+            top.start if top.text else bottom.start,
+            max(top.end, bottom.end),
+        )
+        for top, bottom in zip(header.cells, row.cells, strict=True)
+    )
+    return Row(cells, header.start, row.end, header.paragraph)
 
 
 def _is_header(row: Row) -> bool:

@@ -149,6 +149,7 @@ UNITS = [
     case("基本支出年初预算数为1,234.56万元。", {"basic.initial": 1234.56}, "wan-separators"),
     case("基本支出年初预算数为１，２３４．５６万元。", {"basic.initial": 1234.56}, "full-width"),
     case("基本支出年初预算数为 1234.56 万元。", {"basic.initial": 1234.56}, "spaces"),
+    case("基本支出年初预算数为1234.56\u00a0万元。", {"basic.initial": 1234.56}, "no-break-space"),
     case("基本支出年初预算数为12,345.678901元。", {"basic.initial": 1.2345678901}, "yuan-exact"),
     case(
         "基本支出年初预算数为100万元，实际支出数为98.5。",
@@ -329,6 +330,11 @@ TABLES = [
         "单位：万元\n项目\t基本支出\t项目支出\n年初预算数\t100\t50\n调整预算数\t110\t60\n实际支出数\t108\t59",
         BASIC | {"project.initial": 50.0},
         "transposed",
+    ),
+    case(
+        "单位：万元\n项目\t年初\t调整\t实际\n\t预算数\t预算数\t支出数\n基本支出\t100\t110\t108",
+        BASIC,
+        "header-on-two-lines",
     ),
     case(
         "项目\t年初预算数（万元）\t调整预算数（万元）\t实际支出数（万元）\n基本支出\t100\t110\t108",

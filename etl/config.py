@@ -8,6 +8,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 REPORTS_DIR = DATA_DIR / "reports"
+# alias,department rows: one department whose name reports write differently (edit, then load).
+ALIASES_PATH = DATA_DIR / "department_aliases.csv"
+# `python -m etl demo` writes synthetic reports here and loads them into their own database.
+DEMO_DIR = DATA_DIR / "demo"
+DEMO_DB = DATA_DIR / "demo.duckdb"
 DB_ENV = "BUDGET_LENS_DB"
 
 

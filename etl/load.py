@@ -9,6 +9,7 @@ new one (by inode and mtime); a load that dies leaves the live file as it was.
 from __future__ import annotations
 
 import contextlib
+import csv
 import dataclasses
 import fcntl
 import hashlib
@@ -24,7 +25,7 @@ from typing import Any, Literal
 
 import duckdb
 
-from etl import manual
+from etl import config, manual
 from etl.archive import Archive
 from etl.checks import check_report
 from etl.extract import extract_report
@@ -32,6 +33,8 @@ from etl.model import FIGURE_SLOTS, Report
 from etl.readers import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, ReadError, read_bytes, read_text
 
 SCHEMA = Path(__file__).with_name("schema.sql")
+# The line `python -m etl demo` writes into every synthetic report; a report with it is flagged.
+SYNTHETIC_MARK = "【示例数据：程序生成，非真实报告】"
 OnConflict = Literal["keep", "replace"]
 Status = Literal["loaded", "unchanged", "replaced", "restored", "conflict", "corrected", "failed"]
 Origin = Literal["report", "manual"]
@@ -46,6 +49,10 @@ class LoadBusy(Exception):
 
 class DamagedDatabase(Exception):
     """The database (or a stray WAL beside it) could not be used; it was set aside, not deleted."""
+
+
+class AliasError(ValueError):
+    """The department alias file cannot be used; nothing was loaded."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,7 @@ def analyse_text(text: str) -> Report:
     """Extract a report's figures and run every check on them."""
     report = extract_report(text)
     report.checks = check_report(report)
+    report.synthetic = SYNTHETIC_MARK in text
     return report
 
 
@@ -97,6 +105,96 @@ def report_files(paths: Iterable[Path | str]) -> list[Path]:
     return found
 
 
+# --- department aliases ---------------------------------------------------------------------------
+
+# Every name the department of `?` goes by: its aliases and its canonical name (params: name, name).
+_NAMES_OF_DEPARTMENT = (
+    "SELECT alias FROM department_aliases WHERE department = canonical_department(?)"
+    " UNION SELECT canonical_department(?)"
+)
+
+
+def parse_aliases(text: str) -> list[tuple[str, str]]:
+    r"""(alias, department) rows of a department_aliases.csv text; lines starting with # are notes.
+
+    >>> parse_aliases("alias,department\n# 例\n 天心区交通运输局 ,长沙市天心区交通运输局\n")
+    [('天心区交通运输局', '长沙市天心区交通运输局')]
+    >>> try:
+    ...     parse_aliases("alias,department\n甲局,乙局\n乙局,丙局\n")
+    ... except AliasError as exc:
+    ...     print(exc)
+    第 3 行：乙局 既是别名又是部门名称，请把别名直接写成最终名称 丙局
+    """
+    numbered = [
+        (n, line)
+        for n, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    parsed = list(csv.reader(line for _, line in numbered))
+    if not parsed or [c.strip() for c in parsed[0][:2]] != ["alias", "department"]:
+        raise AliasError("第一行应为列名：alias,department")
+    rows: dict[str, str] = {}
+    line_of: dict[str, int] = {}
+    for (number, _), cells in zip(numbered[1:], parsed[1:], strict=True):
+        alias, department = ([c.strip() for c in cells] + ["", ""])[:2]
+        if not alias or not department:
+            raise AliasError(f"第 {number} 行：alias 和 department 都要填写")
+        if rows.get(alias, department) != department:
+            raise AliasError(
+                f"第 {number} 行：{alias} 已对应 {rows[alias]}，不能再对应 {department}"
+            )
+        if alias != department:
+            rows[alias], line_of[alias] = department, number
+    for department in rows.values():
+        if department in rows:
+            raise AliasError(
+                f"第 {line_of[department]} 行：{department} 既是别名又是部门名称，"
+                f"请把别名直接写成最终名称 {rows[department]}"
+            )
+    return list(rows.items())
+
+
+def read_aliases(path: Path) -> list[tuple[str, str]]:
+    """The alias rows of `path` (none when the file does not exist)."""
+    if not path.exists():
+        return []
+    try:
+        return parse_aliases(path.read_text(encoding="utf-8-sig"))
+    except (AliasError, UnicodeDecodeError, csv.Error) as exc:
+        raise AliasError(f"{path.name}: {exc}（部门别名文件有误，未载入任何报告）") from exc
+
+
+def store_aliases(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str]]) -> None:
+    """Replace the database's department aliases, in one transaction.
+
+    Each alias is stored as written and as name_key(alias). When new aliases make two current
+    reports the same department-year, the one loaded first stays current (as a load with the
+    default --on-conflict keep would have chosen) and the other becomes history.
+    """
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM department_aliases")
+        for alias, department in rows:
+            con.execute(
+                "INSERT OR IGNORE INTO department_aliases VALUES (?, ?)", [alias, department]
+            )
+            con.execute(
+                "INSERT OR IGNORE INTO department_aliases SELECT name_key(?), ?",
+                [alias, department],
+            )
+        con.execute(
+            "UPDATE documents SET is_current = false WHERE document_id IN ("
+            " SELECT document_id FROM documents WHERE is_current AND department IN ("
+            "  SELECT alias FROM department_aliases UNION SELECT department FROM department_aliases)"
+            " QUALIFY row_number() OVER ("
+            "  PARTITION BY canonical_department(department), year ORDER BY document_id) > 1)"
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
 def load_paths(
     paths: Iterable[Path | str],
     db: Path,
@@ -104,16 +202,24 @@ def load_paths(
     on_conflict: OnConflict = "keep",
     wait: bool = False,
     progress: Callable[[int, int, LoadResult], None] | None = None,
+    aliases: Path | None = None,
+    fresh: bool = False,
 ) -> list[LoadResult]:
-    """Load report files into `db`, one transaction per report, and swap the result in."""
+    """Load report files into `db`, one transaction per report, and swap the result in.
+
+    The department aliases (`aliases`, default data/department_aliases.csv) replace the ones in
+    the database first. `fresh` starts from an empty database instead of a copy of `db`.
+    """
     files = report_files(paths)
+    alias_rows = read_aliases(aliases or config.ALIASES_PATH)
     db.parent.mkdir(parents=True, exist_ok=True)
     archive = Archive(db)
     results: list[LoadResult] = []
     journal: list[dict[str, Any]] = []
     with _load_lock(db, wait=wait):
-        with _working_copy(db) as con:
+        with _working_copy(db, fresh=fresh) as con:
             apply_schema(con)
+            store_aliases(con, alias_rows)
             for index, path in enumerate(files, start=1):
                 try:
                     data = read_bytes(path)
@@ -130,14 +236,19 @@ def load_paths(
 
 
 def rebuild(
-    db: Path, *, progress: Callable[[int, int, LoadResult], None] | None = None
+    db: Path,
+    *,
+    progress: Callable[[int, int, LoadResult], None] | None = None,
+    aliases: Path | None = None,
 ) -> list[LoadResult]:
     """A new database from the archive, replaying the journal; replaces `db` atomically."""
     archive = Archive(db)
     entries = archive.entries()
+    alias_rows = read_aliases(aliases or config.ALIASES_PATH)
     results: list[LoadResult] = []
     with _load_lock(db, wait=False), _working_copy(db, fresh=True) as con:
         apply_schema(con)
+        store_aliases(con, alias_rows)
         for index, entry in enumerate(entries, start=1):
             at = _journal_time(entry)
             if entry.get("kind") == "correction":
@@ -616,10 +727,11 @@ def _store(
     same = con.execute(
         "SELECT document_id, is_current FROM documents WHERE sha256 = ?", [sha256]
     ).fetchone()
+    # The same department-year under any of its names (data/department_aliases.csv).
     current = con.execute(
         "SELECT document_id, file_name FROM documents"
-        " WHERE department = ? AND year = ? AND is_current",
-        [department, year],
+        f" WHERE department IN ({_NAMES_OF_DEPARTMENT}) AND year = ? AND is_current",
+        [department, department, year],
     ).fetchone()
     if same is not None:
         if same[1]:
@@ -674,8 +786,8 @@ def _set_current(
 ) -> None:
     con.execute(
         "UPDATE documents SET is_current = (document_id IS NOT DISTINCT FROM ?)"
-        " WHERE department = ? AND year = ?",
-        [document_id, department, year],
+        f" WHERE department IN ({_NAMES_OF_DEPARTMENT}) AND year = ?",
+        [document_id, department, department, year],
     )
 
 
@@ -711,6 +823,8 @@ def _insert_report(
     ).fetchone()
     assert row is not None
     document_id = int(row[0])
+    if report.synthetic:
+        con.execute("INSERT INTO synthetic_documents VALUES (?)", [document_id])
     _insert_many(
         con,
         "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

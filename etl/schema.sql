@@ -21,6 +21,10 @@ CREATE OR REPLACE MACRO name_key(name) AS regexp_replace(
 CREATE OR REPLACE MACRO project_key(name) AS
     regexp_replace(regexp_replace(name_key(name), '费项$', '费'), '经费$', '费');
 
+-- (now − before) ÷ before as a fraction; NULL when either is missing or before is 0.
+CREATE OR REPLACE MACRO pct_change(now, before) AS
+    CAST(now - before AS DOUBLE) / CAST(nullif(before, 0) AS DOUBLE);
+
 -- One row per loaded report file (matched by content hash). A department-year may have several
 -- versions; exactly one is current, and every view counts only current ones.
 CREATE TABLE IF NOT EXISTS documents (

@@ -17,6 +17,9 @@ page = st.navigation(
         st.Page("pages/fund_sources.py", title="资金来源"),
         st.Page("pages/projects.py", title="项目明细"),
         st.Page("pages/audit.py", title="数据核对"),
+        st.Page("pages/import_reports.py", title="导入"),
+        st.Page("pages/versions.py", title="版本"),
+        st.Page("pages/snapshot.py", title="数据快照"),
     ]
 )
 page.run()

@@ -279,6 +279,8 @@ def _validate(rows: Sequence[tuple[int, list[Any]]]) -> tuple[list[ManualEntry],
     seen: dict[tuple[str, int, str, str], int] = {}
     department: str | None = None
     year: int | None = None
+    # A bad 年度 is reported on its own row, not again on every row that repeats it.
+    department_given = year_given = False
     for number, texts, raw in body[1:]:
 
         def cell(key: str, texts: list[str] = texts) -> str:
@@ -296,20 +298,21 @@ def _validate(rows: Sequence[tuple[int, list[Any]]]) -> tuple[list[ManualEntry],
         ) -> None:
             out.append(Issue(number, _BY_NAME[key].label, text))
 
+        value_text = cell("value")
         if cell("department"):
-            department = _clean_text(cell("department"))
+            department, department_given = _clean_text(cell("department")), True
             if len(department) > 100:
                 problem("department", "部门名称过长（最多 100 字）")
-        elif department is None:
+        elif department is None and not department_given and value_text:
             problem("department", "第一行数据必须填写部门（之后留空表示与上一行相同）")
         if cell("year"):
-            year = _parse_year(raw_cell("year"), cell("year"))
+            year, year_given = _parse_year(raw_cell("year"), cell("year")), True
             if year is None:
                 problem("year", f"“{cell('year')}”不是年份：应为四位数字，如 2021")
-        elif year is None:
+        elif year is None and not year_given and value_text:
             problem("year", "第一行数据必须填写年度（之后留空表示与上一行相同）")
-        value_text = cell("value")
         if not value_text:
+            issues.extend(row_issues)
             continue  # a blank figure is not imported: the template lists every slot
         section = _lookup_section(cell("section"))
         if section is None:

@@ -179,3 +179,131 @@ def department_ranking(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFram
         " ORDER BY i.adjustment_rate DESC NULLS LAST, i.department",
         [year],
     )
+
+
+# Many departments × years: identity, year-over-year history, the standard indicators, demo data.
+# A department is its canonical name (data/department_aliases.csv applied in the views); the
+# "previous year" of a history row is the department's previous report year, whichever it is.
+
+
+_SCOPE_ORDER = "CASE scope WHEN 'basic' THEN 1 WHEN 'project' THEN 2 WHEN 'total' THEN 3 ELSE 4 END"
+
+
+def synthetic_reports(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row: how many current reports there are and how many are demo data (示例数据)."""
+    return _frame(
+        con,
+        "SELECT count(*) AS reports, count(*) FILTER (WHERE synthetic) AS synthetic"
+        " FROM current_documents",
+    )
+
+
+def real_report_count(con: duckdb.DuckDBPyConnection) -> int:
+    """How many loaded reports (history included) are not demo data."""
+    [(count,)] = con.execute(
+        "SELECT count(*) FROM documents"
+        " WHERE document_id NOT IN (SELECT document_id FROM synthetic_documents)"
+    ).fetchall()
+    return int(count)
+
+
+def phase_history(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFrame:
+    """Per year, section (basic / project / total) and phase: amount (万元), its share of the
+    total, and the change against the department's previous report year (万元, rate, points)."""
+    return _frame(
+        con,
+        "WITH years AS (SELECT year, lag(year) OVER (ORDER BY year) AS previous_year"
+        "  FROM current_documents WHERE department = ?),"
+        " phases AS (SELECT b.year, b.section, b.section_order, p.phase, p.phase_order,"
+        "  CASE p.phase WHEN 'initial' THEN b.initial_wan WHEN 'adjusted' THEN b.adjusted_wan"
+        "   ELSE b.actual_wan END AS amount_wan"
+        "  FROM budget_phases AS b"
+        "  CROSS JOIN (VALUES ('initial', 1), ('adjusted', 2), ('actual', 3)) AS p (phase, phase_order)"
+        "  WHERE b.department = ?),"
+        " shares AS (SELECT *, CAST(amount_wan AS DOUBLE) / CAST(nullif(max(amount_wan)"
+        "  FILTER (WHERE section = 'total') OVER (PARTITION BY year, phase), 0) AS DOUBLE) AS share"
+        "  FROM phases)"
+        " SELECT s.year, y.previous_year, s.section, s.phase, s.amount_wan, s.share,"
+        " s.amount_wan - p.amount_wan AS change_wan,"
+        " pct_change(s.amount_wan, p.amount_wan) AS change_rate,"
+        " s.share - p.share AS share_change"
+        " FROM shares AS s JOIN years AS y USING (year)"
+        " LEFT JOIN shares AS p ON p.year = y.previous_year AND p.section = s.section"
+        "  AND p.phase = s.phase"
+        " ORDER BY s.year, s.section_order, s.phase_order",
+        [department, department],
+    )
+
+
+def fund_mix_history(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFrame:
+    """Per year and government level: project funds (万元), share of the year's, and the change
+    against the previous report year (NULL when that year does not state the level)."""
+    return _frame(
+        con,
+        "WITH years AS (SELECT year, lag(year) OVER (ORDER BY year) AS previous_year"
+        "  FROM current_documents WHERE department = ?),"
+        " stated AS (SELECT d.year, f.level, sum(f.amount_wan) AS amount_wan"
+        "  FROM fund_sources AS f JOIN current_documents AS d USING (document_id)"
+        "  WHERE d.department = ? GROUP BY d.year, f.level),"
+        " levels AS (SELECT *, CAST(amount_wan AS DOUBLE)"
+        "  / CAST(sum(amount_wan) OVER (PARTITION BY year) AS DOUBLE) AS share FROM stated)"
+        " SELECT s.year, y.previous_year, s.level, s.amount_wan, s.share,"
+        " s.amount_wan - p.amount_wan AS change_wan,"
+        " pct_change(s.amount_wan, p.amount_wan) AS change_rate,"
+        " s.share - p.share AS share_change"
+        " FROM levels AS s JOIN years AS y USING (year)"
+        " LEFT JOIN levels AS p ON p.year = y.previous_year AND p.level = s.level"
+        " ORDER BY s.year, CASE s.level WHEN 'central' THEN 1 WHEN 'provincial' THEN 2"
+        " WHEN 'city' THEN 3 WHEN 'district' THEN 4 ELSE 5 END",
+        [department, department],
+    )
+
+
+def project_history(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFrame:
+    """Per project (matched across years by project_key) and year: amount (万元), share of the
+    year's projects, names as written, and the change against the previous report year; `new`
+    when the previous report year does not list it."""
+    return _frame(
+        con,
+        "WITH years AS (SELECT year, lag(year) OVER (ORDER BY year) AS previous_year"
+        "  FROM current_documents WHERE department = ?),"
+        " projects AS (SELECT year, project_key, amount_wan, names, first_ordinal,"
+        "  CAST(amount_wan AS DOUBLE) / CAST(sum(amount_wan) OVER (PARTITION BY year) AS DOUBLE)"
+        "  AS share, arg_max(names, year) OVER (PARTITION BY project_key) AS latest_name"
+        "  FROM project_years WHERE department = ?)"
+        " SELECT s.project_key, s.latest_name, s.year, y.previous_year, s.names, s.amount_wan,"
+        " s.share, s.amount_wan - p.amount_wan AS change_wan,"
+        " pct_change(s.amount_wan, p.amount_wan) AS change_rate,"
+        " s.share - p.share AS share_change,"
+        " y.previous_year IS NOT NULL AND p.project_key IS NULL AS new"
+        " FROM projects AS s JOIN years AS y USING (year)"
+        " LEFT JOIN projects AS p ON p.year = y.previous_year AND p.project_key = s.project_key"
+        " ORDER BY max(s.amount_wan) OVER (PARTITION BY s.project_key) DESC, s.project_key,"
+        " s.year",
+        [department, department],
+    )
+
+
+def standard_indicators(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd.DataFrame:
+    """The report's 财预〔2013〕53号 indicators: value (a fraction; NaN when an input is missing or
+    the denominator is 0), numerator and denominator (万元 or persons), missing inputs, flag."""
+    return _frame(
+        con,
+        "SELECT indicator, scope, value, numerator, denominator, missing_inputs, flagged"
+        " FROM standard_indicators WHERE department = ? AND year = ?"
+        f" ORDER BY indicator_order, {_SCOPE_ORDER}",
+        [department, year],
+    )
+
+
+def indicator_inputs(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd.DataFrame:
+    """Every input of the report's indicators: the figure (NULL when not stated), the year it is
+    from (the report's, or the previous year's), its wording and source sentence."""
+    return _frame(
+        con,
+        "SELECT indicator, scope, term, section, item, input_year, numerator_coef,"
+        " denominator_coef, value, unit, wording, sentence, file_name"
+        " FROM indicator_inputs WHERE department = ? AND year = ?"
+        f" ORDER BY indicator_order, {_SCOPE_ORDER}, term",
+        [department, year],
+    )

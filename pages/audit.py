@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from etl import config
+from etl.model import FIGURE_SLOTS
 from pages.ui import charts, data, widgets
 
 selection = widgets.require_report()
@@ -9,6 +11,7 @@ provenance = data.figure_provenance(selection.identity, selection.department, se
 checks = data.check_results(selection.identity, selection.department, selection.year)
 
 widgets.report_header("数据核对", selection)
+widgets.show_flash()
 
 st.subheader("核对结果")
 for message in charts.open_warnings(checks)["message"]:
@@ -23,3 +26,82 @@ st.caption("每个数字都注明读取它的原文措辞和句子；位置为�
 figure_table = charts.figure_table(provenance)
 widgets.show_table(figure_table)
 widgets.csv_download(figure_table, selection, "数字出处", key="audit_figures_csv")
+
+st.subheader("更正数字")
+st.caption(
+    "发现识别错误或报告漏写的数字，可在此更正或补录，并写明理由。报告原值不会被覆盖："
+    "各页显示更正后的数字并标注“已更正”，原值、理由和时间见上表与下方更正记录；"
+    "导出的表格带“已更正”列。重建数据库（python -m etl rebuild）后更正仍然保留。"
+)
+current = {(r.section, r.item): r for r in provenance.itertuples(index=False)}
+
+
+def figure_label(slot: str) -> str:
+    section, item = slot.split(".")
+    found = current.get((section, item))
+    value = charts.format_wan(found.value) if found is not None else charts.MISSING
+    return (
+        f"{charts.label('section', section)} · {charts.item_label(section, item)}（现为 {value}）"
+    )
+
+
+with st.form("correction_form", clear_on_submit=True, enter_to_submit=False):
+    slot = st.selectbox(
+        "要更正的数字",
+        [f"{s}.{i}" for s, i in FIGURE_SLOTS],
+        format_func=figure_label,
+        key="correction_figure",
+    )
+    value = st.text_input(
+        "更正为（金额单位万元，人员编制填人数）", key="correction_value", placeholder="例如 801.07"
+    )
+    reason = st.text_input(
+        "更正理由（必填）", key="correction_reason", placeholder="例如：与 2020 年部门决算表核对"
+    )
+    submitted = st.form_submit_button("保存更正", icon=":material/edit:", key="correction_submit")
+if submitted and slot:
+    from etl.load import correct_figure
+
+    section, item = slot.split(".")
+    result = widgets.write_database(
+        lambda: correct_figure(config.db_path(), selection.sha256, section, item, value, reason)
+    )
+    if result is not None and result.ok:
+        widgets.flash("success", f"已保存更正：{figure_label(slot).split('（')[0]} → {value}")
+        st.rerun()
+    elif result is not None:
+        st.error(widgets.md_escape(f"未保存：{result.message}"), icon=":material/error:")
+
+history = data.correction_history(selection.identity, selection.department, selection.year)
+if not history.empty:
+    st.subheader("更正记录")
+    corrections = charts.correction_table(history)
+    widgets.show_table(corrections)
+    widgets.csv_download(corrections, selection, "更正记录", key="audit_corrections_csv")
+    corrected = [f"{s}.{i}" for s, i in current if bool(current[(s, i)].corrected)]
+    if corrected:
+        with st.form("withdraw_form", clear_on_submit=True, enter_to_submit=False):
+            withdraw = st.selectbox(
+                "撤销更正（恢复为报告原值）",
+                corrected,
+                format_func=figure_label,
+                key="withdraw_figure",
+            )
+            withdraw_reason = st.text_input("撤销理由（必填）", key="withdraw_reason")
+            undone = st.form_submit_button(
+                "撤销更正", icon=":material/undo:", key="withdraw_submit"
+            )
+        if undone and withdraw:
+            from etl.load import correct_figure
+
+            section, item = withdraw.split(".")
+            result = widgets.write_database(
+                lambda: correct_figure(
+                    config.db_path(), selection.sha256, section, item, None, withdraw_reason
+                )
+            )
+            if result is not None and result.ok:
+                widgets.flash("success", f"已撤销更正：{figure_label(withdraw).split('（')[0]}")
+                st.rerun()
+            elif result is not None:
+                st.error(widgets.md_escape(f"未撤销：{result.message}"), icon=":material/error:")

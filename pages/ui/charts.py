@@ -17,6 +17,8 @@ import plotly.graph_objects as go
 from etl.model import AMOUNT_SLOTS, FIGURE_SLOTS
 
 MISSING = "未识别"  # a figure the report does not state: never 0
+CORRECTED = "已更正"  # a figure a user corrected in 数据核对; the extracted value is kept beside it
+MANUAL = "手工录入"  # a document typed into the hand-entry template rather than read from a report
 AMOUNT_SUFFIX = "（万元）"  # table headers with this suffix hold exact Decimal 万元
 PERCENT_SUFFIX = "（%）"  # ...and these hold Decimal percentages with two decimals
 
@@ -47,6 +49,7 @@ LABELS: dict[str, dict[str, str]] = {
         "other": "其他",
     },
     "severity": {"error": "错误", "warning": "警告", "info": "提示"},
+    "origin": {"report": "报告", "manual": MANUAL},
     "passed": {"True": "通过", "False": "未通过"},
     "rule": {
         "personnel_public_sum": "人员经费 + 公用经费 = 基本支出",
@@ -114,8 +117,23 @@ def phase_table(phases: pd.DataFrame, *, include_total: bool = False) -> pd.Data
             f"调整额{AMOUNT_SUFFIX}": list(rows["adjustment_wan"]),
             f"调整率{PERCENT_SUFFIX}": _percents(rows["adjustment_rate"]),
             f"执行率{PERCENT_SUFFIX}": _percents(rows["execution_rate"]),
+            # The export's flag: which phases of the row hold a corrected figure.
+            CORRECTED: corrected_phases(rows),
         }
     )
+
+
+def corrected_phases(phases: pd.DataFrame) -> list[str]:
+    """Per row, the corrected phases as text (e.g. '实际支出'), '' when none or not known."""
+    out = []
+    for i in range(len(phases)):
+        marked = [
+            label("phase", phase)
+            for phase in PHASES
+            if f"{phase}_corrected" in phases.columns and bool(phases[f"{phase}_corrected"].iloc[i])
+        ]
+        out.append("、".join(marked))
+    return out
 
 
 def fund_split_table(split: pd.DataFrame, *, with_sentence: bool = False) -> pd.DataFrame:
@@ -158,7 +176,7 @@ def project_table(projects: pd.DataFrame, *, detail: bool = True) -> pd.DataFram
 
 def figure_table(provenance: pd.DataFrame) -> pd.DataFrame:
     """Every contract figure with wording, sentence, spans and confidence; 未识别 rows included."""
-    found = {(r.section, r.item): r for r in provenance.itertuples(index=False)}
+    found = {(r.section, r.item): r._asdict() for r in provenance.itertuples(index=False)}
     slots = list(FIGURE_SLOTS) + [k for k in found if k not in FIGURE_SLOTS]
     rows = []
     for section, item in slots:
@@ -167,20 +185,27 @@ def figure_table(provenance: pd.DataFrame) -> pd.DataFrame:
             unit = "万元" if (section, item) in AMOUNT_SLOTS else "人"
             rows.append(_figure_row(section, item, None, unit, note="报告中没有找到这个数字"))
             continue
-        rows.append(
-            _figure_row(
-                section,
-                item,
-                r.value,
-                r.unit,
-                wording=r.wording,
-                sentence=r.sentence,
-                value_span=f"{r.value_start}–{r.value_end}",
-                sentence_span=f"{r.sentence_start}–{r.sentence_end}",
-                confidence=r.confidence,
-                note=r.note,
-            )
+        read = not _missing(r["sentence"])  # a figure only a correction supplies has no sentence
+        row = _figure_row(
+            section,
+            item,
+            r["value"],
+            r["unit"],
+            wording=r["wording"] if read else None,
+            sentence=r["sentence"] if read else None,
+            value_span=f"{r['value_start']}–{r['value_end']}" if read else None,
+            sentence_span=f"{r['sentence_start']}–{r['sentence_end']}" if read else None,
+            confidence=r["confidence"] if read else None,
+            note=r["note"] if read else "报告中没有这个数字，已补录",
         )
+        if r.get("origin") == "manual" and read:
+            row["数值位置"] = row["句子位置"] = MANUAL
+        if _truthy(r.get("corrected")):
+            row[CORRECTED] = CORRECTED
+            row["原值"] = r.get("extracted_value")
+            row["更正理由"] = r.get("correction_reason")
+            row["更正时间"] = format_time(r.get("corrected_at"))
+        rows.append(row)
     return pd.DataFrame(rows, columns=list(_FIGURE_COLUMNS))
 
 
@@ -208,6 +233,10 @@ def _figure_row(
         "句子位置": sentence_span,
         "置信度": confidence,
         "备注": note,
+        CORRECTED: "",
+        "原值": None,
+        "更正理由": "",
+        "更正时间": "",
     }
 
 
@@ -222,7 +251,74 @@ _FIGURE_COLUMNS = (
     "句子位置",
     "置信度",
     "备注",
+    CORRECTED,
+    "原值",
+    "更正理由",
+    "更正时间",
 )
+
+
+def correction_table(history: pd.DataFrame) -> pd.DataFrame:
+    """Every correction of a report, newest first: the figure, what was done, the value in force
+    after it (万元 or 人), the report's own value, the reason and the time."""
+    withdrawn = [_missing(v) for v in history["value"]]
+    return pd.DataFrame(
+        {
+            "类别": [label("section", s) for s in history["section"]],
+            "指标": [
+                _item_label(s, i) for s, i in zip(history["section"], history["item"], strict=True)
+            ],
+            "操作": ["撤销更正" if w else "更正" for w in withdrawn],
+            "生效数值": [
+                e if w else v
+                for v, e, w in zip(
+                    history["value"], history["extracted_value"], withdrawn, strict=True
+                )
+            ],
+            "单位": list(history["unit"]),
+            "原值": list(history["extracted_value"]),
+            "理由": list(history["reason"]),
+            "时间": [format_time(t) for t in history["corrected_at"]],
+        },
+        columns=["类别", "指标", "操作", "生效数值", "单位", "原值", "理由", "时间"],
+    )
+
+
+def versions_table(versions: pd.DataFrame) -> pd.DataFrame:
+    """Every version of every department-year: current flag, file, origin, hash, load time."""
+    return pd.DataFrame(
+        {
+            "部门": list(versions["department"]),
+            "年度": [int(y) for y in versions["year"]],
+            "当前版本": ["是" if bool(c) else "" for c in versions["is_current"]],
+            "文件": list(versions["file_name"]),
+            "来源": [label("origin", o) for o in versions["origin"]],
+            "载入时间": [format_time(t, seconds=True) for t in versions["loaded_at"]],
+            "更正数": [int(n) for n in versions["corrections"]],
+            "内容哈希（SHA-256）": list(versions["sha256"]),
+        },
+        columns=[
+            "部门",
+            "年度",
+            "当前版本",
+            "文件",
+            "来源",
+            "载入时间",
+            "更正数",
+            "内容哈希（SHA-256）",
+        ],
+    )
+
+
+def format_time(value: Any, *, seconds: bool = False) -> str:
+    """A timestamp as the UI writes it: 2026-03-05 14:07 (with :ss when asked); '' if missing.
+
+    >>> format_time(pd.Timestamp("2026-03-05 14:07:09")), format_time(None)
+    ('2026-03-05 14:07', '')
+    """
+    if _missing(value):
+        return ""
+    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
 
 
 def check_table(checks: pd.DataFrame, *, failed_only: bool = False) -> pd.DataFrame:
@@ -258,16 +354,23 @@ def phase_bar(phases: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     for phase in PHASES:
         values = _floats(rows[f"{phase}_wan"])
+        flags = _flags(rows, f"{phase}_corrected")
         fig.add_trace(
             go.Bar(
                 name=label("phase", phase),
                 x=sections,
                 y=values,
                 marker_color=PHASE_COLOURS[phase],
+                # A corrected figure's bar is hatched and its hover says so.
+                marker_pattern_shape=["/" if f else "" for f in flags],
+                customdata=[f"（{CORRECTED}）" if f else "" for f in flags],
                 texttemplate="%{y:,.2f}",
                 textposition="outside",
                 cliponaxis=False,
-                hovertemplate=f"%{{x}} · {label('phase', phase)}：%{{y:,.2f}} 万元<extra></extra>",
+                hovertemplate=(
+                    f"%{{x}} · {label('phase', phase)}：%{{y:,.2f}} 万元%{{customdata}}"
+                    "<extra></extra>"
+                ),
             )
         )
     tallest = 0.0
@@ -359,8 +462,27 @@ def project_bar(projects: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def item_label(section: str, item: str) -> str:
+    """A figure's item label within its section.
+
+    >>> item_label("staffing", "actual"), item_label("basic", "actual")
+    ('实有在职人数', '实际支出')
+    """
+    return _item_label(section, item)
+
+
 def _item_label(section: str, item: str) -> str:
     return LABELS["item"].get(f"{section}.{item}") or label("item", item)
+
+
+def _flags(frame: pd.DataFrame, column: str) -> list[bool]:
+    if column not in frame.columns:
+        return [False] * len(frame)
+    return [_truthy(v) for v in frame[column]]
+
+
+def _truthy(value: Any) -> bool:
+    return not _missing(value) and bool(value)
 
 
 def _missing(value: Any) -> bool:

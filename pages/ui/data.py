@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -19,8 +20,11 @@ import streamlit as st
 
 from etl import config, queries
 
+if TYPE_CHECKING:
+    from pages.ui import upload
+
 Identity = tuple[str, int, int]  # (path, st_ino, st_mtime_ns) of the database file
-INDEX_COLUMNS = ["department", "year", "document_id", "file_name", "sha256", "loaded_at"]
+INDEX_COLUMNS = ["department", "year", "document_id", "file_name", "sha256", "loaded_at", "origin"]
 
 
 @dataclass(frozen=True)
@@ -91,3 +95,36 @@ def figure_provenance(identity: Identity, department: str, year: int) -> pd.Data
 def check_results(identity: Identity, department: str, year: int) -> pd.DataFrame:
     """Every check applied to the report, failures first."""
     return _run(identity, queries.check_results, department, year)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def document_versions(identity: Identity | None) -> pd.DataFrame:
+    """Every version of every department-year (hash, file, load time, current, origin)."""
+    if identity is None:
+        return pd.DataFrame(
+            columns=[
+                "department",
+                "year",
+                "sha256",
+                "file_name",
+                "loaded_at",
+                "is_current",
+                "origin",
+                "corrections",
+            ]
+        )
+    return _run(identity, queries.document_versions)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def correction_history(identity: Identity, department: str, year: int) -> pd.DataFrame:
+    """Every correction of the report, newest first."""
+    return _run(identity, queries.correction_history, department, year)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def preview_report(name: str, content: bytes, limit_mb: int) -> upload.Preview:
+    """An uploaded report read and extracted, not loaded (cached by content, so reruns are free)."""
+    from pages.ui import upload  # the parsers load only when a file is uploaded
+
+    return upload.preview_report(name, content, limit_mb)

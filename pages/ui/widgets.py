@@ -5,8 +5,9 @@ charts.py, bytes and file names from export.py; nothing here queries or reshapes
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import duckdb
 import pandas as pd
@@ -16,7 +17,8 @@ import streamlit as st
 from pages.ui import charts, data, export
 
 EMPTY_MESSAGE = (
-    "还没有载入报告……请把报告放进 data/reports/，然后运行 `python -m etl load`，再刷新本页。"
+    "还没有载入报告……请在“导入”页上传报告，或把报告放进 data/reports/ 后运行"
+    " `python -m etl load`，再刷新本页。"
 )
 _ROW_PX, _MAX_ROWS = 35, 20  # show up to 20 rows without scrolling
 SELECTION_KEY = "selection"  # session_state: the Selection pages read, set on every run
@@ -30,6 +32,8 @@ class Selection(NamedTuple):
     department: str
     year: int
     file_name: str
+    sha256: str = ""  # the current version's content hash (what a correction is recorded on)
+    origin: str = "report"  # "manual" for 手工录入
 
 
 def md_escape(text: str) -> str:
@@ -88,20 +92,62 @@ def report_selectors() -> Selection | None:
         year = st.selectbox("年度", years, key="year", format_func=lambda y: f"{y} 年")
     if params.get("department") != department or params.get("year") != str(year):
         params["department"], params["year"] = department, str(year)
-    file_name = str(of_department.loc[of_department["year"] == year, "file_name"].iloc[0])
-    selection = Selection(identity, department, int(year), file_name)
+    current = of_department[of_department["year"] == year].iloc[0]
+    selection = Selection(
+        identity,
+        department,
+        int(year),
+        str(current["file_name"]),
+        str(current.get("sha256", "")),
+        str(current.get("origin", "report")),
+    )
     st.session_state[SELECTION_KEY] = selection
     return selection
 
 
 def require_report() -> Selection:
     """The selected report; when none is loaded, says how to load one and stops the page."""
-    _leave_legacy_page_mode()
+    route_page()
     selection = st.session_state.get(SELECTION_KEY)
     if selection is None:
         st.info(EMPTY_MESSAGE, icon=":material/info:")
         st.stop()
     return selection
+
+
+def route_page() -> None:
+    """For a page that works without a report (导入, 版本, 数据快照): make app.py route it."""
+    _leave_legacy_page_mode()
+
+
+T = TypeVar("T")
+FLASH_KEY = "flash_messages"
+
+
+def write_database(action: Callable[[], T]) -> T | None:
+    """Run a loader write (upload, restore, correction); a busy or damaged database is a message."""
+    from etl.load import DamagedDatabase, LoadBusy
+
+    try:
+        return action()
+    except LoadBusy:
+        st.error(
+            "另一个载入正在进行（可能是别人在导入），请稍后再试。", icon=":material/hourglass:"
+        )
+    except DamagedDatabase as exc:
+        st.error(md_escape(str(exc)))
+    return None
+
+
+def flash(kind: str, text: str) -> None:
+    """A message to show after the rerun that a write triggers (kind: success, info, warning, error)."""
+    st.session_state.setdefault(FLASH_KEY, []).append((kind, text))
+
+
+def show_flash() -> None:
+    """Show and forget the messages flash() kept, as literal text."""
+    for kind, text in st.session_state.pop(FLASH_KEY, []):
+        getattr(st, kind)(md_escape(text))
 
 
 def _leave_legacy_page_mode() -> None:
@@ -124,9 +170,10 @@ def _leave_legacy_page_mode() -> None:
 def report_header(title: str, selection: Selection) -> None:
     """Page title, then which report it shows, as literal text."""
     st.title(title)
+    origin = f"（{charts.MANUAL}）" if selection.origin == "manual" else ""
     st.caption(
         md_escape(
-            f"{selection.department} · {selection.year} 年度 · 来源：{selection.file_name}"
+            f"{selection.department} · {selection.year} 年度 · 来源：{selection.file_name}{origin}"
             " · 金额单位：万元"
         )
     )
@@ -134,12 +181,19 @@ def report_header(title: str, selection: Selection) -> None:
 
 def phase_kpis(phases: pd.DataFrame) -> None:
     """KPI cards per section: initial / adjusted / actual (万元), 调整率 and 执行率."""
-    for row in phases.itertuples(index=False):
+    flags = charts.corrected_phases(phases)
+    for row, corrected in zip(phases.itertuples(index=False), flags, strict=True):
         st.subheader(charts.label("section", row.section))
         cards = st.columns(5)
-        cards[0].metric("年初预算（万元）", charts.format_wan(row.initial_wan), border=True)
-        cards[1].metric("调整后预算（万元）", charts.format_wan(row.adjusted_wan), border=True)
-        cards[2].metric("实际支出（万元）", charts.format_wan(row.actual_wan), border=True)
+        for card, phase in zip(cards, charts.PHASES, strict=False):
+            name = charts.label("phase", phase)
+            marked = name in corrected.split("、")
+            card.metric(
+                f"{name}（万元）" + (f" · {charts.CORRECTED}" if marked else ""),
+                charts.format_wan(getattr(row, f"{phase}_wan")),
+                help="此数字已更正：报告原值、更正理由和时间见“数据核对”" if marked else None,
+                border=True,
+            )
         cards[3].metric(
             "调整率",
             charts.format_rate(row.adjustment_rate),
@@ -193,7 +247,7 @@ def csv_download(
 
 
 def _column(header: str) -> Any:
-    if header.endswith(charts.AMOUNT_SUFFIX) or header == "数值":
+    if header.endswith(charts.AMOUNT_SUFFIX) or header in ("数值", "原值", "生效数值"):
         return st.column_config.NumberColumn(header, format="%,.2f")
     if header.endswith(charts.PERCENT_SUFFIX):
         return st.column_config.NumberColumn(header, format="%.2f%%")

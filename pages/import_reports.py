@@ -1,0 +1,229 @@
+"""导入: upload reports or a filled-in hand-entry template, preview what was read, then confirm.
+
+Nothing is written until 确认载入 is clicked; the loader then writes a copy of the database and
+swaps it in (etl.load), so pages being read meanwhile see the old or the new data, never half.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from etl import config
+from pages.ui import charts, data, upload, widgets
+
+widgets.route_page()
+st.title("导入")
+widgets.show_flash()
+
+LIMIT_MB = int(st.get_option("server.maxUploadSize"))
+ROUND = "import_round"  # bumped after a load, so the uploaders start empty again
+CHOICES: dict[str, str] = {
+    "keep": "保留当前版本（新文件存为历史版本）",
+    "replace": "替换为新版本（原版本保留为历史版本，可在“版本”页恢复）",
+}
+round_ = st.session_state.setdefault(ROUND, 0)
+identity = data.db_identity()
+versions = data.document_versions(identity)
+
+
+def conflict_choice(state: str, message: str, key: str) -> Any:
+    """keep / replace for a version that meets another one of its department-year."""
+    if state == "conflict":
+        st.warning(widgets.md_escape(message + "。请选择："), icon=":material/call_split:")
+    return st.radio(
+        "如何处理",
+        list(CHOICES),
+        format_func=CHOICES.__getitem__,
+        key=key,
+        label_visibility="collapsed",
+    )
+
+
+def finish(results: list[Any], what: str) -> None:
+    """Keep what the load did for the next run, empty the uploaders, rerun with the new data."""
+    failed = [r for r in results if not r.ok]
+    kind = "warning" if failed else "success"
+    widgets.flash(kind, f"{what}：{len(results) - len(failed)} 个成功，{len(failed)} 个失败")
+    for result in results:
+        widgets.flash("error" if not result.ok else "info", upload.result_text(result))
+    st.session_state[ROUND] = round_ + 1
+    st.rerun()
+
+
+reports_tab, manual_tab = st.tabs(["上传报告", "手工录入"])
+
+with reports_tab:
+    st.caption(
+        f"可一次上传多个 .txt、.docx、.pdf 报告，每个不超过 {LIMIT_MB} MB；文件类型按内容判断。"
+        "上传后先看识别结果，确认后才会载入。"
+    )
+    files = st.file_uploader(
+        "选择报告文件",
+        type=["txt", "docx", "pdf"],
+        accept_multiple_files=True,
+        key=f"import_files_{round_}",
+    )
+    loadable: list[tuple[str, bytes, str]] = []
+    if files:
+        bar = st.progress(0.0, text="正在读取文件……")
+        previews = []
+        for index, file in enumerate(files, start=1):
+            bar.progress(index / len(files), text=f"正在读取 {index}/{len(files)}")
+            previews.append((file, data.preview_report(file.name, file.getvalue(), LIMIT_MB)))
+        bar.empty()
+        for file, preview in previews:
+            if not preview.ok or preview.report is None:
+                st.error(
+                    widgets.md_escape(f"{preview.name}：{preview.error}"), icon=":material/error:"
+                )
+                continue
+            report = preview.report
+            assert report.department is not None and report.year is not None
+            state, message = upload.version_state(
+                preview.sha256, report.department, report.year, versions
+            )
+            title = f"{preview.name} → {report.department} · {report.year} 年度"
+            with st.expander(widgets.md_escape(title), expanded=len(files) <= 3):
+                if state in ("conflict", "history"):
+                    choice = conflict_choice(state, message, f"import_choice_{preview.sha256[:16]}")
+                else:
+                    st.caption(widgets.md_escape(message))
+                    choice = "keep"
+                for line in upload.summary_lines(report):
+                    st.markdown(widgets.md_escape(line))
+                missing = upload.unrecognised(report)
+                if missing:
+                    st.info(
+                        widgets.md_escape(f"未识别（报告中没有找到）：{'、'.join(missing)}"),
+                        icon=":material/help:",
+                    )
+                failing = charts.open_warnings(upload.report_checks(report))
+                for note in failing["message"]:
+                    st.warning(widgets.md_escape(note), icon=":material/warning:")
+                st.markdown("**识别出的数字与原文句子**")
+                widgets.show_table(charts.figure_table(upload.report_figures(report)))
+                parts = upload.report_parts(report)
+                if not parts.empty:
+                    st.markdown("**资金来源与项目**")
+                    widgets.show_table(parts)
+                st.markdown("**核对结果**")
+                widgets.show_table(charts.check_table(upload.report_checks(report)))
+            if state != "same":
+                loadable.append((file.name, file.getvalue(), str(choice)))
+    if st.button(
+        f"确认载入（{len(loadable)} 个文件）",
+        key="import_confirm",
+        type="primary",
+        disabled=not loadable,
+        icon=":material/upload:",
+    ):
+        from etl.load import load_documents
+
+        with st.status(f"正在载入 {len(loadable)} 个文件……", expanded=True) as status:
+            progress = st.progress(0.0)
+
+            def report_progress(index: int, total: int, result: Any) -> None:
+                progress.progress(index / total, text=f"{index}/{total}")
+                st.write(widgets.md_escape(upload.result_text(result)))
+
+            results = widgets.write_database(
+                lambda: load_documents(
+                    loadable,  # type: ignore[arg-type]
+                    config.db_path(),
+                    progress=report_progress,
+                )
+            )
+            status.update(label="载入完成", state="complete")
+        if results is not None:
+            finish(results, "载入报告")
+
+with manual_tab:
+    st.markdown(
+        "没有报告或报告识别不全的部门年度，可以下载模板在 Excel 中填写后导入：每行一个数字，"
+        "金额单位为万元（也可在“单位”列写 元 或 亿元），没有的数字留空，不要填 0。"
+        "导入前逐行检查，有问题时整份文件都不会导入。手工录入的数字在各页标注为“手工录入”。"
+    )
+    selection = st.session_state.get(widgets.SELECTION_KEY)
+    department = selection.department if selection else ""
+    left, right = st.columns(2)
+    left.download_button(
+        "下载录入模板（Excel）",
+        data=lambda: upload.template_bytes("xlsx", department),
+        file_name="预算透视_手工录入模板.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="manual_template_xlsx",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    right.download_button(
+        "下载录入模板（CSV）",
+        data=lambda: upload.template_bytes("csv", department),
+        file_name="预算透视_手工录入模板.csv",
+        mime="text/csv",
+        key="manual_template_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    manual_file = st.file_uploader(
+        "上传填好的模板（.xlsx 或 .csv）", type=["xlsx", "csv"], key=f"manual_file_{round_}"
+    )
+    manual_choice = "keep"
+    ready = False
+    if manual_file is not None:
+        from etl.manual import read_template
+
+        content = manual_file.getvalue()
+        name = manual_file.name
+        oversize = upload.too_large(len(content), LIMIT_MB)
+        entries, issues = ([], []) if oversize else read_template(name, content)
+        if oversize:
+            st.error(widgets.md_escape(f"{name}：{oversize}"), icon=":material/error:")
+        elif issues:
+            st.error(
+                widgets.md_escape(
+                    f"{name}：发现 {len(issues)} 个问题，整份文件未导入。请在 Excel 中改正后重新上传。"
+                ),
+                icon=":material/error:",
+            )
+            widgets.show_table(upload.issues_table(issues))
+        else:
+            from etl.manual import canonical_bytes
+
+            conflicts = []
+            for entry in entries:
+                digest = upload.sha256_hex(canonical_bytes(entry))
+                state, message = upload.version_state(
+                    digest, entry.department, entry.year, versions
+                )
+                st.markdown(f"**{widgets.md_escape(entry.label)}**（{charts.MANUAL}）")
+                st.caption(widgets.md_escape(message))
+                if state in ("conflict", "history"):
+                    conflicts.append(message)
+                widgets.show_table(upload.entry_table(entry))
+            if conflicts:
+                manual_choice = str(
+                    conflict_choice("conflict", "；".join(conflicts), "manual_choice")
+                )
+            ready = True
+    if st.button(
+        "确认导入手工录入数据",
+        key="manual_confirm",
+        type="primary",
+        disabled=not ready,
+        icon=":material/upload:",
+    ):
+        from etl.load import load_manual
+
+        assert manual_file is not None
+        outcome = widgets.write_database(
+            lambda: load_manual(
+                manual_file.name,
+                manual_file.getvalue(),
+                config.db_path(),
+                on_conflict=manual_choice,  # type: ignore[arg-type]
+            )
+        )
+        if outcome is not None:
+            finish(outcome[0], "手工录入")

@@ -1,0 +1,279 @@
+"""The 导入 and 版本 pages' pure parts: size checks, previews of uploaded reports and hand-entry
+files, what a load did in words. DataFrames and text out, no st.* calls, so tests import them."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from etl.load import LoadResult, analyse_text, display_name
+from etl.manual import SECTION_LABELS as MANUAL_SECTIONS
+from etl.manual import Issue, ManualEntry
+from etl.manual import item_label as manual_item
+from etl.model import FIGURE_SLOTS, Report
+from etl.readers import ReadError, read_text
+from pages.ui.charts import MISSING, format_wan, item_label, label
+
+VersionState = Literal["new", "same", "history", "conflict"]
+NO_TITLE = "未能从标题识别部门名称或年度（应形如“2020年度XX局整体支出绩效自评报告”）"
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What would be loaded from one uploaded file, read before anything is written."""
+
+    name: str  # the user's file name as a label (etl.load.display_name), never a path
+    size: int
+    sha256: str
+    report: Report | None
+    error: str | None  # one line naming the problem, when the file cannot be loaded
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.report is not None
+
+
+def too_large(size: int, limit_mb: int) -> str | None:
+    """The message for a file over the upload limit, else None.
+
+    >>> too_large(21 * 1024 * 1024, 20)
+    '文件过大（21.0 MB）：上传上限为 20 MB'
+    >>> too_large(100, 20) is None
+    True
+    """
+    if size <= limit_mb * 1024 * 1024:
+        return None
+    return f"文件过大（{size / 1024 / 1024:.1f} MB）：上传上限为 {limit_mb} MB"
+
+
+def preview_report(name: str, data: bytes, limit_mb: int) -> Preview:
+    """Read and extract an uploaded report from its bytes (type by content), without loading it."""
+    label_name = display_name(name)
+    digest = hashlib.sha256(data).hexdigest()
+    problem = too_large(len(data), limit_mb)
+    if problem:
+        return Preview(label_name, len(data), digest, None, problem)
+    try:
+        text = read_text(Path(label_name), data)
+    except ReadError as exc:
+        return Preview(label_name, len(data), digest, None, exc.problem)
+    report = analyse_text(text)
+    if report.department is None or report.year is None:
+        return Preview(label_name, len(data), digest, report, NO_TITLE)
+    return Preview(label_name, len(data), digest, report, None)
+
+
+def version_state(
+    sha256: str, department: str, year: int, versions: pd.DataFrame
+) -> tuple[VersionState, str]:
+    """How a version relates to what is loaded: new, same as current, an old version, a conflict."""
+    same = versions[versions["sha256"] == sha256]
+    if not same.empty:
+        if bool(same["is_current"].iloc[0]):
+            return "same", "已载入过内容完全相同的版本，不会重复载入"
+        return "history", "这是该部门年度的一个历史版本：选择“替换”会把它恢复为当前版本"
+    of_year = versions[(versions["department"] == department) & (versions["year"] == year)]
+    current = of_year[of_year["is_current"].astype(bool)]
+    if current.empty:
+        return "new", "新的部门年度，将直接载入"
+    return "conflict", f"{department} {year} 年已有当前版本 {current['file_name'].iloc[0]}"
+
+
+def summary_lines(report: Report) -> list[str]:
+    """The main figures as sentences for the preview (万元 with separators, 未识别 if missing)."""
+    lines = []
+    for section in ("basic", "project"):
+        phases = " · ".join(
+            f"{label('phase', p)} {format_wan(report.value(section, p))}"
+            for p in ("initial", "adjusted", "actual")
+        )
+        lines.append(f"{label('section', section)}：{phases} 万元")
+    lines.append(
+        f"{label('section', 'three_public')}：预算 {format_wan(report.value('three_public', 'budget'))}"
+        f" · 实际支出 {format_wan(report.value('three_public', 'actual'))} 万元"
+    )
+    funds = "、".join(
+        f"{label('level', f.level)} {format_wan(f.amount_wan)}" for f in report.fund_sources
+    )
+    lines.append(f"资金来源：{funds or MISSING}")
+    lines.append(f"项目：{len(report.projects)} 个" if report.projects else f"项目：{MISSING}")
+    return lines
+
+
+def report_figures(report: Report) -> pd.DataFrame:
+    """The report's figures in figure_provenance's shape, for charts.figure_table."""
+    rows = [
+        {
+            "section": f.section,
+            "item": f.item,
+            "value": f.value,
+            "unit": f.unit,
+            "wording": f.wording,
+            "confidence": f.confidence,
+            "note": f.note,
+            "sentence": f.source.sentence,
+            "sentence_start": f.source.sentence_start,
+            "sentence_end": f.source.sentence_end,
+            "value_start": f.source.value_start,
+            "value_end": f.source.value_end,
+        }
+        for f in report.figures.values()
+    ]
+    columns = [
+        "section",
+        "item",
+        "value",
+        "unit",
+        "wording",
+        "confidence",
+        "note",
+        "sentence",
+        "sentence_start",
+        "sentence_end",
+        "value_start",
+        "value_end",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def report_checks(report: Report) -> pd.DataFrame:
+    """The report's checks in check_results' shape (failures first), for charts.check_table."""
+    order = {"error": 1, "warning": 2, "info": 3}
+    checks = sorted(report.checks, key=lambda c: (c.passed, order[c.severity]))
+    return pd.DataFrame(
+        [
+            {
+                "rule": c.rule,
+                "severity": c.severity,
+                "passed": c.passed,
+                "message": c.message,
+                "expected_wan": c.expected_wan,
+                "actual_wan": c.actual_wan,
+                "difference_wan": c.difference_wan,
+            }
+            for c in checks
+        ],
+        columns=[
+            "rule",
+            "severity",
+            "passed",
+            "message",
+            "expected_wan",
+            "actual_wan",
+            "difference_wan",
+        ],
+    )
+
+
+def report_parts(report: Report) -> pd.DataFrame:
+    """Fund sources and projects as read: kind, name, amount (万元), sentence."""
+    rows: list[dict[str, object]] = [
+        {
+            "类别": "资金来源",
+            "名称": label("level", f.level),
+            "金额（万元）": f.amount_wan,
+            "原文句子": f.source.sentence,
+        }
+        for f in report.fund_sources
+    ]
+    rows += [
+        {
+            "类别": "项目",
+            "名称": p.name,
+            "金额（万元）": p.amount_wan,
+            "原文句子": p.source.sentence,
+        }
+        for p in report.projects
+    ]
+    return pd.DataFrame(rows, columns=["类别", "名称", "金额（万元）", "原文句子"])
+
+
+def unrecognised(report: Report) -> list[str]:
+    """The contract figures the report does not state (shown as 未识别), in contract order."""
+    return (
+        [
+            f"{label('section', s)}·{item_label(s, i)}"
+            for s, i in FIGURE_SLOTS
+            if (s, i) not in report.figures
+        ]
+        + (["资金来源"] if not report.fund_sources else [])
+        + (["项目明细"] if not report.projects else [])
+    )
+
+
+def issues_table(issues: list[Issue]) -> pd.DataFrame:
+    """Validation problems of a hand-entry file: 行, 列, 问题 (row '' for the whole file)."""
+    return pd.DataFrame(
+        {
+            "行": [str(i.row) if i.row else "" for i in issues],
+            "列": [i.column or "" for i in issues],
+            "问题": [i.problem for i in issues],
+        },
+        columns=["行", "列", "问题"],
+    )
+
+
+def entry_table(entry: ManualEntry) -> pd.DataFrame:
+    """The figures a hand-entry file gives one department-year, as they will be stored."""
+    return pd.DataFrame(
+        [
+            {
+                "行": r.row,
+                "类别": MANUAL_SECTIONS[r.section],
+                "指标": r.item if r.section == "projects" else manual_item(r.section, r.item),
+                "数值": r.value_wan,
+                "单位": "人" if r.section == "staffing" else "万元",
+                "用途": r.purpose,
+                "说明": r.note,
+            }
+            for r in entry.rows
+        ],
+        columns=["行", "类别", "指标", "数值", "单位", "用途", "说明"],
+    )
+
+
+RESULT_TEXT = {
+    "loaded": "已载入",
+    "unchanged": "未变化",
+    "replaced": "已替换当前版本（原版本保留为历史版本，可在“版本”页恢复）",
+    "restored": "已恢复为当前版本",
+    "conflict": "保留了当前版本；新文件已存为历史版本，可在“版本”页恢复",
+    "corrected": "已更正",
+    "failed": "失败",
+}
+
+
+def result_text(result: LoadResult) -> str:
+    """One line saying what a load did to a file, in the app's words.
+
+    >>> result_text(LoadResult(Path("a.txt"), "failed", "文件为空"))
+    'a.txt：失败——文件为空'
+    """
+    where = f"（{result.department} {result.year} 年）" if result.department else ""
+    text = f"{result.path.name}{where}：{RESULT_TEXT[result.status]}"
+    return f"{text}——{result.message}" if result.status == "failed" else text
+
+
+def amount_text(value: Decimal | None) -> str:
+    """An amount for a sentence in the UI, exact: 801.07 or 未识别."""
+    if value is None:
+        return "未识别"
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
+def sha256_hex(content: bytes) -> str:
+    """The content hash a version is known by."""
+    return hashlib.sha256(content).hexdigest()
+
+
+def template_bytes(kind: str, department: str = "") -> bytes:
+    """The blank hand-entry template: 'xlsx' (Excel, with a 填写说明 sheet) or 'csv' (utf-8-sig)."""
+    from etl import manual
+
+    return manual.template_xlsx(department) if kind == "xlsx" else manual.template_csv(department)

@@ -1,0 +1,58 @@
+"""版本: every version of the selected department-year (hash, file, load time, current) with 恢复."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from etl import config
+from pages.ui import charts, data, widgets
+
+widgets.route_page()
+st.title("版本")
+widgets.show_flash()
+
+identity = data.db_identity()
+versions = data.document_versions(identity)
+selection = st.session_state.get(widgets.SELECTION_KEY)
+if versions.empty or selection is None:
+    st.info(widgets.EMPTY_MESSAGE, icon=":material/info:")
+    st.stop()
+
+st.caption(
+    "同一部门年度可以有多个版本（不同内容的报告或手工录入），各页只统计当前版本。"
+    "替换或恢复后，原版本连同其内容哈希和载入时间保留在历史中，可随时恢复；"
+    "更正记在所属版本上，随版本切换。"
+)
+show_all = st.toggle("显示全部部门年度", key="versions_show_all")
+of_year = versions[
+    (versions["department"] == selection.department) & (versions["year"] == selection.year)
+]
+
+st.subheader(widgets.md_escape(f"{selection.department} · {selection.year} 年度"))
+for row in of_year.itertuples(index=False):
+    info, action = st.columns([5, 1], vertical_alignment="center")
+    origin = f"（{charts.MANUAL}）" if row.origin == "manual" else ""
+    corrections = f" · 更正 {row.corrections} 处" if row.corrections else ""
+    info.markdown(
+        widgets.md_escape(
+            f"{row.file_name}{origin} · 载入于 {charts.format_time(row.loaded_at)}"
+            f" · 哈希 {row.sha256[:12]}{corrections}"
+        ),
+        help=f"SHA-256：{row.sha256}",
+    )
+    if row.is_current:
+        action.badge("当前版本", icon=":material/check:", color="green")
+    elif action.button("恢复", key=f"restore_{row.sha256[:16]}", icon=":material/restore:"):
+        from etl.load import restore_version
+
+        result = widgets.write_database(
+            lambda sha=row.sha256: restore_version(config.db_path(), sha)
+        )
+        if result is not None:
+            widgets.flash("success" if result.ok else "error", result.message)
+            st.rerun()
+
+st.subheader("全部版本" if show_all else "版本列表")
+table = charts.versions_table(versions if show_all else of_year)
+widgets.show_table(table)
+widgets.csv_download(table, selection, "版本列表", key="versions_csv")

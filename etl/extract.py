@@ -40,7 +40,8 @@ _SPACES = " \t\u3000\xa0"
 # 一、 （一） 1、 1. (1) ① 第一部分 第二章: numbering styles are mixed even inside one report.
 _HEADING_NUMBER = re.compile(
     r"\s*(?:第[一二三四五六七八九十\d]+(?:部分|章|节)|[一二三四五六七八九十]+\s*[、.]"
-    r"|\(\s*[一二三四五六七八九十\d]+\s*\)|\d+\s*[、.](?!\d)|\d+(?:\.\d+)+\s*(?=[^\d\s.%])|[①-⑳])"
+    r"|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[、.．](?!\d)|\d+(?:\.\d+)+\s*(?=[^\d\s.%])"
+    r"|[①-⑳])"
 )
 _HAS_AMOUNT = re.compile(rf"(?:{NUMBER})\s*(?:{UNIT})")
 # A bare section name on its own line is a heading too: "基本支出" / "项目支出执行情况".
@@ -48,12 +49,6 @@ _BARE_HEADING = re.compile(
     r"[\"“”']?(?:基本支出|项目支出|三公[\"“”']?经费(?:支出)?|[\"“”']三公[\"“”']经费)"
     r"(?:预算)?(?:执行)?(?:情况|明细|分析)?$"
 )
-_THREE_PUBLIC_WORD = re.compile(r"三公")
-
-
-def split_sentences(text: str) -> list[Sentence]:
-    """Sentences (split at 。！？ and line ends) with the section their heading puts them in."""
-    return _scan(text)[0]
 
 
 # A sentence: a run between 。！？ and line ends, without the spaces around it.
@@ -63,8 +58,15 @@ _NEWLINE = re.compile(r"\n")
 _SPACED_LINE = re.compile(r"^[^\n]*[\t ][^\n]*$", re.MULTILINE)
 
 
-def _scan(text: str) -> tuple[list[Sentence], list[int]]:
-    """Sentences, and the offsets of the line breaks (a sentence's paragraph is its line)."""
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences (split at 。！？ and line ends) with the section their heading puts them in.
+
+    Headings are not sentences; they set the context of the sentences after them. A line of
+    tab-separated cells, or a label followed by numbers, is a table row (in_table).
+
+    >>> [(s.context, s.in_table) for s in split_sentences("（一）基本支出\\n年初预算数为1万元。")]
+    [('basic', False)]
+    """
     breaks = [m.start() for m in _NEWLINE.finditer(text)]
     table_rows: set[int] = set()
     for match in _SPACED_LINE.finditer(text):
@@ -81,7 +83,7 @@ def _scan(text: str) -> tuple[list[Sentence], list[int]]:
             context = _heading_context(match.group())
             continue
         sentences.append(Sentence(start, end, paragraph, context, in_table))
-    return sentences, breaks
+    return sentences
 
 
 def _is_heading(body: str) -> bool:
@@ -171,7 +173,7 @@ def _is_comparison(text: str, start: int, pos: int, year: int | None) -> bool:
 
 
 def _year_differs(text: str, start: int, pos: int, year: int | None) -> bool:
-    """ "2020年决算数" in a 2021 report: a year other than the report's right before `pos`."""
+    """Whether a year other than the report's stands right before `pos` (2020年决算数 in 2021)."""
     if year is None:
         return False
     stated = _YEAR_BEFORE.search(text, max(start, pos - 16), pos)
@@ -434,7 +436,7 @@ def _table(
     elif "项目" in title and "基本支出" not in title:
         context = "project" if context != "three_public" else context
     table = Table(header, tuple(rows), unit, context)
-    return replace(table, values=tuple(_table_values(table, title, year)))
+    return replace(table, values=tuple(_table_values(table, year)))
 
 
 # Column header -> kind. Order matters: 预算执行数 is an actual, 调整后预算 an adjusted.
@@ -516,7 +518,8 @@ def _row_kind(label: str) -> tuple[str, str]:
 _PREFERENCE = {"actual": 0, "adjusted": 1, "initial": 2, "": 3}
 
 
-def _table_values(table: Table, title: str, year: int | None) -> Iterator[TableValue]:
+def _table_values(table: Table, year: int | None) -> Iterator[TableValue]:
+    """Every amount or count cell that a row label and a column header together name."""
     header = table.header
     columns = [_column_kind(c.text, year) for c in header.cells] if header else []
     column_units = [_column_unit(c.text) for c in header.cells] if header else []
@@ -1440,7 +1443,7 @@ def _title_text(title: str) -> str:
 def extract_report(original: str) -> Report:
     """Everything the report states, each figure with its source sentence; checks not yet run."""
     text = normalise(original)
-    sentences = _scan(text)[0]
+    sentences = split_sentences(text)
     department, year, department_source = extract_department_year(original)
     tables = find_tables(text, sentences, year)
     phases = extract_phases(text, original, sentences, tables, year)

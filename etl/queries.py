@@ -39,20 +39,22 @@ def _frame(
 
 
 def report_index(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Current reports: department, year, file_name, loaded_at; newest year first."""
+    """Current reports: department, year, file_name, loaded_at, origin; newest year first."""
     return _frame(
         con,
-        "SELECT department, year, document_id, file_name, sha256, loaded_at"
+        "SELECT department, year, document_id, file_name, sha256, loaded_at, origin"
         " FROM current_documents ORDER BY department, year DESC",
     )
 
 
 def budget_phases(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd.DataFrame:
-    """Rows basic / project / total: initial, adjusted, actual, adjustment (万元) and rates."""
+    """Rows basic / project / total: initial, adjusted, actual, adjustment (万元), rates, and
+    whether a phase holds a corrected figure (initial_corrected, adjusted_corrected…)."""
     return _frame(
         con,
         "SELECT section, initial_wan, adjusted_wan, actual_wan, adjustment_wan,"
-        " adjustment_rate, execution_rate FROM budget_phases"
+        " adjustment_rate, execution_rate,"
+        " initial_corrected, adjusted_corrected, actual_corrected FROM budget_phases"
         " WHERE department = ? AND year = ? ORDER BY section_order",
         [department, year],
     )
@@ -79,11 +81,13 @@ def project_breakdown(con: duckdb.DuckDBPyConnection, department: str, year: int
 
 
 def figure_provenance(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd.DataFrame:
-    """Every extracted figure with the wording, sentence and span it was read from."""
+    """Every figure with the wording, sentence and span it was read from; a corrected one with
+    its extracted value, reason and time beside the value in force."""
     return _frame(
         con,
         "SELECT section, item, value, unit, wording, confidence, note, sentence,"
-        " sentence_start, sentence_end, value_start, value_end, file_name"
+        " sentence_start, sentence_end, value_start, value_end, file_name,"
+        " corrected, extracted_value, correction_reason, corrected_at, origin"
         " FROM figure_provenance WHERE department = ? AND year = ?"
         " ORDER BY CASE section WHEN 'basic' THEN 1 WHEN 'project' THEN 2"
         " WHEN 'three_public' THEN 3 ELSE 4 END, value_start",
@@ -307,3 +311,53 @@ def indicator_inputs(con: duckdb.DuckDBPyConnection, department: str, year: int)
         f" ORDER BY indicator_order, {_SCOPE_ORDER}, term",
         [department, year],
     )
+
+
+# Versions, corrections and the whole-database snapshot (the 导入, 版本, 数据核对 and 数据快照 pages).
+
+
+def document_versions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every loaded version of every department-year: hash, file, load time, current flag, origin
+    and how many corrections it carries; current version first, then newest."""
+    return _frame(
+        con,
+        "SELECT d.department, d.year, d.sha256, d.file_name, d.loaded_at, d.is_current,"
+        " d.origin, count(c.correction_id) AS corrections"
+        " FROM documents AS d LEFT JOIN corrections AS c USING (document_id)"
+        " GROUP BY ALL"
+        " ORDER BY d.department, d.year DESC, d.is_current DESC, d.loaded_at DESC, d.sha256",
+    )
+
+
+def correction_history(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd.DataFrame:
+    """Every correction of the current report, newest first; value NULL withdrew the ones before."""
+    return _frame(
+        con,
+        "SELECT c.section, c.item, c.value, c.unit, f.value AS extracted_value, c.reason,"
+        " c.corrected_at"
+        " FROM corrections AS c JOIN current_documents AS d USING (document_id)"
+        " LEFT JOIN figures AS f USING (document_id, section, item)"
+        " WHERE d.department = ? AND d.year = ?"
+        " ORDER BY c.corrected_at DESC, c.correction_id DESC",
+        [department, year],
+    )
+
+
+def snapshot_objects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every table, then every view, of the database (name, kind 'table'/'view'), by name."""
+    return _frame(
+        con,
+        "SELECT table_name AS name, 'table' AS kind FROM duckdb_tables()"
+        " WHERE database_name = current_database() AND NOT internal"
+        " UNION ALL SELECT view_name, 'view' FROM duckdb_views()"
+        " WHERE database_name = current_database() AND NOT internal"
+        " ORDER BY kind, name",
+    )
+
+
+def snapshot_rows(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
+    """All rows of one table or view named by snapshot_objects (exact values, no SQL text)."""
+    if name not in set(snapshot_objects(con)["name"]):
+        raise ValueError(f"not a table or view of the database: {name!r}")
+    relation = con.table(name)
+    return pd.DataFrame(relation.fetchall(), columns=list(relation.columns))

@@ -206,17 +206,16 @@ def read_docx(path: Path | str, data: bytes) -> str:
         ) from exc
     with archive:
         member = _main_part(path, archive)
-        xml = _read_member(path, archive, member)
-    if any(marker in xml for marker in _FORBIDDEN_XML):
-        raise ReadError(path, "Word 文档包含 DTD/实体声明，出于安全原因拒绝读取：请重新导出原文件")
-    try:
-        root = ElementTree.fromstring(xml)
-    except ElementTree.ParseError as exc:
-        raise ReadError(path, f"Word 文档内容已损坏（XML 无法解析：{exc}）") from exc
+        root = _parse_member(path, archive, member)
+        parts = set(archive.namelist())
+        numbering, styles = (
+            _parse_member(path, archive, name) if name in parts else None
+            for name in ("word/numbering.xml", "word/styles.xml")
+        )
     namespace = root.tag[1 : root.tag.index("}")] if root.tag.startswith("{") else ""
     if namespace not in _W_NAMESPACES:
         raise ReadError(path, "不是 Word 文档正文（word/document.xml 格式不对）")
-    lines = list(_body_lines(root, namespace))
+    lines = list(_Body(namespace, numbering, styles).lines(root))
     text = "\n".join(lines)
     if not text.strip():
         raise ReadError(path, "Word 文档中没有文字（可能只有图片）：请提供带文字的文档")
@@ -245,6 +244,17 @@ def _main_part(path: Path | str, archive: zipfile.ZipFile) -> str:
     raise ReadError(path, f"这是 {what}，不是 Word 文档：{_SAVE_AS}")
 
 
+def _parse_member(path: Path | str, archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
+    """A member's XML, read bounded and refused if it declares a DTD or entities."""
+    xml = _read_member(path, archive, name)
+    if any(marker in xml for marker in _FORBIDDEN_XML):
+        raise ReadError(path, "Word 文档包含 DTD/实体声明，出于安全原因拒绝读取：请重新导出原文件")
+    try:
+        return ElementTree.fromstring(xml)
+    except ElementTree.ParseError as exc:
+        raise ReadError(path, f"Word 文档内容已损坏（{name} 的 XML 无法解析：{exc}）") from exc
+
+
 def _read_member(path: Path | str, archive: zipfile.ZipFile, name: str) -> bytes:
     info = archive.getinfo(name)
     if info.file_size > MAX_XML_BYTES:
@@ -262,68 +272,207 @@ def _read_member(path: Path | str, archive: zipfile.ZipFile, name: str) -> bytes
     return content
 
 
-def _body_lines(root: ElementTree.Element, ns: str) -> Iterator[str]:
-    body = root.find(f"{{{ns}}}body")
-    if body is None:
-        return
-    yield from _block_lines(body, ns)
+class _Body:
+    """Walks a document body: paragraphs and table rows in order, list numbers rendered.
 
-
-def _block_lines(parent: ElementTree.Element, ns: str) -> Iterator[str]:
-    """Paragraphs and table rows among `parent`'s children, descending into content controls."""
-    paragraph, table, sdt, content = (f"{{{ns}}}{t}" for t in ("p", "tbl", "sdt", "sdtContent"))
-    for child in parent:
-        if child.tag == paragraph:
-            yield _paragraph_text(child, ns)
-        elif child.tag == table:
-            yield from _table_lines(child, ns)
-        elif child.tag in (sdt, content):
-            yield from _block_lines(child, ns)
-
-
-def _table_lines(table: ElementTree.Element, ns: str) -> Iterator[str]:
-    """Each row as one line, cells separated by a tab; a merged cell keeps its columns.
-
-    A cell spanning two grid columns ("合计" across 序号 and 项目名称) is followed by an empty
-    cell, so the amounts stay under their headers.
+    Word stores an automatic list number ("一、" "（1）" "1.") as a numbering reference, not as
+    text; the reader renders it from word/numbering.xml (directly on the paragraph or through
+    its style), since the extractor finds headings and numbered project lines by their numbers.
     """
-    row_tag, cell_tag = f"{{{ns}}}tr", f"{{{ns}}}tc"
-    span_path, val = f"{{{ns}}}tcPr/{{{ns}}}gridSpan", f"{{{ns}}}val"
-    for row in table:
-        if row.tag != row_tag:
-            continue
-        cells: list[str] = []
-        for cell in row:
-            if cell.tag != cell_tag:
+
+    def __init__(
+        self, ns: str, numbering: ElementTree.Element | None, styles: ElementTree.Element | None
+    ) -> None:
+        self.ns = ns
+        w = f"{{{ns}}}"
+        self.tags = {
+            t: w + t
+            for t in (
+                "p",
+                "tbl",
+                "sdt",
+                "sdtContent",
+                "tr",
+                "tc",
+                "t",
+                "tab",
+                "br",
+                "cr",
+                "noBreakHyphen",
+            )
+        }
+        self.val = w + "val"
+        self.levels = _numbering_levels(numbering, ns) if numbering is not None else {}
+        self.style_numbers = (
+            _style_numbers(styles, ns) if styles is not None and self.levels else {}
+        )
+        self.counters: dict[str, list[int]] = {}
+
+    def lines(self, root: ElementTree.Element) -> Iterator[str]:
+        body = root.find(f"{{{self.ns}}}body")
+        if body is not None:
+            yield from self.blocks(body)
+
+    def blocks(self, parent: ElementTree.Element) -> Iterator[str]:
+        """Paragraphs and table rows among `parent`'s children, descending into content controls."""
+        tags = self.tags
+        for child in parent:
+            if child.tag == tags["p"]:
+                yield self.number(child) + self.paragraph(child)
+            elif child.tag == tags["tbl"]:
+                yield from self.table(child)
+            elif child.tag in (tags["sdt"], tags["sdtContent"]):
+                yield from self.blocks(child)
+
+    def table(self, table: ElementTree.Element) -> Iterator[str]:
+        """Each row as one line, cells separated by a tab; a merged cell keeps its columns.
+
+        A cell spanning two grid columns ("合计" across 序号 and 项目名称) is followed by an
+        empty cell, so the amounts stay under their headers.
+        """
+        w = f"{{{self.ns}}}"
+        span_path = f"{w}tcPr/{w}gridSpan"
+        for row in table:
+            if row.tag != self.tags["tr"]:
                 continue
-            text = " ".join(line.strip() for line in _block_lines(cell, ns) if line.strip())
-            cells.append(text.replace("\t", " "))
-            span = cell.find(span_path)
-            width = span.get(val, "1") if span is not None else "1"
-            cells.extend([""] * (min(int(width), 64) - 1 if width.isdigit() else 0))
-        if any(cells):
-            yield "\t".join(cells)
+            cells: list[str] = []
+            for cell in row:
+                if cell.tag != self.tags["tc"]:
+                    continue
+                text = " ".join(line.strip() for line in self.blocks(cell) if line.strip())
+                cells.append(text.replace("\t", " "))
+                span = cell.find(span_path)
+                width = span.get(self.val, "1") if span is not None else "1"
+                cells.extend([""] * (min(int(width), 64) - 1 if width.isdigit() else 0))
+            if any(cells):
+                yield "\t".join(cells)
+
+    def paragraph(self, paragraph: ElementTree.Element) -> str:
+        tags = self.tags
+        parts: list[str] = []
+        stack = [paragraph]
+        while stack:
+            element = stack.pop()
+            tag = element.tag
+            if tag == tags["t"]:
+                parts.append(element.text or "")
+            elif tag == tags["tab"]:
+                parts.append("\t")
+            elif tag in (tags["br"], tags["cr"]):
+                parts.append("\n")
+            elif tag == tags["noBreakHyphen"]:
+                parts.append("-")
+            elif tag != _MC_FALLBACK:  # the fallback repeats the text box's text
+                stack.extend(reversed(element))
+        return "".join(parts)
+
+    def number(self, paragraph: ElementTree.Element) -> str:
+        """The list number Word shows before the paragraph ("一、" "（2）" "3."), or ""."""
+        if not self.levels:
+            return ""
+        w = f"{{{self.ns}}}"
+        num_id, level = None, 0
+        properties = paragraph.find(f"{w}pPr")
+        if properties is not None:
+            numbered = properties.find(f"{w}numPr")
+            if numbered is not None:
+                num_id = _attr(numbered.find(f"{w}numId"), self.val)
+                level = int(_attr(numbered.find(f"{w}ilvl"), self.val) or 0)
+            else:
+                style = _attr(properties.find(f"{w}pStyle"), self.val)
+                num_id, level = self.style_numbers.get(style or "", (None, 0))
+        formats = self.levels.get(num_id or "")
+        if not formats or level not in formats:
+            return ""
+        counters = self.counters.setdefault(num_id or "", [0] * 10)
+        start = formats[level][2]
+        counters[level] = counters[level] + 1 if counters[level] else start
+        for deeper in range(level + 1, len(counters)):
+            counters[deeper] = 0
+        fmt, text, _ = formats[level]
+        if fmt in ("bullet", "none"):
+            return ""
+        for k in range(level + 1, 0, -1):
+            k_fmt = formats.get(k - 1, ("decimal", "", 1))[0]
+            text = text.replace(f"%{k}", _format_number(max(counters[k - 1], 1), k_fmt))
+        return text
 
 
-def _paragraph_text(paragraph: ElementTree.Element, ns: str) -> str:
-    text_tag, tab, br, cr = (f"{{{ns}}}{t}" for t in ("t", "tab", "br", "cr"))
-    hyphen = f"{{{ns}}}noBreakHyphen"
-    parts: list[str] = []
-    stack = [paragraph]
-    while stack:
-        element = stack.pop()
-        tag = element.tag
-        if tag == text_tag:
-            parts.append(element.text or "")
-        elif tag == tab:
-            parts.append("\t")
-        elif tag in (br, cr):
-            parts.append("\n")
-        elif tag == hyphen:
-            parts.append("-")
-        elif tag != _MC_FALLBACK:  # the fallback repeats the text box's text
-            stack.extend(reversed(element))
-    return "".join(parts)
+def _attr(element: ElementTree.Element | None, name: str) -> str | None:
+    return element.get(name) if element is not None else None
+
+
+def _numbering_levels(
+    root: ElementTree.Element, ns: str
+) -> dict[str, dict[int, tuple[str, str, int]]]:
+    """numId -> level -> (numFmt, lvlText, start) from word/numbering.xml."""
+    w = f"{{{ns}}}"
+    val = w + "val"
+    abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+    for definition in root.iter(f"{w}abstractNum"):
+        levels: dict[int, tuple[str, str, int]] = {}
+        for lvl in definition.iter(f"{w}lvl"):
+            start = _attr(lvl.find(f"{w}start"), val) or "1"
+            levels[int(lvl.get(w + "ilvl", "0"))] = (
+                _attr(lvl.find(f"{w}numFmt"), val) or "decimal",
+                _attr(lvl.find(f"{w}lvlText"), val) or "",
+                int(start) if start.isdigit() else 1,
+            )
+        abstract[definition.get(w + "abstractNumId", "")] = levels
+    return {
+        num.get(w + "numId", ""): abstract.get(_attr(num.find(f"{w}abstractNumId"), val) or "", {})
+        for num in root.iter(f"{w}num")
+    }
+
+
+def _style_numbers(root: ElementTree.Element, ns: str) -> dict[str, tuple[str | None, int]]:
+    """styleId -> (numId, level) for paragraph styles that number their paragraphs."""
+    w = f"{{{ns}}}"
+    val = w + "val"
+    out: dict[str, tuple[str | None, int]] = {}
+    for style in root.iter(f"{w}style"):
+        numbered = style.find(f"{w}pPr/{w}numPr")
+        if numbered is not None:
+            level = _attr(numbered.find(f"{w}ilvl"), val) or "0"
+            out[style.get(w + "styleId", "")] = (
+                _attr(numbered.find(f"{w}numId"), val),
+                int(level) if level.isdigit() else 0,
+            )
+    return out
+
+
+_CHINESE_NUMERALS = "〇一二三四五六七八九"
+
+
+def _format_number(n: int, fmt: str) -> str:
+    """A list counter as Word draws it.
+
+    >>> [_format_number(n, "chineseCounting") for n in (1, 10, 12, 20, 35)]
+    ['一', '十', '十二', '二十', '三十五']
+    >>> _format_number(3, "decimalEnclosedCircle"), _format_number(2, "upperLetter")
+    ('③', 'B')
+    """
+    if fmt.startswith(("chineseCounting", "ideographTraditional", "taiwaneseCounting")) or fmt in (
+        "japaneseCounting",
+        "chineseLegalSimplified",
+    ):
+        if n < 10:
+            return _CHINESE_NUMERALS[n]
+        if n < 100:
+            tens, ones = divmod(n, 10)
+            return (
+                ("" if tens == 1 else _CHINESE_NUMERALS[tens])
+                + "十"
+                + (_CHINESE_NUMERALS[ones] if ones else "")
+            )
+    if fmt.startswith("decimalEnclosedCircle") and 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    if fmt in ("lowerLetter", "upperLetter") and 1 <= n <= 26:
+        letter = chr(ord("a") + n - 1)
+        return letter.upper() if fmt == "upperLetter" else letter
+    if fmt == "decimalFullWidth":
+        return str(n).translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789"})
+    return str(n)
 
 
 # --- PDF --------------------------------------------------------------------------------------

@@ -210,6 +210,56 @@ def test_docx_tabs_breaks_and_content_controls(tmp_path: Path) -> None:
     assert read_text(path).splitlines() == ["封面", "一、\t概况", "第二行", "新增的"]
 
 
+NUMBERING = f"""<w:numbering xmlns:w="{W}">
+<w:abstractNum w:abstractNumId="7">
+ <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>
+ <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>
+ <w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl>
+</w:abstractNum>
+<w:abstractNum w:abstractNumId="8"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/></w:lvl></w:abstractNum>
+<w:num w:numId="3"><w:abstractNumId w:val="7"/></w:num>
+<w:num w:numId="4"><w:abstractNumId w:val="8"/></w:num>
+</w:numbering>""".encode()
+STYLES = f"""<w:styles xmlns:w="{W}"><w:style w:type="paragraph" w:styleId="H1">
+<w:pPr><w:numPr><w:numId w:val="3"/><w:ilvl w:val="0"/></w:numPr></w:pPr></w:style></w:styles>""".encode()
+
+
+def _numbered(text: str, level: int | None = None, style: str | None = None, num: int = 3) -> str:
+    props = f'<w:pStyle w:val="{style}"/>' if style else ""
+    if level is not None:
+        props += f'<w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="{num}"/></w:numPr>'
+    return f"<w:p><w:pPr>{props}</w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"
+
+
+def test_docx_automatic_list_numbers_are_rendered(tmp_path: Path) -> None:
+    # Word keeps "一、" "（一）" "1." in numbering.xml, not in the text; headings and numbered
+    # project lines are found by them, so the reader writes them as Word shows them.
+    body = (
+        _numbered("部门基本情况", style="H1")
+        + _numbered("预算执行情况", style="H1")
+        + _numbered("基本支出情况", level=1)
+        + _numbered("项目支出情况", level=1)
+        + _numbered("A经费10万元；", level=2)
+        + _numbered("B经费20万元。", level=2)
+        + _numbered("要点", level=0, num=4)  # a bullet: no number
+        + _p("说明")
+    )
+    path = tmp_path / "numbered.docx"
+    path.write_bytes(
+        _docx(body, extra={"word/numbering.xml": NUMBERING, "word/styles.xml": STYLES})
+    )
+    assert read_text(path).splitlines() == [
+        "一、部门基本情况",
+        "二、预算执行情况",
+        "（一）基本支出情况",
+        "（二）项目支出情况",
+        "1.A经费10万元；",
+        "2.B经费20万元。",
+        "要点",
+        "说明",
+    ]
+
+
 def test_pdf_keeps_table_rows_and_joins_wrapped_lines() -> None:
     lines = read_text(PDF).splitlines()
     assert "基本支出\t512.30\t520.80\t519.66" in lines

@@ -1,0 +1,99 @@
+"""The 导入 page's pure parts: previews from bytes, version states, size limit, result text."""
+
+from __future__ import annotations
+
+import doctest
+import hashlib
+
+import pandas as pd
+import pytest
+from conftest import DEPARTMENT, SEED
+
+from etl import manual
+from pages.ui import upload
+
+SEED_BYTES = SEED.read_bytes()
+VERSIONS = pd.DataFrame(
+    {
+        "department": [DEPARTMENT, DEPARTMENT],
+        "year": [2020, 2020],
+        "sha256": [hashlib.sha256(SEED_BYTES).hexdigest(), "0" * 64],
+        "file_name": ["seed.txt", "old.txt"],
+        "is_current": [True, False],
+    }
+)
+
+
+def test_doctests() -> None:
+    assert doctest.testmod(upload).failed == 0
+
+
+def test_preview_reads_the_report_without_loading_it() -> None:
+    preview = upload.preview_report("../x/天心区.txt", SEED_BYTES, 20)
+    assert preview.ok and preview.name == "天心区.txt"
+    assert preview.report is not None
+    figures = upload.report_figures(preview.report)
+    assert len(figures) == 12
+    assert upload.unrecognised(preview.report) == []
+    checks = upload.report_checks(preview.report)
+    assert not checks.iloc[0]["passed"]  # failures first, as the audit page lists them
+    assert upload.summary_lines(preview.report)[0] == (
+        "基本支出：年初预算 487.51 · 调整后预算 801.07 · 实际支出 801.07 万元"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("a.pdf", SEED_BYTES, "不是有效的 PDF"),
+        ("a.txt", b"", "文件为空"),
+        ("a.txt", "只有一句话。".encode(), "未能从标题识别部门名称或年度"),
+        ("a.txt", SEED_BYTES + b" " * 2**20, "文件过大"),
+    ],
+    ids=["renamed", "empty", "no-title", "over-the-limit"],
+)
+def test_preview_of_a_bad_file_is_one_line(name: str, data: bytes, expected: str) -> None:
+    preview = upload.preview_report(name, data, 1)
+    assert not preview.ok
+    assert preview.error is not None and expected in preview.error and "\n" not in preview.error
+
+
+@pytest.mark.parametrize(
+    ("sha256", "year", "state"),
+    [
+        (hashlib.sha256(SEED_BYTES).hexdigest(), 2020, "same"),
+        ("0" * 64, 2020, "history"),
+        ("1" * 64, 2020, "conflict"),
+        ("1" * 64, 2021, "new"),
+    ],
+    ids=["same-content", "an-old-version", "another-version", "new-year"],
+)
+def test_version_state(sha256: str, year: int, state: str) -> None:
+    assert upload.version_state(sha256, DEPARTMENT, year, VERSIONS)[0] == state
+
+
+def test_manual_tables() -> None:
+    entries, issues = manual.read_template(
+        "a.csv", f"部门,年度,类别,指标,数值\r\n{DEPARTMENT},2019,人员编制,编制人数,8\r\n".encode()
+    )
+    assert upload.entry_table(entries[0]).values.tolist()[0][:5] == [
+        2,
+        "人员编制",
+        "编制人数",
+        8,
+        "人",
+    ]
+    _, issues = manual.read_template("a.csv", "部门,年度,类别,指标,数值\r\n,,,,x\r\n".encode())
+    table = upload.issues_table(issues)
+    assert table.columns.tolist() == ["行", "列", "问题"]
+    assert table.iloc[0]["行"] == "2"
+
+
+def test_templates() -> None:
+    assert upload.template_bytes("xlsx").startswith(b"PK")
+    assert (
+        upload.template_bytes("csv", DEPARTMENT)
+        .decode("utf-8-sig")
+        .splitlines()[1]
+        .startswith(DEPARTMENT)
+    )

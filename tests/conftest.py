@@ -109,3 +109,20 @@ def three_reports_db(
 ) -> Iterator[Path]:
     """天心区 2020 (seed) and 2021, and 雨花区 2020 without project actual spending."""
     yield from use_db(three_reports_db_file, monkeypatch)
+
+
+@pytest.fixture(scope="session")
+def demo_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`python -m etl demo` with its defaults: six made-up departments, 2021-2023, seed 1."""
+    from etl import demo
+
+    folder = tmp_path_factory.mktemp("demo")
+    results = demo.build(folder / "demo.duckdb", folder / "reports")
+    assert all(r.ok for r in results), [r.message for r in results]
+    return folder / "demo.duckdb"
+
+
+@pytest.fixture
+def demo_db(demo_db_file: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The demo dataset (示例数据): synthetic reports, flagged as such."""
+    yield from use_db(demo_db_file, monkeypatch)

@@ -53,6 +53,7 @@ def test_app_registers_the_pages() -> None:
         "项目明细",
         "数据核对",
     ]
+    assert list(REPORT_PAGES.values())[5:8] == ["同比", "部门对比", "绩效指标"]
     assert [PAGES[p] for p in DATA_PAGES] == ["导入", "版本", "数据快照"]
     assert all((ROOT / path).is_file() for path in PAGES)
 
@@ -106,6 +107,24 @@ SEED_TEXT = {
         "相差 0.09 万元",
         "预算调整数",
         "2020年年初预算数为97.8万元；预算调整数为349.4万元",
+    ],
+    # One year only: the page says a second year is needed and still shows the year's figures.
+    "pages/year_over_year.py": [
+        "同比需要同一部门至少两个年度的报告",
+        "801.07",
+        "349.40",
+        "148.92",
+        "农村公路养护、建设费",
+    ],
+    "pages/comparison.py": ["96.56", "100.00", "58.44", "212.50", "94.62"],
+    "pages/indicators.py": [
+        "100.00%",
+        "64.32%",
+        "257.26%",
+        "96.56%",
+        "58.44%",
+        "212.50%",
+        "无法计算：缺少 2019 年度“三公”经费实际支出",
     ],
 }
 

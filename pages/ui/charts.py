@@ -61,6 +61,35 @@ LABELS: dict[str, dict[str, str]] = {
         "conflicting_values": "同一数字前后一致",
         "missing_figures": "主要数字齐全",
     },
+    # 财预〔2013〕53号 部门整体支出绩效评价共性指标 and how they are computed here.
+    "indicator": {
+        "execution_rate": "预算执行率",
+        "adjustment_rate": "预算调整率",
+        "three_public_control_rate": "“三公经费”控制率",
+        "staff_control_rate": "在职人员控制率",
+        "three_public_change_rate": "“三公经费”变动率",
+        "personnel_share": "人员经费占比",
+    },
+    "formula": {
+        "execution_rate": "实际支出 ÷ 调整后预算",
+        "adjustment_rate": "（调整后预算 − 年初预算）÷ 年初预算",
+        "three_public_control_rate": "“三公”经费实际支出 ÷ “三公”经费预算",
+        "staff_control_rate": "实有在职人数 ÷ 编制人数",
+        "three_public_change_rate": "（本年“三公”经费实际支出 − 上年实际支出）÷ 上年实际支出",
+        "personnel_share": "人员经费 ÷ 基本支出实际支出",
+    },
+    "flag": {
+        "adjustment_rate": "调整幅度超过 30%：需说明原因",
+        "three_public_control_rate": "“三公”经费实际支出超过预算",
+    },
+    "ranking": {
+        "adjustment_rate": "预算调整率",
+        "execution_rate": "预算执行率",
+        "three_public_control_rate": "“三公经费”控制率",
+        "staff_control_rate": "在职人员控制率",
+        "personnel_share": "人员经费占比",
+        "failing_checks": "核对警告数",
+    },
 }
 PHASES = ("initial", "adjusted", "actual")
 PHASE_COLOURS = {"initial": "#9DB4D3", "adjusted": "#3C6FB0", "actual": "#E08A2E"}
@@ -495,3 +524,402 @@ def _floats(values: Iterable[Any]) -> list[float | None]:
 
 def _percents(rates: Iterable[Any]) -> list[Decimal | None]:
     return [None if _missing(r) else Decimal(f"{float(r) * 100:.2f}") for r in rates]
+
+
+# Many departments × years: 同比 (one department across years), 部门对比 (one year across
+# departments) and 绩效指标 (the 财预〔2013〕53号 indicators of one report).
+
+POINTS_SUFFIX = "（百分点）"  # a change of a share, in percentage points
+NOT_APPLICABLE = "—"  # a change with nothing to compare with (first year, level not stated before)
+# The 53号 indicators the 绩效指标 page shows, in its order (personnel_share is only ranked).
+STANDARD_INDICATORS = (
+    "execution_rate",
+    "adjustment_rate",
+    "three_public_control_rate",
+    "staff_control_rate",
+    "three_public_change_rate",
+)
+# The columns a 部门对比 ranking may be sorted by: the allow-list the page offers.
+RANKING_COLUMNS = (
+    "adjustment_rate",
+    "execution_rate",
+    "three_public_control_rate",
+    "staff_control_rate",
+    "personnel_share",
+    "failing_checks",
+)
+# Reference lines on the ranking chart: (fraction, label).
+_RANKING_REFERENCE = {
+    "adjustment_rate": (0.30, "30%：超过需说明原因"),
+    "execution_rate": (1.0, "100%"),
+    "three_public_control_rate": (1.0, "100%：预算"),
+    "staff_control_rate": (1.0, "100%：编制数"),
+}
+FLAG_COLOUR = "#C0392B"
+
+
+def history_years(history: pd.DataFrame) -> list[int]:
+    """The report years in a history frame, oldest first.
+
+    >>> history_years(pd.DataFrame({"year": [2022, 2021, 2022]}))
+    [2021, 2022]
+    """
+    return sorted({int(y) for y in history["year"]})
+
+
+def phase_history_table(history: pd.DataFrame, *, as_share: bool = False) -> pd.DataFrame:
+    """Per year, section and phase: 万元 and the change on the previous report year, or (as_share)
+    the share of the year's total and its change in percentage points."""
+    rows = history[history["section"] != "total"] if as_share else history
+    table = pd.DataFrame(
+        {
+            "年度": [int(y) for y in rows["year"]],
+            "类别": [label("section", s) for s in rows["section"]],
+            "阶段": [label("phase", p) for p in rows["phase"]],
+        }
+    )
+    _add_values(table, rows, "占合计", as_share)
+    table["比较年度"] = _compared_with(rows["previous_year"])
+    return table
+
+
+def fund_mix_table(history: pd.DataFrame, *, as_share: bool = False) -> pd.DataFrame:
+    """Per year and government level: project funds (万元) or their share, and the change."""
+    table = pd.DataFrame(
+        {
+            "年度": [int(y) for y in history["year"]],
+            "资金级次": [label("level", v) for v in history["level"]],
+        }
+    )
+    _add_values(table, history, "占当年资金来源", as_share)
+    table["比较年度"] = _compared_with(history["previous_year"])
+    return table
+
+
+def project_history_table(history: pd.DataFrame, *, as_share: bool = False) -> pd.DataFrame:
+    """Per project (matched across years) and year: 万元 or share, the change, names as written."""
+    table = pd.DataFrame(
+        {
+            "项目": list(history["latest_name"]),
+            "年度": [int(y) for y in history["year"]],
+        }
+    )
+    _add_values(table, history, "占当年项目合计", as_share)
+    table["报告中写法"] = list(history["names"])
+    table["说明"] = ["上年未列出（新增）" if _truthy(n) else "" for n in history["new"]]
+    table["比较年度"] = _compared_with(history["previous_year"])
+    return table
+
+
+def _add_values(table: pd.DataFrame, rows: pd.DataFrame, share_name: str, as_share: bool) -> None:
+    if as_share:
+        table[f"{share_name}{PERCENT_SUFFIX}"] = _percents(rows["share"])
+        table[f"较上年变动{POINTS_SUFFIX}"] = _percents(rows["share_change"])
+    else:
+        table[f"金额{AMOUNT_SUFFIX}"] = list(rows["amount_wan"])
+        table[f"较上年变动{AMOUNT_SUFFIX}"] = list(rows["change_wan"])
+        table[f"较上年变动率{PERCENT_SUFFIX}"] = _percents(rows["change_rate"])
+
+
+def _compared_with(previous: Iterable[Any]) -> list[str]:
+    return [NOT_APPLICABLE if _missing(p) else f"{int(p)} 年" for p in previous]
+
+
+def phase_history_bar(history: pd.DataFrame, *, as_share: bool = False) -> go.Figure:
+    """Bars per year: initial / adjusted / actual, basic and project side by side (万元 or %)."""
+    from plotly.subplots import make_subplots
+
+    sections = ("basic", "project")
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=[label("section", s) for s in sections],
+        shared_yaxes=True,
+        horizontal_spacing=0.06,
+    )
+    for col, section in enumerate(sections, start=1):
+        part = history[history["section"] == section]
+        for phase in PHASES:
+            rows = part[part["phase"] == phase]
+            fig.add_trace(
+                go.Bar(
+                    name=label("phase", phase),
+                    x=[f"{int(y)} 年" for y in rows["year"]],
+                    y=_values(rows, as_share),
+                    marker_color=PHASE_COLOURS[phase],
+                    legendgroup=phase,
+                    showlegend=col == 1,
+                    texttemplate=_TEXT[as_share],
+                    textposition="outside",
+                    cliponaxis=False,
+                    hovertemplate=f"%{{x}} · {label('section', section)} · {label('phase', phase)}："
+                    + _HOVER[as_share],
+                ),
+                row=1,
+                col=col,
+            )
+    what = "占当年合计的百分比" if as_share else "万元"
+    fig.update_layout(
+        barmode="group",
+        title={"text": f"基本支出与项目支出：年初预算、调整后预算、实际支出（{what}）"},
+        legend={"orientation": "h", "y": -0.15},
+        margin={"t": 90},
+        font={"family": FONT},
+        separators=".,",
+    )
+    fig.update_yaxes(title={"text": "%" if as_share else "万元"}, row=1, col=1)
+    fig.update_yaxes(tickformat=",.0f", rangemode="tozero")
+    return fig
+
+
+def fund_mix_bar(history: pd.DataFrame, *, as_share: bool = False) -> go.Figure:
+    """Stacked bars per year: project funds by government level (万元 or % of the year's)."""
+    fig = go.Figure()
+    for level in LABELS["level"]:
+        rows = history[history["level"] == level]
+        if rows.empty:
+            continue
+        fig.add_trace(
+            go.Bar(
+                name=label("level", level),
+                x=[f"{int(y)} 年" for y in rows["year"]],
+                y=_values(rows, as_share),
+                texttemplate=_TEXT[as_share],
+                textposition="inside",
+                hovertemplate=f"%{{x}} · {label('level', level)}：" + _HOVER[as_share],
+            )
+        )
+    what = "占当年的百分比" if as_share else "万元"
+    fig.update_layout(
+        barmode="stack",
+        title={"text": f"项目支出资金来源（按级次，{what}）"},
+        yaxis={"title": {"text": "%" if as_share else "万元"}, "tickformat": ",.0f"},
+        legend={"orientation": "h", "y": -0.15},
+        font={"family": FONT},
+        separators=".,",
+    )
+    return fig
+
+
+def project_history_bar(history: pd.DataFrame, *, as_share: bool = False) -> go.Figure:
+    """Grouped bars per project (matched across years), one bar per year (万元 or %)."""
+    fig = go.Figure()
+    names = list(dict.fromkeys(history["latest_name"]))
+    for year in history_years(history):
+        rows = history[history["year"] == year]
+        fig.add_trace(
+            go.Bar(
+                name=f"{year} 年",
+                x=list(rows["latest_name"]),
+                y=_values(rows, as_share),
+                texttemplate=_TEXT[as_share],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate=f"%{{x}} · {year} 年：" + _HOVER[as_share],
+            )
+        )
+    what = "占当年项目合计的百分比" if as_share else "万元"
+    fig.update_layout(
+        barmode="group",
+        title={"text": f"项目逐年对比（{what}；名称写法不同的同一项目已合并）"},
+        xaxis={"categoryorder": "array", "categoryarray": names},
+        yaxis={"title": {"text": "%" if as_share else "万元"}, "tickformat": ",.0f"},
+        legend={"orientation": "h", "y": -0.25},
+        margin={"t": 90},
+        font={"family": FONT},
+        separators=".,",
+    )
+    return fig
+
+
+_TEXT = {False: "%{y:,.2f}", True: "%{y:.2f}%"}
+_HOVER = {False: "%{y:,.2f} 万元<extra></extra>", True: "%{y:.2f}%<extra></extra>"}
+
+
+def _values(rows: pd.DataFrame, as_share: bool) -> list[float | None]:
+    if as_share:
+        return [None if v is None else v * 100 for v in _floats(rows["share"])]
+    return _floats(rows["amount_wan"])
+
+
+def rank_departments(ranking: pd.DataFrame, by: str, *, ascending: bool = False) -> pd.DataFrame:
+    """The ranking sorted by one allow-listed column (departments without the figure last).
+
+    >>> frame = pd.DataFrame({"department": ["甲", "乙", "丙"], "execution_rate": [0.9, None, 1.0]})
+    >>> rank_departments(frame, "execution_rate")["department"].tolist()
+    ['丙', '甲', '乙']
+    """
+    if by not in RANKING_COLUMNS:
+        raise ValueError(f"not a ranking column: {by!r}")
+    return ranking.sort_values(
+        [by, "department"], ascending=[ascending, True], na_position="last", kind="stable"
+    ).reset_index(drop=True)
+
+
+def ranking_table(ranked: pd.DataFrame) -> pd.DataFrame:
+    """Departments in ranked order with every indicator (%) and their failed checks."""
+    table = pd.DataFrame({"名次": list(range(1, len(ranked) + 1))})
+    table["部门"] = list(ranked["department"])
+    for column in RANKING_COLUMNS[:-1]:
+        table[f"{label('ranking', column)}{PERCENT_SUFFIX}"] = _percents(ranked[column])
+    table[label("ranking", "failing_checks")] = [int(n) for n in ranked["failing_checks"]]
+    return table
+
+
+def ranking_chart_table(ranked: pd.DataFrame, by: str) -> pd.DataFrame:
+    """What the ranking chart draws: rank, department and the one column it is sorted by."""
+    table = ranking_table(ranked)
+    header = label("ranking", by) + ("" if by == "failing_checks" else PERCENT_SUFFIX)
+    return table[["名次", "部门", header]]
+
+
+def ranking_bar(ranked: pd.DataFrame, by: str) -> go.Figure:
+    """Horizontal bars of one ranking column, first-ranked on top, with its reference line."""
+    is_count = by == "failing_checks"
+    values = [
+        float(v) if is_count else (v * 100 if v is not None else None) for v in _floats(ranked[by])
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=list(ranked["department"]),
+            orientation="h",
+            marker_color=PHASE_COLOURS["adjusted"],
+            texttemplate="%{x:.0f}" if is_count else "%{x:.2f}%",
+            textposition="auto",
+            hovertemplate="%{y}："
+            + ("%{x:.0f} 项<extra></extra>" if is_count else "%{x:.2f}%<extra></extra>"),
+        )
+    )
+    reference = _RANKING_REFERENCE.get(by)
+    if reference:
+        fig.add_vline(
+            x=reference[0] * 100,
+            line_dash="dash",
+            line_color=FLAG_COLOUR,
+            annotation_text=reference[1],
+            annotation_position="top",
+        )
+    fig.update_layout(
+        title={"text": f"{label('ranking', by)}（{'项' if is_count else '%'}）"},
+        xaxis={"title": {"text": "项" if is_count else "%"}},
+        yaxis={"autorange": "reversed", "automargin": True},
+        height=160 + 40 * len(ranked),
+        margin={"t": 90},
+        font={"family": FONT},
+        separators=".,",
+    )
+    return fig
+
+
+def input_label(section: str, item: str, input_year: int, year: int) -> str:
+    """An indicator input as the page names it; one from another year says which.
+
+    >>> input_label("three_public", "actual", 2019, 2020), input_label("staffing", "authorized", 2020, 2020)
+    ('2019 年度“三公”经费实际支出', '编制人数')
+    """
+    name = (
+        _item_label(section, item)
+        if section == "staffing"
+        else (f"{label('section', section)}{_item_label(section, item)}")
+    )
+    return name if input_year == year else f"{input_year} 年度{name}"
+
+
+def indicator_result(indicator: Any, inputs: pd.DataFrame, year: int) -> str:
+    """The value as the page writes it (64.32%), or why it cannot be computed (never 0).
+
+    `indicator` is a row of etl.queries.standard_indicators; `inputs` its rows of
+    etl.queries.indicator_inputs.
+    """
+    missing = [
+        input_label(r.section, r.item, int(r.input_year), year)
+        for r in inputs.itertuples(index=False)
+        if _missing(r.value)
+    ]
+    if missing:
+        return "无法计算：缺少 " + "、".join(missing)
+    if _missing(indicator.value):
+        return "无法计算：分母为 0"
+    return format_rate(indicator.value)
+
+
+def indicator_table(indicators: pd.DataFrame, inputs: pd.DataFrame, year: int) -> pd.DataFrame:
+    """One row per standard indicator and scope: result, value (%), formula and flag."""
+    rows = []
+    for r in indicators.itertuples(index=False):
+        if r.indicator not in STANDARD_INDICATORS:
+            continue
+        own = inputs[(inputs["indicator"] == r.indicator) & (inputs["scope"] == r.scope)]
+        rows.append(
+            {
+                "指标": label("indicator", r.indicator),
+                "范围": label("section", r.scope),
+                "结果": indicator_result(r, own, year),
+                f"数值{PERCENT_SUFFIX}": _percents([r.value])[0],
+                "公式": label("formula", r.indicator),
+                "提示": label("flag", r.indicator) if _truthy(r.flagged) else "",
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["指标", "范围", "结果", f"数值{PERCENT_SUFFIX}", "公式", "提示"]
+    )
+
+
+def indicator_inputs_table(
+    inputs: pd.DataFrame, year: int, indicator: str | None = None
+) -> pd.DataFrame:
+    """Every input of the standard indicators (or of one): value, wording and source sentence."""
+    chosen = inputs[inputs["indicator"].isin([indicator] if indicator else STANDARD_INDICATORS)]
+    return pd.DataFrame(
+        {
+            "指标": [label("indicator", i) for i in chosen["indicator"]],
+            "范围": [label("section", s) for s in chosen["scope"]],
+            "输入": [
+                input_label(s, i, int(y), year)
+                for s, i, y in zip(
+                    chosen["section"], chosen["item"], chosen["input_year"], strict=True
+                )
+            ],
+            "数值": list(chosen["value"]),
+            "单位": list(chosen["unit"]),
+            "原文措辞": list(chosen["wording"]),
+            "原文句子": list(chosen["sentence"]),
+            "来源文件": list(chosen["file_name"]),
+        }
+    )
+
+
+def indicator_bar(indicators: pd.DataFrame) -> go.Figure:
+    """Horizontal bars of the standard indicators that can be computed (%), flagged ones in red."""
+    rows = [
+        r
+        for r in indicators.itertuples(index=False)
+        if r.indicator in STANDARD_INDICATORS and not _missing(r.value)
+    ]
+    names = [f"{label('indicator', r.indicator)} · {label('section', r.scope)}" for r in rows]
+    fig = go.Figure(
+        go.Bar(
+            x=[float(r.value) * 100 for r in rows],
+            y=names,
+            orientation="h",
+            marker_color=[
+                FLAG_COLOUR if _truthy(r.flagged) else PHASE_COLOURS["adjusted"] for r in rows
+            ],
+            texttemplate="%{x:.2f}%",
+            textposition="auto",
+            hovertemplate="%{y}：%{x:.2f}%<extra></extra>",
+        )
+    )
+    for x, text in ((30, "30%"), (100, "100%")):
+        fig.add_vline(x=x, line_dash="dot", line_color="#888888", annotation_text=text)
+    fig.update_layout(
+        title={"text": "可计算的绩效指标（%；红色为需关注）"},
+        xaxis={"title": {"text": "%"}, "ticksuffix": "%"},
+        yaxis={"autorange": "reversed", "automargin": True},
+        height=160 + 40 * max(len(rows), 1),
+        margin={"t": 90},
+        font={"family": FONT},
+        separators=".,",
+    )
+    return fig

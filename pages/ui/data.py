@@ -128,3 +128,50 @@ def preview_report(name: str, content: bytes, limit_mb: int) -> upload.Preview:
     from pages.ui import upload  # the parsers load only when a file is uploaded
 
     return upload.preview_report(name, content, limit_mb)
+
+
+# Many departments × years (同比, 部门对比, 绩效指标) and the 示例数据 banner.
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def synthetic_reports(identity: Identity | None) -> pd.DataFrame:
+    """One row: current reports and how many of them are demo data."""
+    if identity is None:
+        return pd.DataFrame({"reports": [0], "synthetic": [0]})
+    return _run(identity, queries.synthetic_reports)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def phase_history(identity: Identity, department: str) -> pd.DataFrame:
+    """Per year, section and phase: Decimal 万元, share of the total, change on the year before."""
+    return _run(identity, queries.phase_history, department)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def fund_mix_history(identity: Identity, department: str) -> pd.DataFrame:
+    """Per year and government level: Decimal 万元, share, change on the year before."""
+    return _run(identity, queries.fund_mix_history, department)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def project_history(identity: Identity, department: str) -> pd.DataFrame:
+    """Per project (matched across years) and year: Decimal 万元, share, change, names."""
+    return _run(identity, queries.project_history, department)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def department_ranking(identity: Identity, year: int) -> pd.DataFrame:
+    """Per department in the year: the standard indicators and failed checks."""
+    return _run(identity, queries.department_ranking, year)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def standard_indicators(identity: Identity, department: str, year: int) -> pd.DataFrame:
+    """The report's 53号 indicators: value, numerator, denominator, missing inputs, flag."""
+    return _run(identity, queries.standard_indicators, department, year)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def indicator_inputs(identity: Identity, department: str, year: int) -> pd.DataFrame:
+    """Every input of the report's indicators with its value, wording and source sentence."""
+    return _run(identity, queries.indicator_inputs, department, year)

@@ -220,14 +220,15 @@ def show_chart(figure: go.Figure, selection: Selection, view: str, key: str) -> 
     st.plotly_chart(figure, key=key, config=config)
 
 
-def show_table(table: pd.DataFrame) -> None:
-    """A table as literal text: 万元 like 1,150.47, percentages like 64.32%, gaps as 未识别."""
+def show_table(table: pd.DataFrame, *, placeholder: str = charts.MISSING) -> None:
+    """A table as literal text: 万元 like 1,150.47, percentages like 64.32%, gaps as 未识别
+    (or `placeholder`, e.g. — where a gap is a change with nothing to compare with)."""
     st.dataframe(
         table,
         height=_ROW_PX * (min(len(table), _MAX_ROWS) + 1) + 3,
         hide_index=True,
         column_config={c: _column(c) for c in table.columns},
-        placeholder=charts.MISSING,
+        placeholder=placeholder,
     )
 
 
@@ -251,6 +252,8 @@ def _column(header: str) -> Any:
         return st.column_config.NumberColumn(header, format="%,.2f")
     if header.endswith(charts.PERCENT_SUFFIX):
         return st.column_config.NumberColumn(header, format="%.2f%%")
+    if header.endswith(charts.POINTS_SUFFIX):
+        return st.column_config.NumberColumn(header, format="%+.2f")
     if header == "置信度":
         return st.column_config.NumberColumn(header, format="%.2f")
     return st.column_config.Column(header)
@@ -261,3 +264,54 @@ def _int(value: str | None) -> int | None:
         return int(value) if value is not None else None
     except ValueError:
         return None
+
+
+# Many departments × years, and the 示例数据 banner.
+
+
+def dataset_banner() -> None:
+    """On every page: a 示例数据 warning while the database holds demo reports (etl demo)."""
+    identity = data.db_identity()
+    try:
+        counts = data.synthetic_reports(identity).iloc[0]
+    except duckdb.Error:  # an unreadable database is reported by report_selectors
+        return
+    synthetic, reports = int(counts["synthetic"]), int(counts["reports"])
+    if synthetic:
+        which = (
+            f"中的全部 {reports} 份报告都"
+            if synthetic == reports
+            else f"的 {reports} 份报告中有 {synthetic} 份"
+        )
+        st.warning(
+            f"**示例数据**：当前数据库{which}由 `python -m etl demo` 程序生成，"
+            "部门名称和数字均为虚构，仅用于演示，不是真实报告。",
+            icon=":material/science:",
+        )
+
+
+def department_header(title: str, selection: Selection, years: list[int]) -> None:
+    """Page title, then which department and years it shows, as literal text."""
+    st.title(title)
+    span = f"{years[0]}–{years[-1]} 年度（{len(years)} 份报告）" if years else "没有报告"
+    st.caption(md_escape(f"{selection.department} · {span} · 金额单位：万元"))
+
+
+def open_overview(departments: list[str], year: int, *, key: str) -> None:
+    """A 部门 choice and a button that makes it the shared selection and opens its 总览."""
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = left.selectbox("查看部门", departments, key=key)
+    if right.button(
+        "打开该部门的总览",
+        key=f"{key}_button",
+        on_click=_select_report,
+        args=(chosen, year),
+        icon=":material/open_in_new:",
+    ):
+        st.switch_page("pages/overview.py")
+
+
+def _select_report(department: str, year: int) -> None:
+    # A callback runs before the rerun builds the sidebar, so it may set the selectors' state.
+    st.session_state["department"] = department
+    st.session_state["year"] = year

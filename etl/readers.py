@@ -208,9 +208,17 @@ def read_docx(path: Path | str, data: bytes) -> str:
         member = _main_part(path, archive)
         root = _parse_member(path, archive, member)
         parts = set(archive.namelist())
-        numbering, styles = (
-            _parse_member(path, archive, name) if name in parts else None
-            for name in ("word/numbering.xml", "word/styles.xml")
+        numbering = (
+            _parse_member(path, archive, "word/numbering.xml")
+            if "word/numbering.xml" in parts
+            else None
+        )
+        # Only which styles number their paragraphs is needed: found by a scan, not a parse
+        # (a template's styles.xml can be 350 KB).
+        styles = (
+            _read_member(path, archive, "word/styles.xml")
+            if numbering is not None and "word/styles.xml" in parts
+            else b""
         )
     namespace = root.tag[1 : root.tag.index("}")] if root.tag.startswith("{") else ""
     if namespace not in _W_NAMESPACES:
@@ -280,9 +288,7 @@ class _Body:
     its style), since the extractor finds headings and numbered project lines by their numbers.
     """
 
-    def __init__(
-        self, ns: str, numbering: ElementTree.Element | None, styles: ElementTree.Element | None
-    ) -> None:
+    def __init__(self, ns: str, numbering: ElementTree.Element | None, styles: bytes) -> None:
         self.ns = ns
         w = f"{{{ns}}}"
         self.tags = {
@@ -303,9 +309,7 @@ class _Body:
         }
         self.val = w + "val"
         self.levels = _numbering_levels(numbering, ns) if numbering is not None else {}
-        self.style_numbers = (
-            _style_numbers(styles, ns) if styles is not None and self.levels else {}
-        )
+        self.style_numbers = _style_numbers(styles) if styles and self.levels else {}
         self.counters: dict[str, list[int]] = {}
 
     def lines(self, root: ElementTree.Element) -> Iterator[str]:
@@ -371,16 +375,21 @@ class _Body:
         if not self.levels:
             return ""
         w = f"{{{self.ns}}}"
-        num_id, level = None, 0
-        properties = paragraph.find(f"{w}pPr")
-        if properties is not None:
-            numbered = properties.find(f"{w}numPr")
-            if numbered is not None:
-                num_id = _attr(numbered.find(f"{w}numId"), self.val)
-                level = int(_attr(numbered.find(f"{w}ilvl"), self.val) or 0)
-            else:
-                style = _attr(properties.find(f"{w}pStyle"), self.val)
-                num_id, level = self.style_numbers.get(style or "", (None, 0))
+        if not len(paragraph) or paragraph[0].tag != f"{w}pPr":  # pPr comes first, if at all
+            return ""
+        num_id: str | None = None
+        level, style = 0, None
+        for item in paragraph[0]:
+            if item.tag == f"{w}numPr":
+                for part in item:
+                    if part.tag == f"{w}numId":
+                        num_id = part.get(self.val)
+                    elif part.tag == f"{w}ilvl":
+                        level = int(part.get(self.val) or 0)
+            elif item.tag == f"{w}pStyle":
+                style = item.get(self.val)
+        if num_id is None:
+            num_id, level = self.style_numbers.get(style or "", (None, 0))
         formats = self.levels.get(num_id or "")
         if not formats or level not in formats:
             return ""
@@ -425,19 +434,36 @@ def _numbering_levels(
     }
 
 
-def _style_numbers(root: ElementTree.Element, ns: str) -> dict[str, tuple[str | None, int]]:
-    """styleId -> (numId, level) for paragraph styles that number their paragraphs."""
-    w = f"{{{ns}}}"
-    val = w + "val"
+_STYLE_ID = re.compile(rb'w:styleId="([^"]+)"')
+_STYLE_NUM_ID = re.compile(rb'<w:numId w:val="(\d+)"')
+_STYLE_LEVEL = re.compile(rb'<w:ilvl w:val="(\d+)"')
+
+
+def _style_numbers(styles: bytes) -> dict[str, tuple[str | None, int]]:
+    """styleId -> (numId, level) for paragraph styles that number their paragraphs.
+
+    Found from each <w:numPr> back to its <w:style>: a few finds instead of a regex over every
+    style of a large styles.xml.
+    """
     out: dict[str, tuple[str | None, int]] = {}
-    for style in root.iter(f"{w}style"):
-        numbered = style.find(f"{w}pPr/{w}numPr")
-        if numbered is not None:
-            level = _attr(numbered.find(f"{w}ilvl"), val) or "0"
-            out[style.get(w + "styleId", "")] = (
-                _attr(numbered.find(f"{w}numId"), val),
-                int(level) if level.isdigit() else 0,
+    pos = styles.find(b"<w:numPr>")
+    while pos != -1:
+        end = styles.find(b"</w:numPr>", pos)
+        start = styles.rfind(b"<w:style ", 0, pos)
+        if end == -1:
+            break
+        if start != -1 and styles.rfind(b"</w:style>", start, pos) == -1:
+            style_id = _STYLE_ID.search(styles, start, styles.find(b">", start))
+            num_id, level = (
+                _STYLE_NUM_ID.search(styles, pos, end),
+                _STYLE_LEVEL.search(styles, pos, end),
             )
+            if style_id:
+                out[style_id[1].decode("utf-8", "replace")] = (
+                    num_id[1].decode() if num_id else None,
+                    int(level[1]) if level else 0,
+                )
+        pos = styles.find(b"<w:numPr>", end)
     return out
 
 

@@ -35,6 +35,12 @@ class Sentence(NamedTuple):
     in_table: bool = False  # the line is a table row: read by the table reader, not as prose
 
 
+class Sentences(list[Sentence]):
+    """The sentences of a text, with their start offsets kept for bisecting (computed once)."""
+
+    starts: list[int]
+
+
 _SPACES = " \t\u3000\xa0"
 
 # 一、 （一） 1、 1. (1) ① 第一部分 第二章: numbering styles are mixed even inside one report.
@@ -73,7 +79,7 @@ def split_sentences(text: str) -> list[Sentence]:
         line = match.group().strip(_SPACES)
         if line and (_is_tab_row(line) if "\t" in line else _looks_like_row(line)):
             table_rows.add(bisect_right(breaks, match.start()))
-    sentences: list[Sentence] = []
+    sentences = Sentences()
     context: str | None = None
     for match in _SENTENCE_SPAN.finditer(text):
         start, end = match.span()
@@ -83,6 +89,7 @@ def split_sentences(text: str) -> list[Sentence]:
             context = _heading_context(match.group())
             continue
         sentences.append(Sentence(start, end, paragraph, context, in_table))
+    sentences.starts = [s.start for s in sentences]
     return sentences
 
 
@@ -214,7 +221,9 @@ def _with_match(pattern: re.Pattern[str], text: str, sentences: list[Sentence]) 
     Most sentences of a report are narrative; finding keyword hits in the whole text first keeps
     the per-sentence work to the few that matter.
     """
-    starts = [s.start for s in sentences]
+    starts = getattr(sentences, "starts", None)
+    if starts is None or len(starts) != len(sentences):
+        starts = [s.start for s in sentences]
     found: list[Sentence] = []
     last = -1
     for match in pattern.finditer(text):
@@ -1415,7 +1424,10 @@ def extract_department_year(original: str) -> tuple[str | None, int | None, Sour
             lines.append((lo, hi))
         pos = end + 1
     for count, (_, hi) in enumerate(lines[:4], start=1):
-        joined = _title_text("".join(original[a:b] for a, b in lines[:count]))
+        raw = "".join(original[a:b] for a, b in lines[:count])
+        if "报告" not in raw and "表" not in raw:
+            continue  # the title has not ended yet
+        joined = _title_text(raw)
         match = _TITLE_RE.search(joined)
         if match:
             department = _TITLE_NOISE.sub("", (match["after"] or match["before"]).strip()) or None

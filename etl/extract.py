@@ -46,7 +46,7 @@ _SPACES = " \t\u3000\xa0"
 # 一、 （一） 1、 1. (1) ① 第一部分 第二章: numbering styles are mixed even inside one report.
 _HEADING_NUMBER = re.compile(
     r"\s*(?:第[一二三四五六七八九十\d]+(?:部分|章|节)|[一二三四五六七八九十]+\s*[、.]"
-    r"|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[、.．](?!\d)|\d+(?:\.\d+)+\s*(?=[^\d\s.%])"
+    r"|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*(?:、|[.．](?!\d))|\d+(?:\.\d+)+\s*(?=[^\d\s.%])"
     r"|[①-⑳])"
 )
 _HAS_AMOUNT = re.compile(rf"(?:{NUMBER})\s*(?:{UNIT})")
@@ -485,7 +485,7 @@ def _column_kind(header: str, year: int | None) -> tuple[str, str]:
 
 
 _ROW_NUMBERING = re.compile(
-    r"^(?:[一二三四五六七八九十]+\s*[、.]|\(\s*[一二三四五六七八九十\d]+\s*\)|\d+\s*[、.](?!\d)|[①-⑳])\s*"
+    r"^(?:[一二三四五六七八九十]+\s*[、.]|\(\s*[一二三四五六七八九十\d]+\s*\)|\d+\s*(?:、|\.(?!\d))|[①-⑳])\s*"
 )
 _ROW_RULES: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"三公"), "three_public", "total"),
@@ -1113,7 +1113,8 @@ _FUND_TAIL = (
     r"(?:财政(?:专项|配套|补助|转移支付)?(?:资金|拨款|投入)?"
     r"|(?:专项|配套|补助|转移支付){0,2}(?:补助资金|资金|拨款|投入|补助))"
 )
-_FUND_RE = re.compile(f"(?P<level>{_LEVEL_GROUP}){_FUND_TAIL}")
+# "资金来源为中央1,000万元、省级500万元": a level right before its amount needs no 资金.
+_FUND_RE = re.compile(f"(?P<level>{_LEVEL_GROUP})(?:{_FUND_TAIL}|(?=[为:]?\\s*\\d))")
 _FUND_CELL = re.compile(f"(?P<level>{_LEVEL_GROUP}){_FUND_TAIL}?")
 _FUND_CONTEXT = re.compile(r"项目|资金来源")
 
@@ -1185,11 +1186,12 @@ _LIST_START = re.compile(
     r"(?:其中|分别是|分别为|具体如下|具体为|主要包括|包括|明细如下|如下|主要用于|主要有"
     r"|主要项目|具体项目|项目明细)\s*[:]"
 )
-_ITEM_NUMBER = re.compile(r"\s*(?:\d+\s*[、.](?!\d)|\(\s*\d+\s*\)|[①-⑳])\s*")
+_ITEM_NUMBER = re.compile(r"\s*(?:\d+\s*(?:、|\.(?!\d))|\(\s*\d+\s*\)|[①-⑳])\s*")
 # Where one numbered item ends and the next begins inside a line: "…；2、B…".
-_NEXT_ITEM = re.compile(r"(?<=[;。\s])(?=\s*(?:\d+\s*[、.](?!\d)|\(\s*\d+\s*\)|[①-⑳]))")
+_NEXT_ITEM = re.compile(r"(?<=[;。\s])(?=\s*(?:\d+\s*(?:、|\.(?!\d))|\(\s*\d+\s*\)|[①-⑳]))")
 _NAME_RE = re.compile(
-    r"(?P<name>[^\d;,:。()]{2,40}?)\s*(?:项目名称)?[:为,]?\s*(?=\d|(?:年初|调整|全年|实际|预算|决算|支出|执行))"
+    r"(?P<name>(?:(?:19|20)\d{2}年度?)?[^\d;,:。()]{2,40}?)\s*(?:项目名称)?[:为,]?\s*"
+    r"(?=\d|(?:年初|调整|全年|实际|预算|决算|支出|执行))"
 )
 _ITEM_AMOUNT = re.compile(rf"(?P<number>{NUMBER})\s*(?P<unit>{_UNIT})(?![%\d])")
 _NOT_A_PROJECT = re.compile(

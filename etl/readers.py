@@ -607,7 +607,7 @@ def _page_lines(textpage: Any) -> list[_Line]:
 # A line starting like a heading or a list item starts a paragraph of its own.
 _PARAGRAPH_START = re.compile(
     r"\s*(?:第[一二三四五六七八九十\d]+(?:部分|章)|[一二三四五六七八九十]+[、.．]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]"
-    r"|\d+\s*[、．.](?!\d)|[①-⑳])"
+    r"|\d+\s*(?:、|[．.](?!\d))|[①-⑳])"
 )
 
 

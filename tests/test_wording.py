@@ -238,6 +238,11 @@ FUNDS = [
         "县(市、区)级",
     ),
     case(
+        "项目资金来源为中央1,000万元、省级500万元、县级200万元。",
+        {"fund_sources": {"central": 1000.0, "provincial": 500.0, "district": 200.0}},
+        "level-without-资金",
+    ),
+    case(
         "项目资金全部为一般公共预算拨款，其中其他资金5万元。",
         {"fund_sources": {}},
         "type-split-only",
@@ -283,6 +288,11 @@ PROJECTS = [
         "（二）项目支出情况\n（1）办公设备购置费：10万元；\n（2）信息系统运维费：20.5万元。",
         {"projects.0.name": "办公设备购置费", "projects.1.amount": 20.5},
         "numbered-（1）",
+    ),
+    case(
+        "（二）项目支出情况\n1、2021年度农村公路建设项目500万元；\n2、5处危桥改造经费80万元。",
+        {"projects.0.name": "2021年度农村公路建设项目", "projects.0.amount": 500.0},
+        "name-starting-with-a-year",
     ),
     case(
         "（二）项目支出情况\n①办公设备购置费10万元；②信息系统运维费20.5万元。",

@@ -82,6 +82,59 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA.read_text(encoding="utf-8"))
 
 
+def refresh_summaries(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring report_summary up to date with the view report_summary_source; its row count.
+
+    Documents never change once stored (a new version is a new document), so only reports
+    stored since the last refresh (document_id above the newest summarised) and reports with a
+    correction newer than their summary row need a row. A summary whose columns no longer match
+    the view (schema.sql changed) is rebuilt whole. Runs at the end of every write, so the
+    swapped-in file always has a summary row per document.
+    """
+    shape = con.execute("SELECT column_name, column_type FROM (DESCRIBE report_summary)").fetchall()
+    wanted = con.execute(
+        "SELECT column_name, column_type FROM (DESCRIBE report_summary_source)"
+    ).fetchall()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if shape != wanted:
+            con.execute("DROP TABLE report_summary")
+            con.execute(
+                "CREATE TABLE report_summary AS"
+                " SELECT * FROM report_summary_source ORDER BY document_id"
+            )
+        else:
+            corrected = con.execute(
+                "SELECT s.document_id FROM report_summary AS s"
+                " JOIN (SELECT document_id, max(correction_id) AS latest FROM corrections"
+                "  GROUP BY document_id) AS c USING (document_id)"
+                " WHERE c.latest > coalesce(s.last_correction_id, 0)"
+            ).fetchall()
+            for (document_id,) in corrected:
+                con.execute("DELETE FROM report_summary WHERE document_id = ?", [document_id])
+                con.execute(
+                    "INSERT INTO report_summary"
+                    " SELECT * FROM report_summary_source WHERE document_id = ?",
+                    [document_id],
+                )
+            (last,) = con.execute(
+                "SELECT coalesce(max(document_id), 0) FROM report_summary"
+            ).fetchall()[0]
+            # A filter on the key reaches every grouped scan in the view, so this reads only
+            # the new reports' rows, not the whole database.
+            con.execute(
+                "INSERT INTO report_summary SELECT * FROM report_summary_source"
+                " WHERE document_id > ? ORDER BY document_id",
+                [last],
+            )
+        (written,) = con.execute("SELECT count(*) FROM report_summary").fetchall()[0]
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return int(written)
+
+
 def report_files(paths: Iterable[Path | str]) -> list[Path]:
     """Report files under the given files or folders, sorted, supported types only in folders.
 
@@ -131,9 +184,7 @@ def parse_aliases(text: str) -> list[tuple[str, str]]:
         if line.strip() and not line.lstrip().startswith("#")
     ]
     parsed = list(csv.reader(line for _, line in numbered))
-    if not parsed:  # an empty file: no aliases
-        return []
-    if [c.strip() for c in parsed[0][:2]] != ["alias", "department"]:
+    if not parsed or [c.strip() for c in parsed[0][:2]] != ["alias", "department"]:
         raise AliasError("第一行应为列名：alias,department")
     rows: dict[str, str] = {}
     line_of: dict[str, int] = {}
@@ -943,6 +994,7 @@ def _working_copy(db: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyC
         ) from exc
     try:
         yield con
+        refresh_summaries(con)
         con.execute("CHECKPOINT")
         con.close()
         os.replace(tmp, db)

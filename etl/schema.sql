@@ -222,12 +222,17 @@ SELECT
     CAST(actual_wan AS DOUBLE) / CAST(nullif(adjusted_wan, 0) AS DOUBLE) AS execution_rate
 FROM with_total;
 
+-- fund_split and project_breakdown partition their windows by department, year and document:
+-- the same groups as document_id alone (one current report per department-year), but a filter
+-- on department and year then reaches the scan instead of waiting for a window over every
+-- report (8 s -> 7 ms at 10M project rows).
 CREATE OR REPLACE VIEW fund_split AS
 SELECT
     d.document_id, d.department, d.year, f.level,
     sum(f.amount_wan) AS amount_wan,
     CAST(sum(f.amount_wan) AS DOUBLE)
-        / CAST(sum(sum(f.amount_wan)) OVER (PARTITION BY d.document_id) AS DOUBLE) AS share,
+        / CAST(sum(sum(f.amount_wan)) OVER (PARTITION BY d.department, d.year, d.document_id)
+            AS DOUBLE) AS share,
     min(f.ordinal) AS first_ordinal,
     string_agg(DISTINCT f.sentence, ' / ') AS sentence
 FROM fund_sources AS f JOIN current_documents AS d USING (document_id)
@@ -237,7 +242,8 @@ CREATE OR REPLACE VIEW project_breakdown AS
 SELECT
     d.document_id, d.department, d.year, p.ordinal, p.name, p.amount_wan,
     CAST(p.amount_wan AS DOUBLE)
-        / CAST(sum(p.amount_wan) OVER (PARTITION BY d.document_id) AS DOUBLE) AS share,
+        / CAST(sum(p.amount_wan) OVER (PARTITION BY d.department, d.year, d.document_id)
+            AS DOUBLE) AS share,
     p.purpose, p.sentence
 FROM projects AS p JOIN current_documents AS d USING (document_id);
 
@@ -249,50 +255,130 @@ CREATE OR REPLACE VIEW check_results AS
 SELECT d.department, d.year, c.*
 FROM checks AS c JOIN current_documents AS d USING (document_id);
 
--- One row per current report: every figure the cross-department and year-over-year questions need,
--- side by side, and the standard indicators of 财预〔2013〕53号 computed from them. A rate is NULL
--- when one of its inputs is not stated (never 0). Totals need both basic and project stated, as in
--- budget_phases.
-CREATE OR REPLACE VIEW report_indicators AS
-WITH wide AS (
+-- One row per report version (current or not): every figure the cross-department and
+-- year-over-year questions need, side by side, and the standard indicators of 财预〔2013〕53号 that
+-- they give. Figures are the effective ones (a correction in force replaces the extracted value).
+-- A rate is NULL when one of its inputs is not stated (never 0); totals need both basic and
+-- project stated, as in budget_phases. The loader keeps the table report_summary equal to this
+-- view (etl.load.refresh_summaries, at the end of every write), so pages read one narrow row per
+-- report instead of pivoting millions of figure rows on every click.
+CREATE OR REPLACE VIEW report_summary_source AS
+WITH extracted AS (
     SELECT
-        d.document_id, d.department, d.year,
-        max(f.value) FILTER (WHERE f.section = 'basic' AND f.item = 'initial') AS basic_initial_wan,
-        max(f.value) FILTER (WHERE f.section = 'basic' AND f.item = 'adjusted') AS basic_adjusted_wan,
-        max(f.value) FILTER (WHERE f.section = 'basic' AND f.item = 'actual') AS basic_actual_wan,
-        max(f.value) FILTER (WHERE f.section = 'basic' AND f.item = 'personnel')
-            AS basic_personnel_wan,
-        max(f.value) FILTER (WHERE f.section = 'basic' AND f.item = 'public') AS basic_public_wan,
-        max(f.value) FILTER (WHERE f.section = 'project' AND f.item = 'initial')
-            AS project_initial_wan,
-        max(f.value) FILTER (WHERE f.section = 'project' AND f.item = 'adjusted')
-            AS project_adjusted_wan,
-        max(f.value) FILTER (WHERE f.section = 'project' AND f.item = 'actual')
-            AS project_actual_wan,
-        max(f.value) FILTER (WHERE f.section = 'three_public' AND f.item = 'budget')
+        document_id,
+        max(value) FILTER (WHERE section = 'basic' AND item = 'initial') AS basic_initial_wan,
+        max(value) FILTER (WHERE section = 'basic' AND item = 'adjusted') AS basic_adjusted_wan,
+        max(value) FILTER (WHERE section = 'basic' AND item = 'actual') AS basic_actual_wan,
+        max(value) FILTER (WHERE section = 'basic' AND item = 'personnel') AS basic_personnel_wan,
+        max(value) FILTER (WHERE section = 'basic' AND item = 'public') AS basic_public_wan,
+        max(value) FILTER (WHERE section = 'project' AND item = 'initial') AS project_initial_wan,
+        max(value) FILTER (WHERE section = 'project' AND item = 'adjusted') AS project_adjusted_wan,
+        max(value) FILTER (WHERE section = 'project' AND item = 'actual') AS project_actual_wan,
+        max(value) FILTER (WHERE section = 'three_public' AND item = 'budget')
             AS three_public_budget_wan,
-        max(f.value) FILTER (WHERE f.section = 'three_public' AND f.item = 'actual')
+        max(value) FILTER (WHERE section = 'three_public' AND item = 'actual')
             AS three_public_actual_wan,
-        CAST(max(f.value) FILTER (WHERE f.section = 'staffing' AND f.item = 'authorized')
-            AS INTEGER) AS staff_authorized,
-        CAST(max(f.value) FILTER (WHERE f.section = 'staffing' AND f.item = 'actual') AS INTEGER)
-            AS staff_actual,
-        d.origin,
-        count(*) FILTER (WHERE f.corrected) AS corrected_figures
-    FROM current_documents AS d
-    LEFT JOIN effective_figures AS f ON f.document_id = d.document_id
-    GROUP BY d.document_id, d.department, d.year, d.origin
+        max(value) FILTER (WHERE section = 'staffing' AND item = 'authorized') AS staff_authorized,
+        max(value) FILTER (WHERE section = 'staffing' AND item = 'actual') AS staff_actual
+    FROM figures
+    GROUP BY document_id
+),
+-- The same pivot over the corrections in force (figure_corrections), to lay over the extracted.
+corrected AS (
+    SELECT
+        document_id,
+        count(*) AS corrected_figures,
+        max(value) FILTER (WHERE section = 'basic' AND item = 'initial') AS basic_initial_wan,
+        max(value) FILTER (WHERE section = 'basic' AND item = 'adjusted') AS basic_adjusted_wan,
+        max(value) FILTER (WHERE section = 'basic' AND item = 'actual') AS basic_actual_wan,
+        max(value) FILTER (WHERE section = 'basic' AND item = 'personnel') AS basic_personnel_wan,
+        max(value) FILTER (WHERE section = 'basic' AND item = 'public') AS basic_public_wan,
+        max(value) FILTER (WHERE section = 'project' AND item = 'initial') AS project_initial_wan,
+        max(value) FILTER (WHERE section = 'project' AND item = 'adjusted') AS project_adjusted_wan,
+        max(value) FILTER (WHERE section = 'project' AND item = 'actual') AS project_actual_wan,
+        max(value) FILTER (WHERE section = 'three_public' AND item = 'budget')
+            AS three_public_budget_wan,
+        max(value) FILTER (WHERE section = 'three_public' AND item = 'actual')
+            AS three_public_actual_wan,
+        max(value) FILTER (WHERE section = 'staffing' AND item = 'authorized') AS staff_authorized,
+        max(value) FILTER (WHERE section = 'staffing' AND item = 'actual') AS staff_actual
+    FROM figure_corrections
+    GROUP BY document_id
+),
+wide AS (
+    SELECT
+        d.document_id,
+        d.year,
+        coalesce(c.basic_initial_wan, e.basic_initial_wan) AS basic_initial_wan,
+        coalesce(c.basic_adjusted_wan, e.basic_adjusted_wan) AS basic_adjusted_wan,
+        coalesce(c.basic_actual_wan, e.basic_actual_wan) AS basic_actual_wan,
+        coalesce(c.basic_personnel_wan, e.basic_personnel_wan) AS basic_personnel_wan,
+        coalesce(c.basic_public_wan, e.basic_public_wan) AS basic_public_wan,
+        coalesce(c.project_initial_wan, e.project_initial_wan) AS project_initial_wan,
+        coalesce(c.project_adjusted_wan, e.project_adjusted_wan) AS project_adjusted_wan,
+        coalesce(c.project_actual_wan, e.project_actual_wan) AS project_actual_wan,
+        coalesce(c.three_public_budget_wan, e.three_public_budget_wan) AS three_public_budget_wan,
+        coalesce(c.three_public_actual_wan, e.three_public_actual_wan) AS three_public_actual_wan,
+        CAST(coalesce(c.staff_authorized, e.staff_authorized) AS INTEGER) AS staff_authorized,
+        CAST(coalesce(c.staff_actual, e.staff_actual) AS INTEGER) AS staff_actual,
+        CAST(coalesce(c.corrected_figures, 0) AS INTEGER) AS corrected_figures
+    FROM documents AS d
+    LEFT JOIN extracted AS e ON e.document_id = d.document_id
+    LEFT JOIN corrected AS c ON c.document_id = d.document_id
 ),
 totals AS (
     SELECT
         *,
-        basic_initial_wan + project_initial_wan AS total_initial_wan,
-        basic_adjusted_wan + project_adjusted_wan AS total_adjusted_wan,
-        basic_actual_wan + project_actual_wan AS total_actual_wan
+        CAST(basic_initial_wan + project_initial_wan AS DECIMAL(18, 6)) AS total_initial_wan,
+        CAST(basic_adjusted_wan + project_adjusted_wan AS DECIMAL(18, 6)) AS total_adjusted_wan,
+        CAST(basic_actual_wan + project_actual_wan AS DECIMAL(18, 6)) AS total_actual_wan
     FROM wide
+),
+funds AS (
+    SELECT
+        document_id,
+        CAST(sum(amount_wan) FILTER (WHERE level = 'central') AS DECIMAL(18, 6)) AS central_wan,
+        CAST(sum(amount_wan) FILTER (WHERE level = 'provincial') AS DECIMAL(18, 6))
+            AS provincial_wan,
+        CAST(sum(amount_wan) FILTER (WHERE level = 'city') AS DECIMAL(18, 6)) AS city_wan,
+        CAST(sum(amount_wan) FILTER (WHERE level = 'district') AS DECIMAL(18, 6)) AS district_wan,
+        CAST(sum(amount_wan) FILTER (WHERE level = 'other') AS DECIMAL(18, 6)) AS other_wan,
+        CAST(sum(amount_wan) AS DECIMAL(18, 6)) AS fund_total_wan
+    FROM fund_sources
+    GROUP BY document_id
+),
+project_sums AS (
+    SELECT
+        document_id,
+        CAST(count(*) AS INTEGER) AS project_count,
+        CAST(sum(amount_wan) AS DECIMAL(18, 6)) AS projects_sum_wan,
+        max(amount_wan) AS largest_project_wan
+    FROM projects
+    GROUP BY document_id
+),
+-- Failed checks: errors and warnings (a rule that fails with severity info, e.g. a high 调整率
+-- whose reason the report states, is not counted).
+failures AS (
+    SELECT
+        document_id,
+        CAST(count(*) FILTER (WHERE NOT passed AND severity <> 'info') AS INTEGER)
+            AS failing_checks,
+        CAST(count(*) FILTER (WHERE NOT passed AND severity = 'error') AS INTEGER)
+            AS failing_errors,
+        CAST(count(*) FILTER (WHERE NOT passed AND severity = 'warning') AS INTEGER)
+            AS failing_warnings
+    FROM checks
+    GROUP BY document_id
+),
+-- The newest correction row of the report, withdrawals included: a summary row older than it
+-- is refreshed.
+latest_correction AS (
+    SELECT document_id, max(correction_id) AS last_correction_id
+    FROM corrections
+    GROUP BY document_id
 )
 SELECT
-    *,
+    t.*,
     CAST(total_adjusted_wan - total_initial_wan AS DOUBLE)
         / CAST(nullif(total_initial_wan, 0) AS DOUBLE) AS adjustment_rate,
     CAST(total_actual_wan AS DOUBLE) / CAST(nullif(total_adjusted_wan, 0) AS DOUBLE)
@@ -301,39 +387,43 @@ SELECT
         AS three_public_control_rate,
     CAST(staff_actual AS DOUBLE) / nullif(staff_authorized, 0) AS staff_control_rate,
     CAST(basic_personnel_wan AS DOUBLE) / CAST(nullif(basic_actual_wan, 0) AS DOUBLE)
-        AS personnel_share
-FROM totals;
+        AS personnel_share,
+    f.* EXCLUDE (document_id),
+    coalesce(p.project_count, 0) AS project_count,
+    p.projects_sum_wan,
+    p.largest_project_wan,
+    coalesce(x.failing_checks, 0) AS failing_checks,
+    coalesce(x.failing_errors, 0) AS failing_errors,
+    coalesce(x.failing_warnings, 0) AS failing_warnings,
+    l.last_correction_id
+FROM totals AS t
+LEFT JOIN funds AS f ON f.document_id = t.document_id
+LEFT JOIN project_sums AS p ON p.document_id = t.document_id
+LEFT JOIN failures AS x ON x.document_id = t.document_id
+LEFT JOIN latest_correction AS l ON l.document_id = t.document_id;
 
--- Failed checks per current report: errors and warnings (a rule that fails with severity info,
--- e.g. a high 调整率 whose reason the report states, is not counted). Reports with none have no row.
-CREATE OR REPLACE VIEW check_failures AS
-SELECT
-    document_id,
-    count(*) AS failing_checks,
-    count(*) FILTER (WHERE severity = 'error') AS failing_errors,
-    count(*) FILTER (WHERE severity = 'warning') AS failing_warnings
-FROM check_results
-WHERE NOT passed AND severity <> 'info'
-GROUP BY document_id;
+-- Derived data, never edited: report_summary_source materialised, one row per document_id.
+CREATE TABLE IF NOT EXISTS report_summary AS SELECT * FROM report_summary_source LIMIT 0;
 
--- Project funds per current report and government level (a level stated twice is summed).
-CREATE OR REPLACE VIEW report_fund_levels AS
-SELECT d.document_id, d.department, d.year, f.level, sum(f.amount_wan) AS amount_wan
-FROM fund_sources AS f JOIN current_documents AS d USING (document_id)
-GROUP BY d.document_id, d.department, d.year, f.level;
+-- Summary rows of current reports. Superseded versions are left out by an anti-join on the
+-- (few) non-current documents, so a question over every report never joins two tables of
+-- millions of rows.
+CREATE OR REPLACE VIEW current_summary AS
+SELECT *
+FROM report_summary
+WHERE document_id NOT IN (SELECT document_id FROM documents WHERE NOT is_current);
 
--- The same, one row per current report that states any fund source, a column per level.
-CREATE OR REPLACE VIEW report_fund_mix AS
-SELECT
-    d.document_id, d.department, d.year,
-    sum(f.amount_wan) FILTER (WHERE f.level = 'central') AS central_wan,
-    sum(f.amount_wan) FILTER (WHERE f.level = 'provincial') AS provincial_wan,
-    sum(f.amount_wan) FILTER (WHERE f.level = 'city') AS city_wan,
-    sum(f.amount_wan) FILTER (WHERE f.level = 'district') AS district_wan,
-    sum(f.amount_wan) FILTER (WHERE f.level = 'other') AS other_wan,
-    sum(f.amount_wan) AS fund_total_wan
-FROM fund_sources AS f JOIN current_documents AS d USING (document_id)
-GROUP BY d.document_id, d.department, d.year;
+-- The same rows with the department's canonical name, the report's origin and demo flag, for
+-- questions by department or year. Joined on document_id alone: a second join key (year) stops
+-- DuckDB from pushing the department's few document_ids into the summary scan (10 -> 50 ms).
+CREATE OR REPLACE VIEW report_indicators AS
+SELECT d.department, d.origin, d.synthetic, s.*
+FROM report_summary AS s
+JOIN current_documents AS d ON d.document_id = s.document_id;
+
+DROP VIEW IF EXISTS check_failures;
+DROP VIEW IF EXISTS report_fund_mix;
+DROP VIEW IF EXISTS report_fund_levels;
 
 -- Projects of current reports with their department and year, without the per-report window of
 -- project_breakdown, so a filter on year or department reaches the scan.

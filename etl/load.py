@@ -184,7 +184,9 @@ def parse_aliases(text: str) -> list[tuple[str, str]]:
         if line.strip() and not line.lstrip().startswith("#")
     ]
     parsed = list(csv.reader(line for _, line in numbered))
-    if not parsed or [c.strip() for c in parsed[0][:2]] != ["alias", "department"]:
+    if not parsed:  # an empty file: no aliases
+        return []
+    if [c.strip() for c in parsed[0][:2]] != ["alias", "department"]:
         raise AliasError("第一行应为列名：alias,department")
     rows: dict[str, str] = {}
     line_of: dict[str, int] = {}

@@ -306,3 +306,15 @@ def test_every_page_keeps_department_and_year_in_the_url(three_reports_db: Path,
     assert dict(at.query_params) == {"department": DEPARTMENT, "year": "2020"}
     at.selectbox(key="year").set_value(2021).run()
     assert dict(at.query_params) == {"department": DEPARTMENT, "year": "2021"}
+
+
+def test_a_database_from_an_older_version_is_upgraded_on_start(db: Path) -> None:
+    with duckdb.connect(str(db)) as con:
+        con.execute("DROP TABLE corrections")
+        con.execute("ALTER TABLE documents DROP COLUMN origin")
+    at = open_page("pages/audit.py")
+    assert not at.error
+    assert "801.07" in page_text(at)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM corrections").fetchone() == (0,)
+        assert con.execute("SELECT origin FROM documents").fetchall() == [("report",)]

@@ -8,6 +8,7 @@ mutate one in place.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -175,3 +176,15 @@ def standard_indicators(identity: Identity, department: str, year: int) -> pd.Da
 def indicator_inputs(identity: Identity, department: str, year: int) -> pd.DataFrame:
     """Every input of the report's indicators with its value, wording and source sentence."""
     return _run(identity, queries.indicator_inputs, department, year)
+
+
+_SCHEMA_OBJECT = re.compile(r"CREATE (?:TABLE IF NOT EXISTS|OR REPLACE VIEW) (\w+)")
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def schema_outdated(identity: Identity) -> bool:
+    """Whether the file lacks a table or view that etl/schema.sql now defines (built by an older
+    version of the app): the next load, or widgets.build_database, brings it up to date."""
+    schema = (Path(queries.__file__).with_name("schema.sql")).read_text(encoding="utf-8")
+    present = set(_run(identity, queries.snapshot_objects)["name"])
+    return not set(_SCHEMA_OBJECT.findall(schema)) <= present

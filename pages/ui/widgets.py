@@ -46,8 +46,12 @@ def md_escape(text: str) -> str:
 
 
 def build_database(db: Path, reports_dir: Path) -> None:
-    """On first start, build `db` from `reports_dir` under a spinner; warn about files that fail."""
+    """On first start, build `db` from `reports_dir` under a spinner; warn about files that fail.
+
+    A database built by an older version of the app gets the tables and views it lacks.
+    """
     if db.exists():
+        _upgrade_schema(db)
         return
     from etl.load import ensure_database  # the parsers load only when there is work for them
 
@@ -60,6 +64,20 @@ def build_database(db: Path, reports_dir: Path) -> None:
     for result in results:
         if not result.ok:
             st.warning(md_escape(f"载入失败：{result.path.name}：{result.message}"))
+
+
+def _upgrade_schema(db: Path) -> None:
+    identity = data.db_identity(db)
+    try:
+        outdated = identity is not None and data.schema_outdated(identity)
+    except duckdb.Error:
+        return  # report_selectors says the file cannot be read
+    if not outdated:
+        return
+    from etl.load import load_paths
+
+    with st.spinner("数据库来自旧版本，正在补充新的表和视图……"):
+        write_database(lambda: load_paths([], db))
 
 
 def report_selectors() -> Selection | None:

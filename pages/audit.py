@@ -22,6 +22,10 @@ widgets.show_table(check_table)
 widgets.csv_download(check_table, selection, "核对结果", key="audit_checks_csv")
 
 st.subheader("数字出处")
+if provenance["corrected"].astype(bool).any():
+    st.caption(
+        "上方核对结果按报告原文的数字计算；已更正的数字在下表“已更正”列标出，旁列为报告原值。"
+    )
 st.caption("每个数字都注明读取它的原文措辞和句子；位置为报告全文中的字符序号。")
 figure_table = charts.figure_table(provenance)
 widgets.show_table(figure_table)

@@ -273,6 +273,8 @@ _FIGURE_COLUMNS = (
     "类别",
     "指标",
     "数值",
+    CORRECTED,
+    "原值",
     "单位",
     "原文措辞",
     "原文句子",
@@ -280,8 +282,6 @@ _FIGURE_COLUMNS = (
     "句子位置",
     "置信度",
     "备注",
-    CORRECTED,
-    "原值",
     "更正理由",
     "更正时间",
 )
@@ -389,9 +389,8 @@ def phase_bar(phases: pd.DataFrame) -> go.Figure:
                 name=label("phase", phase),
                 x=sections,
                 y=values,
+                offsetgroup=phase,
                 marker_color=PHASE_COLOURS[phase],
-                # A corrected figure's bar is hatched and its hover says so.
-                marker_pattern_shape=["/" if f else "" for f in flags],
                 customdata=[f"（{CORRECTED}）" if f else "" for f in flags],
                 texttemplate="%{y:,.2f}",
                 textposition="outside",
@@ -400,6 +399,25 @@ def phase_bar(phases: pd.DataFrame) -> go.Figure:
                     f"%{{x}} · {label('phase', phase)}：%{{y:,.2f}} 万元%{{customdata}}"
                     "<extra></extra>"
                 ),
+            )
+        )
+    # A corrected figure's bar is hatched by an overlay in its own slot, so the legend's phase
+    # symbols stay plain and one legend entry explains the hatching.
+    for phase in PHASES:
+        flags = _flags(rows, f"{phase}_corrected")
+        if not any(flags):
+            continue
+        values = _floats(rows[f"{phase}_wan"])
+        fig.add_trace(
+            go.Bar(
+                name=CORRECTED,
+                x=sections,
+                y=[v if f else None for v, f in zip(values, flags, strict=True)],
+                offsetgroup=phase,
+                marker={"color": "rgba(0,0,0,0)", "pattern": {"shape": "/", "fgcolor": "#444"}},
+                legendgroup=CORRECTED,
+                showlegend=not any(t.name == CORRECTED for t in fig.data),
+                hoverinfo="skip",
             )
         )
     tallest = 0.0

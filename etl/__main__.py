@@ -183,7 +183,10 @@ def _parser() -> argparse.ArgumentParser:
             "--aliases",
             type=Path,
             default=None,
-            help="department alias CSV, alias,department (default: data/department_aliases.csv)",
+            help=(
+                "department alias CSV (alias,department), remembered for this database "
+                "(default: the file it was last given, else data/department_aliases.csv)"
+            ),
         )
 
     for command in (extract, load, rebuild, manual):

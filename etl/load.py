@@ -219,8 +219,30 @@ def read_aliases(path: Path) -> list[tuple[str, str]]:
         raise AliasError(f"{path.name}: {exc}（部门别名文件有误，未载入任何报告）") from exc
 
 
-def store_aliases(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str]]) -> None:
-    """Replace the database's department aliases, in one transaction.
+def alias_source(db: Path, aliases: Path | None = None) -> Path | None:
+    """The alias file a load of `db` reads: the one given, else the one `db` was last loaded
+    with explicitly (the demo database keeps its own), else None for data/department_aliases.csv.
+    """
+    if aliases is not None:
+        return aliases
+    if not db.exists():
+        return None
+    try:
+        with duckdb.connect(":memory:") as con:
+            con.execute("ATTACH ? AS live (READ_ONLY)", [str(db)])
+            rows = con.execute(
+                "SELECT value FROM live.load_settings WHERE name = 'aliases_path'"
+            ).fetchall()
+    except duckdb.Error:  # an older database without settings, or one a load will set aside
+        return None
+    return Path(rows[0][0]) if rows else None
+
+
+def store_aliases(
+    con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str]], source: Path | None = None
+) -> None:
+    """Replace the database's department aliases, in one transaction; remember `source`, the
+    alias file given for this database, so later loads and rebuilds of it read the same file.
 
     Each alias is stored as written and as name_key(alias). When new aliases make two current
     reports the same department-year, the one loaded first stays current (as a load with the
@@ -228,6 +250,11 @@ def store_aliases(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str]]) -
     """
     con.execute("BEGIN TRANSACTION")
     try:
+        if source is not None:
+            con.execute(
+                "INSERT OR REPLACE INTO load_settings VALUES ('aliases_path', ?)",
+                [str(source.resolve())],
+            )
         con.execute("DELETE FROM department_aliases")
         for alias, department in rows:
             con.execute(
@@ -262,11 +289,13 @@ def load_paths(
 ) -> list[LoadResult]:
     """Load report files into `db`, one transaction per report, and swap the result in.
 
-    The department aliases (`aliases`, default data/department_aliases.csv) replace the ones in
-    the database first. `fresh` starts from an empty database instead of a copy of `db`.
+    The department aliases replace the ones in the database first: from `aliases` (remembered
+    for `db`), else the file `db` was last given, else data/department_aliases.csv. `fresh`
+    starts from an empty database instead of a copy of `db`.
     """
     files = report_files(paths)
-    alias_rows = read_aliases(aliases or config.ALIASES_PATH)
+    source = alias_source(db, aliases)
+    alias_rows = read_aliases(source or config.ALIASES_PATH)
     db.parent.mkdir(parents=True, exist_ok=True)
     archive = Archive(db)
     results: list[LoadResult] = []
@@ -274,7 +303,7 @@ def load_paths(
     with _load_lock(db, wait=wait):
         with _working_copy(db, fresh=fresh) as con:
             apply_schema(con)
-            store_aliases(con, alias_rows)
+            store_aliases(con, alias_rows, source)
             for index, path in enumerate(files, start=1):
                 try:
                     data = read_bytes(path)
@@ -299,11 +328,12 @@ def rebuild(
     """A new database from the archive, replaying the journal; replaces `db` atomically."""
     archive = Archive(db)
     entries = archive.entries()
-    alias_rows = read_aliases(aliases or config.ALIASES_PATH)
+    source = alias_source(db, aliases)
+    alias_rows = read_aliases(source or config.ALIASES_PATH)
     results: list[LoadResult] = []
     with _load_lock(db, wait=False), _working_copy(db, fresh=True) as con:
         apply_schema(con)
-        store_aliases(con, alias_rows)
+        store_aliases(con, alias_rows, source)
         for index, entry in enumerate(entries, start=1):
             at = _journal_time(entry)
             if entry.get("kind") == "correction":

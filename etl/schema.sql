@@ -157,6 +157,13 @@ CREATE TABLE IF NOT EXISTS department_aliases (
     department VARCHAR NOT NULL
 );
 
+-- What the loader keeps about this database: aliases_path = the alias file it was last given
+-- explicitly (`--aliases`, the demo's own); without it loads read data/department_aliases.csv.
+CREATE TABLE IF NOT EXISTS load_settings (
+    name VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+
 -- A department name as every view shows it: its alias target, or the name itself.
 CREATE OR REPLACE MACRO canonical_department(name) AS
     coalesce((SELECT a.department FROM department_aliases AS a WHERE a.alias = name), name);

@@ -128,6 +128,18 @@ def test_an_alias_added_later_merges_and_keeps_the_first_loaded(tmp_path: Path) 
     assert departments(db) == [(DEPARTMENT, 2020)]
 
 
+def test_a_database_remembers_the_alias_file_it_was_given(tmp_path: Path) -> None:
+    db = tmp_path / "budget.duckdb"
+    own = aliases_file(tmp_path, f"alias,department\n{SHORT},天心区交通局\n")
+    load_paths([short_title(tmp_path, 2021)], db, aliases=own)
+    assert departments(db) == [("天心区交通局", 2021)]
+    load_paths([SEED], db)  # no --aliases: this database's own file, not the shipped one
+    rebuild(db)
+    assert departments(db) == [("天心区交通局", 2021), (DEPARTMENT, 2020)]
+    load_paths([], db, aliases=config.ALIASES_PATH)
+    assert departments(db) == [(DEPARTMENT, 2020), (DEPARTMENT, 2021)]
+
+
 def test_alias_written_full_width_or_spaced_matches_the_title(tmp_path: Path) -> None:
     db = tmp_path / "budget.duckdb"
     report = seed_variant(

@@ -97,6 +97,10 @@ def test_build_loads_a_flagged_database_and_rebuilds_it_from_scratch(tmp_path: P
         assert sorted(queries.report_index(con)["department"].unique()) == sorted(
             demo.department_names(3)
         )
+    # A later load without --aliases (the app's schema upgrade does one) keeps the demo's own.
+    load_paths([], db)
+    with queries.connect(db) as con:
+        assert len(queries.report_index(con)["department"].unique()) == 3
     # Another run with fewer departments replaces the database: nothing of the first is left.
     demo.build(db, folder, departments=2, years=range(2021, 2022), seed=2)
     with queries.connect(db) as con:

@@ -203,3 +203,13 @@ def test_an_entry_becomes_a_report_marked_manual_with_checks() -> None:
     assert figure.source.sentence == "手工录入：基本支出 实际支出 100 万元（决算表）"
     failed = {c.rule for c in report.checks if not c.passed}
     assert "personnel_public_sum" in failed  # 60 + 30 ≠ 100: hand entry is checked too
+
+
+def test_readme_documents_every_template_column() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for column in manual.COLUMNS:
+        assert f"| {column.label} | `{column.key}` |" in readme
+    for section in manual.SECTIONS:
+        assert f"`{section}`" in readme

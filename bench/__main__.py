@@ -1,0 +1,179 @@
+"""python -m bench: the Budget Lens benchmark suite; writes bench/RESULTS.md.
+
+    .venv/bin/python -m bench --quick     # under a minute once the 1M database is cached
+    .venv/bin/python -m bench --full      # everything, 10k / 1M / 10M rows (~25 min, 10 GB disk)
+
+Synthetic databases are cached in bench/.data/ (or --data); --scales and --only narrow a run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench import synth
+from bench.harness import Row, Target
+
+HERE = Path(__file__).resolve().parent
+MODES = {
+    # scales, query rounds, L1 reports / rounds, L2 reports / rounds, reader rounds, app items
+    "quick": {"scales": ["10k", "1M"], "rounds": 7, "l1": (30, 1), "l2": (100, 3), "rr": 5},
+    "full": {
+        "scales": ["10k", "1M", "10M"],
+        "rounds": 15,
+        "l1": (1000, 3),
+        "l2": (1000, 5),
+        "rr": 15,
+    },
+}
+# The scale each item's target is stated for.
+ROUNDS = [7]  # rounds per timed query item, set from the mode or --rounds
+TARGET_SCALE = {
+    "Q1": "1M",
+    "Q2": "10M",
+    "Q3": "1M",
+    "Q4": "10M",
+    "S1": "1M",
+    "S2": "10M",
+    "S3": "1M",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    mode = "full" if args.full else "quick"
+    plan = MODES[mode]
+    scales = args.scales.split(",") if args.scales else list(plan["scales"])
+    only = set(args.only.split(",")) if args.only else None
+    ROUNDS[0] = args.rounds or int(plan["rounds"])
+    data = Path(args.data)
+    started = time.perf_counter()
+    rows: list[Row] = []
+    notes: list[str] = []
+
+    def wanted(item: str) -> bool:
+        return only is None or item in only
+
+    def wanted_app(item: str) -> bool:
+        """The app items take minutes: in full mode, or when named with --only."""
+        return item in only if only is not None else mode == "full"
+
+    def step(label: str, make: Callable[[], list[Row]]) -> None:
+        began = time.perf_counter()
+        print(f"bench: {label} …", file=sys.stderr, flush=True)
+        new = make()
+        rows.extend(new)
+        print(f"bench: {label} done in {time.perf_counter() - began:.1f} s", file=sys.stderr)
+
+    scale_facts: list[str] = []
+    for name in scales:
+        scale = synth.SCALES[name]
+        db, built = synth.database(scale, data)
+        counts = synth.row_counts(db)
+        scale_facts.append(
+            f"| {name} | {counts['documents']:,} | {counts['projects']:,} | "
+            f"{sum(counts.values()):,} | {db.stat().st_size / 2**20:,.0f} MiB | "
+            + (f"{built:.1f} s" if built is not None else "cached")
+            + " |"
+        )
+        q_item = {"1M": "Q1", "10M": "Q2"}.get(name, "curve")
+        if wanted(q_item) or (q_item == "curve" and wanted("Q1")):
+            step(
+                f"{q_item} at {name}",
+                lambda db=db, name=name, q_item=q_item: _queries(db, name, pandas_item=q_item),
+            )
+        if wanted("Q3") and name == TARGET_SCALE["Q3"]:
+            step(f"Q3 at {name}", lambda db=db, name=name: _queries(db, name, raw=True))
+        last = name == scales[-1]
+        if wanted("Q4") and (name == TARGET_SCALE["Q4"] or (mode == "quick" and last)):
+            step(f"Q4 at {name}", lambda db=db, name=name: _queries(db, name, export=True))
+        if wanted_app("S1") and name == TARGET_SCALE["S1"]:
+            step(f"S1 at {name}", lambda db=db, name=name: _pages(db, name))
+        if wanted_app("S2") and name in ("1M", "10M"):
+            step(f"S2 at {name}", lambda db=db, name=name: _memory(db, name))
+        if wanted_app("S3") and name == TARGET_SCALE["S3"]:
+            step(f"S3 at {name}", lambda db=db, name=name: _cold_start(db, name))
+
+    l1_count, l1_rounds = plan["l1"]
+    l2_count, l2_rounds = plan["l2"]
+    from bench import load_items
+
+    if wanted("L1"):
+        step("L1", lambda: [load_items.etl_load_row(data, l1_count, rounds=l1_rounds)])
+    if wanted("L2"):
+        step("L2", lambda: [load_items.extraction_row(data, l2_count, rounds=l2_rounds)])
+    if wanted("L3"):
+        step("L3", lambda: [load_items.pdf_row(data, rounds=int(plan["rr"]))])
+    if wanted("L4"):
+        step("L4", lambda: [load_items.docx_row(data, rounds=int(plan["rr"]))])
+
+    notes = [
+        "## Synthetic databases",
+        "",
+        "| scale | reports | project rows | rows in all tables | file | generated in |",
+        "|---|---|---|---|---|---|",
+        *scale_facts,
+    ]
+    command = "python -m bench " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
+    from bench import results
+
+    out = Path(args.out)
+    results.write(
+        out,
+        rows,
+        mode=mode,
+        command=command.strip(),
+        seconds=time.perf_counter() - started,
+        notes=notes,
+    )
+    print(f"bench: wrote {out}", file=sys.stderr)
+    return 0
+
+
+def _queries(db: Path, scale: str, **what: object) -> list[Row]:
+    from bench import query_items
+
+    rows = query_items.query_rows(db, scale, rounds=ROUNDS[0], **what)  # type: ignore[arg-type]
+    for row in rows:
+        if row.item == "curve" or (row.item == "Q4" and scale != TARGET_SCALE["Q4"]):
+            row.target = Target()  # the target is stated for another scale
+    return rows
+
+
+def _pages(db: Path, scale: str) -> list[Row]:
+    from bench import app_items
+
+    return app_items.page_rows(db, scale, rounds=max(3, ROUNDS[0] // 3))
+
+
+def _memory(db: Path, scale: str) -> list[Row]:
+    from bench import app_items
+
+    return [app_items.memory_row(db, scale, rounds=2)]
+
+
+def _cold_start(db: Path, scale: str) -> list[Row]:
+    from bench import app_items
+
+    return [app_items.cold_start_row(db, scale, rounds=5)]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    how = parser.add_mutually_exclusive_group()
+    how.add_argument("--quick", action="store_true", help="10k and 1M rows, few rounds (default)")
+    how.add_argument("--full", action="store_true", help="10k, 1M and 10M rows, every item")
+    parser.add_argument("--scales", help="comma-separated subset of 10k,1M,10M")
+    parser.add_argument("--only", help="comma-separated item ids, e.g. Q1,L2")
+    parser.add_argument("--rounds", type=int, help="rounds per timed item")
+    parser.add_argument("--data", default=str(HERE / ".data"), help="cache for generated data")
+    parser.add_argument("--out", default=str(HERE / "RESULTS.md"), help="the Markdown report")
+    return parser
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,300 @@
+"""S1-S3: the Streamlit app itself: page runs (AppTest), the app process's memory, cold start.
+
+python -m bench.app_items memory ours|naive DB   # prints the process's peak RSS in MiB
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import os
+import resource
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from bench.harness import Measurement, Row, Target, timed
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
+NAIVE = Path(__file__).with_name("naive_page.py")
+CHART_ONLY = Path(__file__).with_name("chart_page.py")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TARGETS = {
+    "S1 cold": Target(max_ratio=0.12),
+    "S1 warm": Target(max_ratio=0.12),
+    "S1 draw": Target(max_ratio=1.1),
+    "S2": Target(max_mib=300, max_ratio=0.15),
+    "S3": Target(max_ms=1000),
+}
+
+
+def app_pages() -> dict[str, str]:
+    """{path: title} of every st.Page(...) in app.py, in navigation order."""
+    pages = {}
+    for node in ast.walk(ast.parse(APP.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page":
+            titles = [k.value for k in node.keywords if k.arg == "title"]
+            pages[ast.literal_eval(node.args[0])] = ast.literal_eval(titles[0])  # type: ignore[arg-type]
+    return pages
+
+
+def _route_by_app_py() -> None:
+    """As tests/conftest.py does: a pages/ folder beside app.py must not switch Streamlit into
+    its legacy multipage mode inside AppTest (a server leaves it once st.navigation runs)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    legacy = PagesManager.__init__
+    if getattr(legacy, "_bench_routed", False):
+        return
+
+    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
+        legacy(self, *args, **kwargs)  # type: ignore[arg-type]
+        PagesManager.uses_pages_directory = False
+
+    init._bench_routed = True  # type: ignore[attr-defined]
+    PagesManager.__init__ = init  # type: ignore[method-assign]
+
+
+def _clear_caches() -> None:
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _fail_on_exception(at: object, what: str) -> None:
+    exceptions = getattr(at, "exception", [])
+    if exceptions:
+        raise RuntimeError(f"{what}: {[e.value for e in exceptions]}")
+
+
+def page_rows(db: Path, scale: str, *, rounds: int, timeout: float = 300) -> list[Row]:
+    """S1: per page of app.py, a cold run (caches cleared) and a warm rerun, against the naive
+    page (cold and warm, same rounds) and against a page that only draws the chart."""
+    from streamlit.testing.v1 import AppTest
+
+    _route_by_app_py()
+    os.environ["BUDGET_LENS_DB"] = str(db)
+    pages = app_pages()
+    cold: dict[str, list[float]] = {p: [] for p in pages}
+    warm: dict[str, list[float]] = {p: [] for p in pages}
+    naive_cold: list[float] = []
+    naive_warm: list[float] = []
+    chart_warm: list[float] = []
+    # One round not recorded: the first AppTest in a process pays every import.
+    for round_index in range(rounds + 1):
+        if round_index == 1:
+            for samples in (*cold.values(), *warm.values(), naive_cold, naive_warm, chart_warm):
+                samples.clear()
+        _clear_caches()
+        naive = AppTest.from_file(str(NAIVE), default_timeout=timeout)
+        naive_cold.append(timed(naive.run))
+        naive_warm.append(timed(naive.run))
+        _fail_on_exception(naive, "naive page")
+        chart = AppTest.from_file(str(CHART_ONLY), default_timeout=timeout)
+        chart.run()
+        chart_warm.append(timed(chart.run))
+        for path in pages:
+            at = AppTest.from_file(str(APP), default_timeout=timeout)
+            at.run()  # the router and the default page, caches then cleared
+            _clear_caches()
+            if path == "pages/overview.py":
+                cold[path].append(timed(at.run))
+            else:
+                cold[path].append(timed(lambda at=at, path=path: at.switch_page(path).run()))
+            warm[path].append(timed(at.run))
+            _fail_on_exception(at, path)
+    rows = []
+    for path, title in pages.items():
+        rows.append(
+            Row(
+                "S1",
+                f"page {title} cold run (AppTest, caches cleared) vs the naive pandas page cold",
+                scale,
+                Measurement(cold[path], naive_cold),
+                TARGETS["S1 cold"],
+            )
+        )
+        rows.append(
+            Row(
+                "S1",
+                f"page {title} warm rerun vs the naive pandas page warm rerun",
+                scale,
+                Measurement(warm[path], naive_warm),
+                TARGETS["S1 warm"],
+            )
+        )
+        rows.append(
+            Row(
+                "S1",
+                f"page {title} warm rerun vs a page that only draws the chart",
+                scale,
+                Measurement(warm[path], chart_warm),
+                TARGETS["S1 draw"],
+            )
+        )
+    return rows
+
+
+# --- S2: memory, each in a process of its own ------------------------------------------------
+
+
+def _run_for_memory(which: str, db: Path) -> None:
+    """Run every page of app.py (or the naive page) once, as the app process would serve them."""
+    from streamlit.testing.v1 import AppTest
+
+    _route_by_app_py()
+    os.environ["BUDGET_LENS_DB"] = str(db)
+    if which == "naive":
+        at = AppTest.from_file(str(NAIVE), default_timeout=600)
+        at.run()
+        at.run()
+        _fail_on_exception(at, "naive page")
+        return
+    at = AppTest.from_file(str(APP), default_timeout=600)
+    at.run()
+    for path in app_pages():
+        if path != "pages/overview.py":
+            at.switch_page(path).run()
+        at.run()
+        _fail_on_exception(at, path)
+
+
+def peak_rss_mib(which: str, db: Path) -> float:
+    """Peak RSS (MiB) of a fresh Python process that serves the pages."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.app_items", "memory", which, str(db)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return float(out.strip().splitlines()[-1])
+
+
+def memory_row(db: Path, scale: str, *, rounds: int) -> Row:
+    """S2: peak RSS of the app's process over every page vs the naive page's process."""
+    m = Measurement([], unit="MiB")
+    for index in range(rounds):
+        order = ("ours", "naive") if index % 2 == 0 else ("naive", "ours")
+        got = {which: peak_rss_mib(which, db) for which in order}
+        m.ours.append(got["ours"])
+        m.baseline.append(got["naive"])
+    return Row(
+        "S2",
+        "peak RSS of the app process serving every page once (AppTest in a fresh process)"
+        " vs the naive page that holds the figures in pandas",
+        scale,
+        m,
+        TARGETS["S2"] if scale == "10M" else Target(),
+    )
+
+
+# --- S3: `streamlit run` to the first rendered page ------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def _server(db: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
+    env = {**os.environ, "BUDGET_LENS_DB": str(db)}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(APP),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield server
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def cold_start_row(db: Path, scale: str, *, rounds: int) -> Row:
+    """S3: from spawning `streamlit run app.py` to the overview's KPI cards drawn in Chromium
+    (the browser is started before the clock, so its own start is not counted)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return Row("S3", "cold start", scale, None, TARGETS["S3"], pending="pending: no playwright")
+    if not Path(CHROMIUM).exists():
+        return Row("S3", "cold start", scale, None, TARGETS["S3"], pending="pending: no chromium")
+    samples: list[float] = []
+    health: list[float] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for _ in range(rounds):
+                page = browser.new_page()
+                port = _free_port()
+                url = f"http://127.0.0.1:{port}"
+                started = time.perf_counter()
+                with _server(db, port) as server:
+                    while True:
+                        try:
+                            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                                if r.read() == b"ok":
+                                    break
+                        except OSError:
+                            if server.poll() is not None:
+                                raise RuntimeError("streamlit exited during start") from None
+                            time.sleep(0.02)
+                    health.append((time.perf_counter() - started) * 1000)
+                    page.goto(url)
+                    page.wait_for_selector('[data-testid="stMetric"]', timeout=120_000)
+                    samples.append((time.perf_counter() - started) * 1000)
+                page.close()
+        finally:
+            browser.close()
+    health_ms = sorted(health)[len(health) // 2]
+    return Row(
+        "S3",
+        "`streamlit run app.py` cold start to the first rendered page (总览 KPI cards in Chromium)",
+        scale,
+        Measurement(samples),
+        TARGETS["S3"],
+        note=f"server answering /_stcore/health after {health_ms:,.0f} ms (median)",
+    )
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "memory":
+        _run_for_memory(sys.argv[2], Path(sys.argv[3]))
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

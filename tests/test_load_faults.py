@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
@@ -124,37 +123,46 @@ def test_sigkill_mid_load_leaves_old_data_and_next_run_loads_each_once(tmp_path:
 
 
 READER = r"""
-import json, sys, time
+import json, pathlib, sys
 from etl.queries import connect, report_index
-db, seconds = sys.argv[1], float(sys.argv[2])
+db, stop = sys.argv[1], pathlib.Path(sys.argv[2])
 queries = errors = 0
-seen = set()
-deadline = time.monotonic() + seconds
-while time.monotonic() < deadline:
+seen = []
+def query():
+    global queries, errors
     try:
         with connect(db) as con:
-            seen.add(len(report_index(con)))
+            count = len(report_index(con))
+        if not seen or seen[-1] != count:
+            seen.append(count)
         queries += 1
     except Exception as exc:
         errors += 1
         print("ERROR", type(exc).__name__, exc, file=sys.stderr)
-print(json.dumps({"queries": queries, "errors": errors, "seen": sorted(seen)}))
+query()
+print("ready", flush=True)
+while not stop.exists():
+    query()
+query()  # once more after the last load finished
+print(json.dumps({"queries": queries, "errors": errors, "seen": seen}))
 """
 
 
 def test_pages_keep_reading_while_loads_run(tmp_path: Path) -> None:
-    """A reader process queries in a loop while another process loads batch after batch."""
+    """A reader process queries in a loop for the whole time another process loads 4 batches."""
     db = tmp_path / "budget.duckdb"
     load_paths([SEED], db)
     batches = [departments(tmp_path / f"b{i}", 10, start=10 * i) for i in range(4)]
+    stop = tmp_path / "stop"
     reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(db), "8"],
+        [sys.executable, "-c", READER, str(db), str(stop)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(0.5)
+    assert reader.stdout is not None
+    assert reader.stdout.readline() == "ready\n"  # reading before the first load starts
     for batch in batches:
         loaded = subprocess.run(
             [sys.executable, "-m", "etl", "load", str(batch[0].parent), "--db", str(db)],
@@ -164,15 +172,15 @@ def test_pages_keep_reading_while_loads_run(tmp_path: Path) -> None:
             timeout=120,
         )
         assert loaded.returncode == 0, loaded.stderr
+    stop.touch()
     out, err = reader.communicate(timeout=60)
     stats = json.loads(out)
     print(stats)  # quoted in the hardening note: queries run, errors seen
     assert err == "" and stats["errors"] == 0
-    assert stats["queries"] > 50
-    # Every count a reader saw is a whole number of batches: old or new data, never half a load.
+    # Counts only ever grow by whole batches: old or new data, never half a load, never a lock.
+    assert stats["seen"][0] == 1 and stats["seen"][-1] == 41
     assert set(stats["seen"]) <= {1, 11, 21, 31, 41}
-    with connect(db) as con:
-        assert len(report_index(con)) == 41
+    assert stats["seen"] == sorted(stats["seen"])
 
 
 def test_open_read_only_connection_does_not_block_a_load(tmp_path: Path) -> None:

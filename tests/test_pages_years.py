@@ -54,38 +54,43 @@ def test_year_over_year_on_demo_data(demo_db: Path) -> None:
     assert not at.info  # three years: no "second year needed" note
     assert f"{DEMO_FIRST} · 2021–2023 年度（3 份报告）" in page_text(at)  # 2023 via its alias
     phases = table(at, 0)
-    assert set(phases["年度"]) == {2021, 2022, 2023}
-    first, later = phases[phases["年度"] == 2021], phases[phases["年度"] > 2021]
-    assert first["较上年变动（万元）"].isna().all()
-    assert later["较上年变动（万元）"].notna().all()
-    assert set(later["比较年度"]) == {"2021 年", "2022 年"}
-    row = phases[
-        (phases["年度"] == 2022) & (phases["类别"] == "合计") & (phases["阶段"] == "实际支出")
+    assert phases.columns.tolist() == [
+        "类别",
+        "阶段",
+        "2021 年（万元）",
+        "2022 年（万元）",
+        "2023 年（万元）",
+        "2022 较 2021（万元）",
+        "2022 较 2021（%）",
+        "2023 较 2022（万元）",
+        "2023 较 2022（%）",
     ]
-    before = phases[
-        (phases["年度"] == 2021) & (phases["类别"] == "合计") & (phases["阶段"] == "实际支出")
-    ]
-    assert row["较上年变动（万元）"].iloc[0] == (
-        row["金额（万元）"].iloc[0] - before["金额（万元）"].iloc[0]
-    )
-    projects = table(at, 2)
+    assert len(phases) == 9 and phases.notna().all().all()
+    total = phases.set_index(["类别", "阶段"]).loc[("合计", "实际支出")]
+    assert total["2023 较 2022（万元）"] == total["2023 年（万元）"] - total["2022 年（万元）"]
+    rate = (total["2023 年（万元）"] / total["2022 年（万元）"] - 1) * 100
+    assert total["2023 较 2022（%）"] == round(rate, 2)
+    projects = table(at, 2).set_index("项目")
     # 学前教育发展经费 is written 学前教育发展费 in 2022: one project, three years.
-    pre_school = projects[projects["项目"] == "学前教育发展经费"]
-    assert pre_school["年度"].tolist() == [2021, 2022, 2023]
-    assert "学前教育发展费" in pre_school["报告中写法"].tolist()
-    assert "上年未列出（新增）" in projects["说明"].tolist()
+    pre_school = projects.loc["学前教育发展经费"]
+    assert pre_school[["2021 年（万元）", "2022 年（万元）", "2023 年（万元）"]].notna().all()
+    assert "2022 年：学前教育发展费" in pre_school["报告中写法"]
+    assert "2023 年新增" in projects["说明"].tolist()
+    assert projects["2023 年（万元）"].isna().sum() == 1  # the project the new one replaced
 
 
 def test_year_over_year_share_toggle(demo_db: Path) -> None:
     at = open_page("pages/year_over_year.py", {"department": DEMO_FIRST})
-    assert "金额（万元）" in table(at, 0).columns
+    assert "2021 年（万元）" in table(at, 0).columns
     at.toggle(key="yoy_as_share").set_value(True).run()
     phases = table(at, 0)
-    assert "占合计（%）" in phases.columns and "金额（万元）" not in phases.columns
+    assert "2021 年（%）" in phases.columns and "2021 年（万元）" not in phases.columns
     assert set(phases["类别"]) == {"基本支出", "项目支出"}
-    totals = phases.groupby(["年度", "阶段"])["占合计（%）"].sum()
-    assert all(abs(t - Decimal(100)) <= Decimal("0.01") for t in totals)
-    assert "占当年项目合计（%）" in table(at, 2).columns
+    for year in (2021, 2022, 2023):
+        totals = phases.groupby("阶段")[f"{year} 年（%）"].sum()
+        assert all(abs(t - Decimal(100)) <= Decimal("0.01") for t in totals)
+    assert "2022 较 2021（百分点）" in phases.columns
+    assert "2021 年（%）" in table(at, 2).columns
 
 
 def test_year_over_year_with_one_year_says_how_to_add_another(seed_db: Path) -> None:
@@ -93,7 +98,7 @@ def test_year_over_year_with_one_year_says_how_to_add_another(seed_db: Path) -> 
     note = plain(at.info[0].value)
     assert "至少两个年度" in note and "python -m etl load" in note
     assert "data/department_aliases.csv" in note
-    assert table(at, 0)["比较年度"].eq("—").all()
+    assert table(at, 0).columns.tolist() == ["类别", "阶段", "2020 年（万元）"]
 
 
 # 部门对比

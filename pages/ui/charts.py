@@ -548,7 +548,7 @@ def _percents(rates: Iterable[Any]) -> list[Decimal | None]:
 # departments) and 绩效指标 (the 财预〔2013〕53号 indicators of one report).
 
 POINTS_SUFFIX = "（百分点）"  # a change of a share, in percentage points
-NOT_APPLICABLE = "—"  # a change with nothing to compare with (first year, level not stated before)
+NOT_APPLICABLE = "—"  # not stated, or nothing to compare a change with
 # The 53号 indicators the 绩效指标 page shows, in its order (personnel_share is only ranked).
 STANDARD_INDICATORS = (
     "execution_rate",
@@ -574,6 +574,8 @@ _RANKING_REFERENCE = {
     "staff_control_rate": (1.0, "100%：编制数"),
 }
 FLAG_COLOUR = "#C0392B"
+# One colour per year, oldest lightest (the last len(years) are used).
+YEAR_COLOURS = ("#DEEBF7", "#C6DBEF", "#9ECAE1", "#6BAED6", "#4292C6", "#2171B5", "#08519C")
 
 
 def history_years(history: pd.DataFrame) -> list[int]:
@@ -586,61 +588,86 @@ def history_years(history: pd.DataFrame) -> list[int]:
 
 
 def phase_history_table(history: pd.DataFrame, *, as_share: bool = False) -> pd.DataFrame:
-    """Per year, section and phase: 万元 and the change on the previous report year, or (as_share)
-    the share of the year's total and its change in percentage points."""
+    """A row per section and phase, a column per year (万元, or as_share the share of the year's
+    total), then each year's change on the department's previous report year."""
     rows = history[history["section"] != "total"] if as_share else history
-    table = pd.DataFrame(
+    return _by_year(
+        rows,
         {
-            "年度": [int(y) for y in rows["year"]],
-            "类别": [label("section", s) for s in rows["section"]],
-            "阶段": [label("phase", p) for p in rows["phase"]],
-        }
+            "类别": lambda r: label("section", r.section),
+            "阶段": lambda r: label("phase", r.phase),
+        },
+        ["section", "phase"],
+        as_share,
     )
-    _add_values(table, rows, "占合计", as_share)
-    table["比较年度"] = _compared_with(rows["previous_year"])
-    return table
 
 
 def fund_mix_table(history: pd.DataFrame, *, as_share: bool = False) -> pd.DataFrame:
-    """Per year and government level: project funds (万元) or their share, and the change."""
-    table = pd.DataFrame(
-        {
-            "年度": [int(y) for y in history["year"]],
-            "资金级次": [label("level", v) for v in history["level"]],
-        }
-    )
-    _add_values(table, history, "占当年资金来源", as_share)
-    table["比较年度"] = _compared_with(history["previous_year"])
-    return table
+    """A row per government level, a column per year (万元 or share), then the changes."""
+    return _by_year(history, {"资金级次": lambda r: label("level", r.level)}, ["level"], as_share)
 
 
 def project_history_table(history: pd.DataFrame, *, as_share: bool = False) -> pd.DataFrame:
-    """Per project (matched across years) and year: 万元 or share, the change, names as written."""
-    table = pd.DataFrame(
-        {
-            "项目": list(history["latest_name"]),
-            "年度": [int(y) for y in history["year"]],
-        }
-    )
-    _add_values(table, history, "占当年项目合计", as_share)
-    table["报告中写法"] = list(history["names"])
-    table["说明"] = ["上年未列出（新增）" if _truthy(n) else "" for n in history["new"]]
-    table["比较年度"] = _compared_with(history["previous_year"])
+    """A row per project (matched across years), a column per year (万元 or share of the year's
+    projects), the changes, the names as each report wrote them, and the years it is new in."""
+    table = _by_year(history, {"项目": lambda r: r.latest_name}, ["project_key"], as_share)
+    names, new = [], []
+    for _, rows in history.groupby("project_key", sort=False):
+        written = dict(zip(rows["year"], rows["names"], strict=True))
+        names.append(
+            next(iter(written.values()))
+            if len(set(written.values())) == 1
+            else "；".join(f"{int(y)} 年：{n}" for y, n in written.items())
+        )
+        new.append(
+            "、".join(
+                f"{int(y)} 年新增"
+                for y, n in zip(rows["year"], rows["new"], strict=True)
+                if _truthy(n)
+            )
+        )
+    table["报告中写法"] = names
+    table["说明"] = new
     return table
 
 
-def _add_values(table: pd.DataFrame, rows: pd.DataFrame, share_name: str, as_share: bool) -> None:
-    if as_share:
-        table[f"{share_name}{PERCENT_SUFFIX}"] = _percents(rows["share"])
-        table[f"较上年变动{POINTS_SUFFIX}"] = _percents(rows["share_change"])
-    else:
-        table[f"金额{AMOUNT_SUFFIX}"] = list(rows["amount_wan"])
-        table[f"较上年变动{AMOUNT_SUFFIX}"] = list(rows["change_wan"])
-        table[f"较上年变动率{PERCENT_SUFFIX}"] = _percents(rows["change_rate"])
+def _by_year(
+    history: pd.DataFrame,
+    labels: dict[str, Any],
+    keys: list[str],
+    as_share: bool,
+) -> pd.DataFrame:
+    """Long history rows (one per key and year) as a row per key and columns per year."""
+    years = history_years(history)
+    previous = {
+        int(y): int(p)
+        for y, p in zip(history["year"], history["previous_year"], strict=True)
+        if not _missing(p)
+    }
+    groups = list(history.groupby(keys, sort=False))
+    table = pd.DataFrame(
+        {name: [get(rows.iloc[0]) for _, rows in groups] for name, get in labels.items()}
+    )
+    by_key = [{int(r.year): r for r in rows.itertuples(index=False)} for _, rows in groups]
 
+    def column(year: int, field: str) -> list[Any]:
+        return [None if year not in rows else getattr(rows[year], field) for rows in by_key]
 
-def _compared_with(previous: Iterable[Any]) -> list[str]:
-    return [NOT_APPLICABLE if _missing(p) else f"{int(p)} 年" for p in previous]
+    for year in years:
+        if as_share:
+            table[f"{year} 年{PERCENT_SUFFIX}"] = _percents(column(year, "share"))
+        else:
+            table[f"{year} 年{AMOUNT_SUFFIX}"] = column(year, "amount_wan")
+    for year in years:
+        if year not in previous:
+            continue
+        change = f"{year} 较 {previous[year]}"
+        if as_share:
+            table[f"{change}{POINTS_SUFFIX}"] = _percents(column(year, "share_change"))
+        else:
+            table[f"{change}{AMOUNT_SUFFIX}"] = column(year, "change_wan")
+            table[f"{change}{PERCENT_SUFFIX}"] = _percents(column(year, "change_rate"))
+    return table
 
 
 def phase_history_bar(history: pd.DataFrame, *, as_share: bool = False) -> go.Figure:
@@ -667,9 +694,6 @@ def phase_history_bar(history: pd.DataFrame, *, as_share: bool = False) -> go.Fi
                     marker_color=PHASE_COLOURS[phase],
                     legendgroup=phase,
                     showlegend=col == 1,
-                    texttemplate=_TEXT[as_share],
-                    textposition="outside",
-                    cliponaxis=False,
                     hovertemplate=f"%{{x}} · {label('section', section)} · {label('phase', phase)}："
                     + _HOVER[as_share],
                 ),
@@ -723,13 +747,15 @@ def project_history_bar(history: pd.DataFrame, *, as_share: bool = False) -> go.
     """Grouped bars per project (matched across years), one bar per year (万元 or %)."""
     fig = go.Figure()
     names = list(dict.fromkeys(history["latest_name"]))
-    for year in history_years(history):
+    years = history_years(history)
+    for year, colour in zip(years, YEAR_COLOURS[-len(years) :], strict=False):
         rows = history[history["year"] == year]
         fig.add_trace(
             go.Bar(
                 name=f"{year} 年",
                 x=list(rows["latest_name"]),
                 y=_values(rows, as_share),
+                marker_color=colour,
                 texttemplate=_TEXT[as_share],
                 textposition="outside",
                 cliponaxis=False,
@@ -874,13 +900,13 @@ def indicator_table(indicators: pd.DataFrame, inputs: pd.DataFrame, year: int) -
                 "指标": label("indicator", r.indicator),
                 "范围": label("section", r.scope),
                 "结果": indicator_result(r, own, year),
-                f"数值{PERCENT_SUFFIX}": _percents([r.value])[0],
-                "公式": label("formula", r.indicator),
                 "提示": label("flag", r.indicator) if _truthy(r.flagged) else "",
+                "公式": label("formula", r.indicator),
+                f"数值{PERCENT_SUFFIX}": _percents([r.value])[0],
             }
         )
     return pd.DataFrame(
-        rows, columns=["指标", "范围", "结果", f"数值{PERCENT_SUFFIX}", "公式", "提示"]
+        rows, columns=["指标", "范围", "结果", "提示", "公式", f"数值{PERCENT_SUFFIX}"]
     )
 
 

@@ -1,0 +1,146 @@
+"""Tables and figures of 同比, 部门对比 and 绩效指标 from frames shaped like etl.queries returns."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from pages.ui import charts
+
+NAN = float("nan")
+
+
+def fund_history() -> pd.DataFrame:
+    """Two report years with a gap (2021, 2023); 省级 is stated only in 2023."""
+    return pd.DataFrame(
+        {
+            "year": [2021, 2021, 2023, 2023, 2023],
+            "previous_year": [NAN, NAN, 2021.0, 2021.0, 2021.0],
+            "level": ["city", "district", "provincial", "city", "district"],
+            "amount_wan": [Decimal("100"), Decimal("300"), Decimal("50"), Decimal("150"), None],
+            "share": [0.25, 0.75, 0.25, 0.75, None],
+            "change_wan": [None, None, None, Decimal("50"), None],
+            "change_rate": [NAN, NAN, NAN, 0.5, NAN],
+            "share_change": [NAN, NAN, NAN, 0.5, NAN],
+        }
+    )
+
+
+def test_history_as_a_column_per_year_and_the_change_on_the_previous_report() -> None:
+    table = charts.fund_mix_table(fund_history())
+    assert table.columns.tolist() == [
+        "资金级次",
+        "2021 年（万元）",
+        "2023 年（万元）",
+        "2023 较 2021（万元）",
+        "2023 较 2021（%）",
+    ]
+    rows = table.set_index("资金级次")
+    assert rows.loc["市级"].tolist() == [
+        Decimal("100"),
+        Decimal("150"),
+        Decimal("50"),
+        Decimal("50.00"),
+    ]
+    assert rows.loc["省级", "2021 年（万元）"] is None  # not stated that year: no 0
+    assert rows.loc["区（县）级", "2023 年（万元）"] is None
+
+
+def test_history_shares_and_points() -> None:
+    table = charts.fund_mix_table(fund_history(), as_share=True).set_index("资金级次")
+    assert table.columns.tolist() == ["2021 年（%）", "2023 年（%）", "2023 较 2021（百分点）"]
+    assert table.loc["市级"].tolist() == [Decimal("25.00"), Decimal("75.00"), Decimal("50.00")]
+
+
+def ranking() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "department": ["乙局", "甲局", "丙局"],
+            "adjustment_rate": [0.1, 0.4, None],
+            "execution_rate": [0.95, 1.0, 0.9],
+            "three_public_control_rate": [0.5, 1.2, None],
+            "staff_control_rate": [1.0, 0.9, 1.1],
+            "personnel_share": [0.8, 0.7, 0.9],
+            "failing_checks": [0, 3, 1],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("by", "ascending", "order"),
+    [
+        ("adjustment_rate", False, ["甲局", "乙局", "丙局"]),
+        ("adjustment_rate", True, ["乙局", "甲局", "丙局"]),  # not stated: last either way
+        ("failing_checks", False, ["甲局", "丙局", "乙局"]),
+    ],
+    ids=["most-adjusted-first", "least-adjusted-first", "most-warnings-first"],
+)
+def test_rank_departments(by: str, ascending: bool, order: list[str]) -> None:
+    ranked = charts.rank_departments(ranking(), by, ascending=ascending)
+    assert ranked["department"].tolist() == order
+    assert charts.ranking_chart_table(ranked, by)["部门"].tolist() == order
+
+
+@pytest.mark.parametrize("by", ["department", "adjustment_rate; DROP TABLE x", "document_id"])
+def test_rank_departments_only_by_the_allow_list(by: str) -> None:
+    with pytest.raises(ValueError, match="not a ranking column"):
+        charts.rank_departments(ranking(), by)
+
+
+def test_ranking_table_and_chart() -> None:
+    ranked = charts.rank_departments(ranking(), "adjustment_rate")
+    table = charts.ranking_table(ranked)
+    assert table.columns.tolist() == [
+        "名次",
+        "部门",
+        "预算调整率（%）",
+        "预算执行率（%）",
+        "“三公经费”控制率（%）",
+        "在职人员控制率（%）",
+        "人员经费占比（%）",
+        "核对警告数",
+    ]
+    assert table.loc[0, "预算调整率（%）"] == Decimal("40.00")
+    assert table.loc[2, "预算调整率（%）"] is None
+    figure = charts.ranking_bar(ranked, "adjustment_rate")
+    assert list(figure.data[0].x) == [40.0, 10.0, None]
+    assert figure.layout.shapes[0].x0 == 30  # the 30 % line
+
+
+def test_indicator_table_keeps_the_standard_ones_in_order_and_flags() -> None:
+    indicators = pd.DataFrame(
+        {
+            "indicator": ["adjustment_rate", "three_public_control_rate", "personnel_share"],
+            "scope": ["basic", "three_public", "basic"],
+            "value": [0.643187, NAN, 0.9],
+            "numerator": [Decimal("313.56"), None, Decimal("1")],
+            "denominator": [Decimal("487.51"), None, Decimal("1")],
+            "missing_inputs": [0, 1, 0],
+            "flagged": [True, False, False],
+        }
+    )
+    inputs = pd.DataFrame(
+        {
+            "indicator": ["adjustment_rate"] * 2 + ["three_public_control_rate"] * 2,
+            "scope": ["basic", "basic", "three_public", "three_public"],
+            "section": ["basic", "basic", "three_public", "three_public"],
+            "item": ["adjusted", "initial", "actual", "budget"],
+            "input_year": [2020] * 4,
+            "value": [Decimal("801.07"), Decimal("487.51"), Decimal("5.26"), None],
+            "unit": ["万元"] * 4,
+            "wording": ["预算调整数", "年初预算数", "实际支出", None],
+            "sentence": ["甲", "甲", "乙", None],
+            "file_name": ["a.txt"] * 4,
+        }
+    )
+    table = charts.indicator_table(indicators, inputs, 2020)
+    assert table[["指标", "结果", "提示"]].values.tolist() == [
+        ["预算调整率", "64.32%", "调整幅度超过 30%：需说明原因"],
+        ["“三公经费”控制率", "无法计算：缺少 “三公”经费预算", ""],
+    ]
+    assert table.loc[1, "数值（%）"] is None
+    shown = charts.indicator_inputs_table(inputs, 2020, "three_public_control_rate")
+    assert shown["输入"].tolist() == ["“三公”经费实际支出", "“三公”经费预算"]
+    assert shown["数值"].tolist() == [Decimal("5.26"), None]

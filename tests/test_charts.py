@@ -199,3 +199,18 @@ def test_open_warnings_counts_failed_warnings_and_errors(con: duckdb.DuckDBPyCon
 )
 def test_labels(kind: str, code: str, expected: str) -> None:
     assert charts.label(kind, code) == expected
+
+
+def test_corrected_figures_are_flagged_in_tables_and_hatched_in_the_bars(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    phases = seed(con, "budget_phases").assign(actual_corrected=[True, False, True])
+    table = charts.phase_table(phases, include_total=True)
+    assert table["已更正"].tolist() == ["实际支出", "", "实际支出"]
+    fig = charts.phase_bar(phases)
+    assert [t.name for t in fig.data] == ["年初预算", "调整后预算", "实际支出", "已更正"]
+    overlay = fig.data[3]
+    assert list(overlay.y) == [801.07, None] and overlay.offsetgroup == "actual"
+    assert overlay.marker.pattern.shape == "/"
+    assert list(fig.data[2].customdata) == ["（已更正）", ""]
+    assert fig.layout.annotations[0].text == "调整 +313.56 万元（+64.32%）"

@@ -318,3 +318,20 @@ def test_a_database_from_an_older_version_is_upgraded_on_start(db: Path) -> None
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM corrections").fetchone() == (0,)
         assert con.execute("SELECT origin FROM documents").fetchall() == [("report",)]
+
+
+@pytest.mark.parametrize(
+    "path", ["pages/import_reports.py", "pages/versions.py", "pages/snapshot.py"]
+)
+def test_deep_link_to_a_data_page_on_a_fresh_server(
+    db: Path, monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    from conftest import LEGACY_PAGES_INIT
+    from streamlit.runtime.pages_manager import PagesManager
+
+    monkeypatch.setattr(PagesManager, "__init__", LEGACY_PAGES_INIT)
+    at = AppTest.from_file(str(Path(__file__).parent.parent / "app.py"), default_timeout=30)
+    at.switch_page(path).run()
+    assert not at.exception
+    assert [t.value for t in at.title] == [PAGES[path]]
+    assert at.selectbox(key="department").value == DEPARTMENT

@@ -532,9 +532,8 @@ def read_pdf(path: Path | str, data: bytes) -> str:
     try:
         pages: list[list[_Line]] = []
         for index in range(len(document)):
-            page = document[index]
-            try:
-                pages.append(_page_lines(page.get_textpage()))
+            try:  # loading the page can fail too (a page tree that points back at itself)
+                pages.append(_page_lines(document[index].get_textpage()))
             except pdfium.PdfiumError as exc:
                 raise ReadError(path, f"PDF 第 {index + 1} 页无法读取（{exc}）") from exc
     finally:
@@ -625,7 +624,7 @@ def _join_lines(pages: list[list[_Line]]) -> str:
     margin_left = min(line.left for line in body)
     margin_right = max(line.right for line in body)
     indents = any(line.left - margin_left > line.height * 1.5 for line in body)
-    out: list[str] = []
+    out: list[list[str]] = []  # paragraphs as parts: `+=` on a str in a list copies it (quadratic)
     previous: _Line | None = None
     joinable = False  # the previous line ran to the right margin mid-paragraph
     for page in pages:
@@ -640,13 +639,13 @@ def _join_lines(pages: list[list[_Line]]) -> str:
                 or (previous is not None and abs(line.height - previous.height) > 0.2 * line.height)
             )
             if joinable and out and not starts_paragraph:
-                out[-1] += text
+                out[-1].append(text)
             else:
-                out.append(text)
+                out.append([text])
             joinable = (
                 "\t" not in text
                 and margin_right - line.right < line.height * 1.5
                 and (indents or not text.endswith(_SENTENCE_FINAL))
             )
             previous = line
-    return "\n".join(out) + "\n"
+    return "\n".join("".join(parts) for parts in out) + "\n"

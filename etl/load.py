@@ -25,12 +25,12 @@ from typing import Any, Literal
 
 import duckdb
 
-from etl import config, manual
+from etl import config, manual, sandbox
 from etl.archive import Archive
 from etl.checks import check_report
 from etl.extract import extract_report
 from etl.model import FIGURE_SLOTS, Report
-from etl.readers import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, ReadError, read_bytes, read_text
+from etl.readers import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, ReadError, read_bytes
 
 SCHEMA = Path(__file__).with_name("schema.sql")
 # The line `python -m etl demo` writes into every synthetic report; a report with it is flagged.
@@ -693,7 +693,7 @@ def _load_bytes(
     loaded_at: datetime | None = None,
 ) -> LoadResult:
     try:
-        text = read_text(path, data)
+        text = sandbox.read_text(path, data)  # pdf/docx parsed under time and memory limits
     except ReadError as exc:
         return LoadResult(path, "failed", exc.problem)
     report = analyse_text(text)

@@ -11,12 +11,13 @@ from typing import Literal
 
 import pandas as pd
 
+from etl import sandbox
 from etl.load import LoadResult, analyse_text, display_name
 from etl.manual import SECTION_LABELS as MANUAL_SECTIONS
 from etl.manual import Issue, ManualEntry
 from etl.manual import item_label as manual_item
 from etl.model import FIGURE_SLOTS, Report
-from etl.readers import ReadError, read_text
+from etl.readers import ReadError
 from pages.ui.charts import MISSING, format_wan, item_label, label
 
 VersionState = Literal["new", "same", "history", "conflict"]
@@ -59,7 +60,7 @@ def preview_report(name: str, data: bytes, limit_mb: int) -> Preview:
     if problem:
         return Preview(label_name, len(data), digest, None, problem)
     try:
-        text = read_text(Path(label_name), data)
+        text = sandbox.read_text(Path(label_name), data)  # under time and memory limits
     except ReadError as exc:
         return Preview(label_name, len(data), digest, None, exc.problem)
     report = analyse_text(text)

@@ -1,0 +1,42 @@
+"""Fake parsers the sandbox tests inject into its child process (``tests.hostile_parsers:NAME``)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+
+def slow(path: Path, data: bytes) -> str:
+    """Takes 20 s, far past the tests' limit: the wall-time limit must stop it first."""
+    time.sleep(20)
+    return "finished"
+
+
+def slow_on_marker(path: Path, data: bytes) -> str:
+    """Hangs on a file containing HANG, reads any other file normally (for batch tests)."""
+    if b"HANG" in data:
+        time.sleep(20)
+    from etl.readers import read_text
+
+    return read_text(path, data)
+
+
+def spin(path: Path, data: bytes) -> str:
+    """Loops on the CPU for 20 s, as a parser caught in a reference cycle would."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        pass
+    return "finished"
+
+
+def hungry(path: Path, data: bytes) -> str:
+    """Allocates 2 GiB, as a parser expanding a bomb would: the memory limit must stop it."""
+    hoard = [bytearray(64 * 1024 * 1024) for _ in range(32)]
+    return f"finished holding {sum(map(len, hoard))} bytes"
+
+
+def crash(path: Path, data: bytes) -> str:
+    """Dies the way native code does (abort), leaving no answer."""
+    import os
+
+    os.abort()

@@ -9,6 +9,7 @@ Synthetic databases are cached in bench/.data/ (or --data); --scales and --only 
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 import time
@@ -52,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     ROUNDS[0] = args.rounds or int(plan["rounds"])
     data = Path(args.data)
     started = time.perf_counter()
+    load_at_start = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     rows: list[Row] = []
     notes: list[str] = []
 
@@ -112,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         step("L4", lambda: [load_items.docx_row(data, rounds=int(plan["rr"]))])
 
     notes = [
+        f"Load average at the start of the run (1 / 5 / 15 min): {load_at_start}.",
+        "",
         "## Synthetic databases",
         "",
         "| scale | reports | project rows | rows in all tables | file | generated in |",

@@ -40,8 +40,12 @@ def machine() -> list[str]:
         mem = f", {kib / 2**20:.0f} GiB RAM"
     except (OSError, ValueError, IndexError):
         pass
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     return [
         f"- Machine: {cpu}, {os.cpu_count()} cores{mem}; {platform.platform()}",
+        f"- Load average when the report was written (1 / 5 / 15 min): {load}"
+        " (other engineers' test runs share these 2 cores; absolute times inflate with it,"
+        " the interleaved ratios much less)",
         f"- Python {platform.python_version()}; "
         + ", ".join(f"{name} {_version(name)}" for name in PACKAGES),
         f"- Commit: {_commit()}",

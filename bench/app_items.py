@@ -16,6 +16,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from bench.harness import Measurement, Row, Target, timed
 
@@ -198,20 +199,22 @@ def peak_rss_mib(which: str, db: Path) -> float:
 
 def memory_row(db: Path, scale: str, *, rounds: int) -> Row:
     """S2: peak RSS of the app's process over every page vs the naive page's process."""
-    m = Measurement([], unit="MiB")
-    for index in range(rounds):
-        order = ("ours", "naive") if index % 2 == 0 else ("naive", "ours")
-        got = {which: peak_rss_mib(which, db) for which in order}
-        m.ours.append(got["ours"])
-        m.baseline.append(got["naive"])
-    return Row(
-        "S2",
+    what = (
         "peak RSS of the app process serving every page once (AppTest in a fresh process)"
-        " vs the naive page that holds the figures in pandas",
-        scale,
-        m,
-        TARGETS["S2"] if scale == "10M" else Target(),
+        " vs the naive page that holds the figures in pandas"
     )
+    target = TARGETS["S2"] if scale == "10M" else Target()
+    m = Measurement([], unit="MiB")
+    try:
+        for index in range(rounds):
+            order = ("ours", "naive") if index % 2 == 0 else ("naive", "ours")
+            got = {which: peak_rss_mib(which, db) for which in order}
+            m.ours.append(got["ours"])
+            m.baseline.append(got["naive"])
+    except subprocess.CalledProcessError as exc:
+        error = (exc.stderr or "").strip().splitlines()[-1:] or ["?"]
+        return Row("S2", what, scale, None, target, pending=f"error: {error[0][:200]}")
+    return Row("S2", what, scale, m, target)
 
 
 # --- S3: `streamlit run` to the first rendered page ------------------------------------------
@@ -267,6 +270,13 @@ def cold_start_row(db: Path, scale: str, *, rounds: int) -> Row:
         return Row("S3", "cold start", scale, None, TARGETS["S3"], pending="pending: no playwright")
     if not Path(CHROMIUM).exists():
         return Row("S3", "cold start", scale, None, TARGETS["S3"], pending="pending: no chromium")
+    try:
+        return _cold_start(db, scale, rounds, sync_playwright)
+    except Exception as exc:  # a page that never draws is reported, not waited for forever
+        return Row("S3", "cold start", scale, None, TARGETS["S3"], pending=f"error: {exc}"[:200])
+
+
+def _cold_start(db: Path, scale: str, rounds: int, sync_playwright: Any) -> Row:
     samples: list[float] = []
     health: list[float] = []
     with sync_playwright() as p:

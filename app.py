@@ -26,4 +26,4 @@ page = st.navigation(
         st.Page("pages/snapshot.py", title="数据快照"),
     ]
 )
-page.run()
+widgets.run_page(page)

@@ -376,6 +376,47 @@ def open_warnings(checks: pd.DataFrame) -> pd.DataFrame:
 # Figures.
 
 
+# Plotly reads a few HTML tags in any text it draws (an <a href> label becomes a link), so report
+# text (department and project names) is escaped before it reaches a figure; plotly shows the
+# entities as the literal characters.
+_DATA_TEXT = ("x", "y", "labels", "text", "hovertext", "customdata")
+
+
+def plotly_text(value: Any) -> Any:
+    """A string with & < > escaped for plotly; anything else unchanged.
+
+    >>> plotly_text('<a href="x">点击</a> & :red[x]')
+    '&lt;a href="x"&gt;点击&lt;/a&gt; &amp; :red[x]'
+    >>> plotly_text(12.5)
+    12.5
+    """
+    if isinstance(value, str):
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value
+
+
+def literal_text(fig: go.Figure) -> go.Figure:
+    """`fig` with every string in its traces' data and category arrays escaped by plotly_text."""
+    for trace in fig.data:
+        for name in _DATA_TEXT:
+            values = getattr(trace, name, None)
+            if isinstance(values, str):
+                trace[name] = plotly_text(values)
+            elif values is not None and not isinstance(values, (int, float)):
+                trace[name] = [_escape_nested(v) for v in values]
+    for axis in ("xaxis", "yaxis"):
+        categories = fig.layout[axis].categoryarray
+        if categories is not None:
+            fig.layout[axis].categoryarray = [plotly_text(v) for v in categories]
+    return fig
+
+
+def _escape_nested(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return [plotly_text(v) for v in value]
+    return plotly_text(value)
+
+
 def phase_bar(phases: pd.DataFrame) -> go.Figure:
     """Grouped bars: basic and project × initial / adjusted / actual (万元), adjustments labelled."""
     rows = phases[phases["section"] != "total"]
@@ -442,7 +483,7 @@ def phase_bar(phases: pd.DataFrame) -> go.Figure:
         font={"family": FONT},
         separators=".,",
     )
-    return fig
+    return literal_text(fig)
 
 
 def adjustment_text(adjustment: Any, rate: Any) -> str:
@@ -480,7 +521,7 @@ def fund_split_donut(split: pd.DataFrame) -> go.Figure:
         font={"family": FONT},
         separators=".,",
     )
-    return fig
+    return literal_text(fig)
 
 
 def project_bar(projects: pd.DataFrame) -> go.Figure:
@@ -506,7 +547,7 @@ def project_bar(projects: pd.DataFrame) -> go.Figure:
         font={"family": FONT},
         separators=".,",
     )
-    return fig
+    return literal_text(fig)
 
 
 def item_label(section: str, item: str) -> str:
@@ -711,7 +752,7 @@ def phase_history_bar(history: pd.DataFrame, *, as_share: bool = False) -> go.Fi
     )
     fig.update_yaxes(title={"text": "%" if as_share else "万元"}, row=1, col=1)
     fig.update_yaxes(tickformat=",.0f", rangemode="tozero")
-    return fig
+    return literal_text(fig)
 
 
 def fund_mix_bar(history: pd.DataFrame, *, as_share: bool = False) -> go.Figure:
@@ -740,7 +781,7 @@ def fund_mix_bar(history: pd.DataFrame, *, as_share: bool = False) -> go.Figure:
         font={"family": FONT},
         separators=".,",
     )
-    return fig
+    return literal_text(fig)
 
 
 def project_history_bar(history: pd.DataFrame, *, as_share: bool = False) -> go.Figure:
@@ -773,7 +814,7 @@ def project_history_bar(history: pd.DataFrame, *, as_share: bool = False) -> go.
         font={"family": FONT},
         separators=".,",
     )
-    return fig
+    return literal_text(fig)
 
 
 _TEXT = {False: "%{y:,.2f}", True: "%{y:.2f}%"}
@@ -853,7 +894,7 @@ def ranking_bar(ranked: pd.DataFrame, by: str) -> go.Figure:
         font={"family": FONT},
         separators=".,",
     )
-    return fig
+    return literal_text(fig)
 
 
 def input_label(section: str, item: str, input_year: int, year: int) -> str:
@@ -966,4 +1007,4 @@ def indicator_bar(indicators: pd.DataFrame) -> go.Figure:
         font={"family": FONT},
         separators=".,",
     )
-    return fig
+    return literal_text(fig)

@@ -123,6 +123,20 @@ def report_selectors() -> Selection | None:
     return selection
 
 
+def run_page(page: Any) -> None:
+    """Run the navigation's page; a database error (a foreign process holding the file
+    read-write, a file damaged mid-session) becomes a message instead of a traceback."""
+    try:
+        page.run()
+    except duckdb.Error as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if "lock" in first_line.lower():
+            st.error("数据库正被另一个程序以写入方式占用：请等它结束后刷新页面。")
+            st.caption(md_escape(first_line))
+        else:
+            st.error(md_escape(f"无法读取数据库：{first_line}"))
+
+
 def require_report() -> Selection:
     """The selected report; when none is loaded, says how to load one and stops the page."""
     route_page()

@@ -126,3 +126,27 @@ def demo_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def demo_db(demo_db_file: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The demo dataset (示例数据): synthetic reports, flagged as such."""
     yield from use_db(demo_db_file, monkeypatch)
+
+
+# Browser tests (marked `browser`): one Debian Chromium for the whole session, a fresh context per
+# test; a page error in the browser fails the test.
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from tests.live_app import CHROMIUM, CHROMIUM_ARGS
+
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1600})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert errors == []

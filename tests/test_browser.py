@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live_app import CHROMIUM, CHROMIUM_ARGS, running_app
+from tests.live_app import CHROMIUM, running_app
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = [
@@ -24,25 +24,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("browser") / "budget.duckdb"
     with running_app(db) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1600})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert errors == []
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 
 from etl.load import load_documents, load_paths
-from tests.live_app import CHROMIUM, CHROMIUM_ARGS, running_app
+from tests.live_app import CHROMIUM, running_app
 from tests.test_browser_flows import no_traceback, overview_shows, see, upload
 from tests.test_hardening_pages import HOSTILE_DEPARTMENT, HOSTILE_OTHER, make_hostile
 from tests.test_pages import PAGES
@@ -26,14 +26,6 @@ pytestmark = [
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "fixtures" / "reports" / "2020-tianxin-transport-bureau.txt"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ def test_ci_runs_the_readme_test_command() -> None:
     commands = [
         line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line[:1] not in "#"
     ]
-    assert "exec scripts/test" in commands
+    assert [line.split("#")[0].strip() for line in commands][-1] == "exec scripts/test"
 
 
 def test_readme_lists_every_rule_name() -> None:

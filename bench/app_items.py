@@ -315,7 +315,17 @@ def _cold_start(db: Path, scale: str, rounds: int, sync_playwright: Any) -> Row:
     )
 
 
+def _own_peak_rss_mib() -> float:
+    """This process's peak RSS since its exec (VmHWM). Not getrusage's ru_maxrss: Linux carries
+    that over from the parent across fork and exec, so a child of a big benchmark process
+    reports the parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "memory":
         _run_for_memory(sys.argv[2], Path(sys.argv[3]))
-        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        print(_own_peak_rss_mib())

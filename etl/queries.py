@@ -195,6 +195,30 @@ def department_ranking(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFram
     )
 
 
+# For the 部门 / 年度 selectors at any scale: report_index returns every current report (1.8M
+# rows at national scale, ~1 GB once in pandas); these return one row per department, and the
+# years of one department.
+
+
+def departments(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every department with a current report: name, number of reports, latest year; by name."""
+    return _frame(
+        con,
+        "SELECT department, count(*) AS reports, max(year) AS latest_year"
+        " FROM current_documents GROUP BY department ORDER BY department",
+    )
+
+
+def report_years(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFrame:
+    """The department's current reports, newest first: year, document_id, file_name, origin."""
+    return _frame(
+        con,
+        "SELECT year, document_id, file_name, origin FROM current_documents"
+        " WHERE department = ? ORDER BY year DESC",
+        [department],
+    )
+
+
 # Many departments × years: identity, year-over-year history, the standard indicators, demo data.
 # A department is its canonical name (data/department_aliases.csv applied in the views); the
 # "previous year" of a history row is the department's previous report year, whichever it is.

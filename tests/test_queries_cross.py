@@ -244,3 +244,17 @@ def test_a_summary_missing_or_out_of_shape_is_rebuilt(tmp_path: Path) -> None:
     other = write_variant(tmp_path, "2021.txt", [("2020年度", "2021年度")])
     load_paths([other], db)
     assert summary_diff(db) == 0
+
+
+def test_departments_one_row_each(con: duckdb.DuckDBPyConnection) -> None:
+    df = queries.departments(con)
+    assert df["department"].tolist() == sorted([DEPARTMENT, OTHER])
+    seed = df.set_index("department").loc[DEPARTMENT]
+    assert (seed["reports"], seed["latest_year"]) == (2, 2021)  # the history version not counted
+
+
+def test_report_years_newest_first(con: duckdb.DuckDBPyConnection) -> None:
+    df = queries.report_years(con, DEPARTMENT)
+    assert df["year"].tolist() == [2021, 2020]
+    assert df["file_name"].tolist() == ["2021.txt", SEED.name]
+    assert queries.report_years(con, "' OR 1=1--").empty

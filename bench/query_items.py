@@ -63,6 +63,14 @@ TARGETS = {
 }
 
 
+# Met with room to spare in the first full run (ratio 0.07× and 0.10× at 10M rows), so the
+# suite also holds them to a stricter line; the issue's target stays the verdict of record.
+TIGHTENED = {
+    ("Q2", "year_over_year"): Target(max_ms=35, max_ratio=0.15),
+    ("Q2", "top_projects"): Target(max_ms=70, max_ratio=0.2),
+}
+
+
 def params_for(con: duckdb.DuckDBPyConnection) -> Params:
     """A year in the middle and a department in the middle of the storage order."""
     rows = con.sql(
@@ -122,7 +130,9 @@ def query_rows(
                 lambda q=q: q.ours(con, p), lambda q=q: q.pandas(frames, p), rounds=rounds
             )
             target = TARGETS.get(pandas_item, Target())
-            rows.append(Row(pandas_item, f"`{q.name}` vs pandas in memory", scale, m, target, note))
+            row = Row(pandas_item, f"`{q.name}` vs pandas in memory", scale, m, target, note)
+            row.tightened = TIGHTENED.get((pandas_item, q.name))
+            rows.append(row)
     if raw:
         for q in QUESTIONS:
             sql, params = wrapped_sql(con, q, p)

@@ -157,7 +157,7 @@ def _pages(db: Path, scale: str) -> list[Row]:
 def _memory(db: Path, scale: str) -> list[Row]:
     from bench import app_items
 
-    return [app_items.memory_row(db, scale, rounds=2)]
+    return [app_items.memory_row(db, scale, rounds=1)]  # peak memory barely varies by run
 
 
 def _cold_start(db: Path, scale: str) -> list[Row]:

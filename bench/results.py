@@ -60,6 +60,8 @@ def _version(name: str) -> str:
 
 
 def _commit() -> str:
+    if os.environ.get("BENCH_COMMIT"):  # a run from an exported tree (git archive HEAD)
+        return os.environ["BENCH_COMMIT"]
     try:
         head = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],

@@ -1,9 +1,13 @@
 """python -m bench: the Budget Lens benchmark suite; writes bench/RESULTS.md.
 
-    .venv/bin/python -m bench --quick     # under a minute once the 1M database is cached
-    .venv/bin/python -m bench --full      # everything, 10k / 1M / 10M rows (~25 min, 10 GB disk)
+    .venv/bin/python -m bench --quick     # 1M rows, queries and loaders: under a minute once
+                                          # the 1M database is cached (first run adds ~30 s)
+    .venv/bin/python -m bench --full      # every item at 10k / 1M / 10M rows: ~45 min on the
+                                          # shared 2-core machine, 5 GB disk, 13 GB RAM at peak
 
-Synthetic databases are cached in bench/.data/ (or --data); --scales and --only narrow a run.
+Synthetic databases are cached in bench/.data/ (or --data); --scales and --only narrow a run
+(e.g. --only S1 runs the page benchmark, which quick mode leaves out). Benchmark-only tools:
+pip install -e '.[dev,bench]'.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from bench.harness import Row, Target
 HERE = Path(__file__).resolve().parent
 MODES = {
     # scales, query rounds, L1 reports / rounds, L2 reports / rounds, reader rounds, app items
-    "quick": {"scales": ["10k", "1M"], "rounds": 7, "l1": (30, 1), "l2": (100, 3), "rr": 5},
+    "quick": {"scales": ["1M"], "rounds": 5, "l1": (30, 1), "l2": (100, 3), "rr": 5},
     "full": {
         "scales": ["10k", "1M", "10M"],
         "rounds": 15,
@@ -55,7 +59,6 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     load_at_start = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     rows: list[Row] = []
-    notes: list[str] = []
 
     def wanted(item: str) -> bool:
         return only is None or item in only
@@ -70,8 +73,32 @@ def main(argv: list[str] | None = None) -> int:
         new = make()
         rows.extend(new)
         print(f"bench: {label} done in {time.perf_counter() - began:.1f} s", file=sys.stderr)
+        report(partial=True)  # a run stopped half-way still leaves what it measured
 
     scale_facts: list[str] = []
+
+    def report(*, partial: bool) -> None:
+        from bench import results
+
+        notes = [
+            f"Load average at the start of the run (1 / 5 / 15 min): {load_at_start}.",
+            "",
+            "## Synthetic databases",
+            "",
+            "| scale | reports | project rows | rows in all tables | file | generated in |",
+            "|---|---|---|---|---|---|",
+            *scale_facts,
+        ]
+        command = "python -m bench " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
+        results.write(
+            Path(args.out),
+            rows,
+            mode=mode + (", PARTIAL: still running or stopped" if partial else ""),
+            command=command.strip(),
+            seconds=time.perf_counter() - started,
+            notes=notes,
+        )
+
     for name in scales:
         scale = synth.SCALES[name]
         db, built = synth.database(scale, data)
@@ -113,28 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     if wanted("L4"):
         step("L4", lambda: [load_items.docx_row(data, rounds=int(plan["rr"]))])
 
-    notes = [
-        f"Load average at the start of the run (1 / 5 / 15 min): {load_at_start}.",
-        "",
-        "## Synthetic databases",
-        "",
-        "| scale | reports | project rows | rows in all tables | file | generated in |",
-        "|---|---|---|---|---|---|",
-        *scale_facts,
-    ]
-    command = "python -m bench " + " ".join(shlex.quote(a) for a in (argv or sys.argv[1:]))
-    from bench import results
-
-    out = Path(args.out)
-    results.write(
-        out,
-        rows,
-        mode=mode,
-        command=command.strip(),
-        seconds=time.perf_counter() - started,
-        notes=notes,
-    )
-    print(f"bench: wrote {out}", file=sys.stderr)
+    report(partial=False)
+    print(f"bench: wrote {args.out}", file=sys.stderr)
     return 0
 
 

@@ -107,6 +107,19 @@ def table(rows: list[Row]) -> list[str]:
     return lines
 
 
+ANALYSIS = "<!-- analysis: written by hand, kept when the table is regenerated -->"
+
+
+def kept_analysis(path: Path) -> str:
+    """The hand-written analysis at the end of an existing report (from ANALYSIS on), or ""."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    at = text.find(ANALYSIS)
+    return text[at:].rstrip() + "\n" if at >= 0 else ""
+
+
 def write(
     path: Path,
     rows: list[Row],
@@ -116,14 +129,15 @@ def write(
     seconds: float,
     notes: list[str],
 ) -> str:
-    """Write the report to `path` and return it."""
-    rounds = ""
+    """Write the report to `path` and return it; the analysis section an earlier report at
+    `path` ends with (see ANALYSIS) is carried over, so explanations survive a re-run."""
+    analysis = kept_analysis(path)
     text = "\n".join(
         [
             "# Budget Lens benchmarks",
             "",
             f"Generated {datetime.now():%Y-%m-%d %H:%M} by `{command}` ({mode} mode, "
-            f"{seconds:.0f} s){rounds}.",
+            f"{seconds:.0f} s).",
             "",
             *machine(),
             "",
@@ -139,6 +153,8 @@ def write(
             "",
         ]
     )
+    if analysis:
+        text += "\n" + analysis
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return text

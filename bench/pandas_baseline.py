@@ -31,7 +31,6 @@ _SQL = {
         SELECT d.year, c.document_id, c.passed, c.severity
         FROM checks AS c JOIN documents AS d USING (document_id) WHERE d.is_current""",
 }
-LEVELS = ["central", "provincial", "city", "district", "other"]
 
 
 @dataclass
@@ -43,7 +42,7 @@ class Frames:
 
 
 def load_frames(con: duckdb.DuckDBPyConnection) -> Frames:
-    """Every table the four questions need, pulled into memory."""
+    """Every table the dashboard questions need, pulled into memory."""
     return Frames(**{name: con.sql(sql).df() for name, sql in _SQL.items()})
 
 
@@ -80,16 +79,56 @@ def _wide(figures: pd.DataFrame, index: list[str]) -> pd.DataFrame:
     return wide
 
 
-def year_over_year(frames: Frames, department: str) -> pd.DataFrame:
-    figures = frames.figures[frames.figures["department"] == department]
-    wide = _wide(figures, ["year"])
-    previous = wide["three_public_actual"].shift(1)
-    wide["three_public_change_rate"] = (wide["three_public_actual"] - previous) / previous
+def _with_previous(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Each row beside the same keys' row of the department's previous report year."""
+    years = sorted(frame["year"].unique())
+    previous = dict(zip(years[1:], years[:-1], strict=True))
+    frame = frame.assign(previous_year=frame["year"].map(previous))
+    before = frame[["year", *keys, "amount_wan", "share"]].rename(
+        columns={"year": "previous_year", "amount_wan": "before_wan", "share": "before_share"}
+    )
+    out = frame.merge(before, on=["previous_year", *keys], how="left")
+    out["change_wan"] = out["amount_wan"] - out["before_wan"]
+    out["change_rate"] = out["change_wan"] / out["before_wan"].where(out["before_wan"] != 0)
+    out["share_change"] = out["share"] - out["before_share"]
+    return out.drop(columns=["before_wan", "before_share"])
+
+
+def phase_history(frames: Frames, department: str) -> pd.DataFrame:
+    """The 同比 page's budget phases: per year, section and phase, with the previous year's."""
+    figures = frames.figures[
+        (frames.figures["department"] == department)
+        & frames.figures["section"].isin(["basic", "project"])
+        & frames.figures["item"].isin(["initial", "adjusted", "actual"])
+    ]
+    by = figures.groupby(["year", "section", "item"], as_index=False)["value"].max()
+    total = by.groupby(["year", "item"], as_index=False)["value"].sum().assign(section="total")
+    phases = pd.concat([by, total]).rename(columns={"item": "phase", "value": "amount_wan"})
+    totals = phases[phases["section"] == "total"].set_index(["year", "phase"])["amount_wan"]
+    phases["share"] = phases["amount_wan"] / phases.set_index(["year", "phase"]).index.map(totals)
+    out = _with_previous(phases, ["section", "phase"])
+    return out.sort_values(["year", "section", "phase"]).reset_index(drop=True)
+
+
+def fund_mix_history(frames: Frames, department: str) -> pd.DataFrame:
+    """The 同比 page's fund mix: per year and level, with the previous year's."""
     funds = frames.fund_sources[frames.fund_sources["department"] == department]
-    mix = funds.pivot_table(index="year", columns="level", values="amount_wan", aggfunc="sum")
-    mix = mix.reindex(columns=LEVELS)
-    mix["fund_total"] = mix.sum(axis=1)
-    return wide.join(mix).reset_index()
+    by = funds.groupby(["year", "level"], as_index=False)["amount_wan"].sum()
+    by["share"] = by["amount_wan"] / by.groupby("year")["amount_wan"].transform("sum")
+    return _with_previous(by, ["level"]).sort_values(["year", "level"]).reset_index(drop=True)
+
+
+def project_history(frames: Frames, department: str) -> pd.DataFrame:
+    """The 同比 page's projects matched across years by name, with the previous year's."""
+    projects = frames.projects[frames.projects["department"] == department]
+    projects = projects.assign(project_key=projects["name"].str.replace(r"\s+", "", regex=True))
+    by = projects.groupby(["year", "project_key"], as_index=False).agg(
+        amount_wan=("amount_wan", "sum"), names=("name", " / ".join)
+    )
+    by["share"] = by["amount_wan"] / by.groupby("year")["amount_wan"].transform("sum")
+    out = _with_previous(by, ["project_key"])
+    out["new"] = out["previous_year"].notna() & out["change_wan"].isna()
+    return out.sort_values(["project_key", "year"]).reset_index(drop=True)
 
 
 def department_ranking(frames: Frames, year: int) -> pd.DataFrame:

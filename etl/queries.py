@@ -161,28 +161,6 @@ def top_projects(con: duckdb.DuckDBPyConnection, year: int, limit: int = 20) -> 
     )
 
 
-def year_over_year(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFrame:
-    """Per year: basic / project / total initial, adjusted, actual (万元), rates and fund mix."""
-    return _frame(
-        con,
-        "SELECT year,"
-        " basic_initial_wan, basic_adjusted_wan, basic_actual_wan,"
-        " project_initial_wan, project_adjusted_wan, project_actual_wan,"
-        " total_initial_wan, total_adjusted_wan, total_actual_wan,"
-        " adjustment_rate, execution_rate,"
-        " three_public_budget_wan, three_public_actual_wan,"
-        " CAST(three_public_actual_wan - lag(three_public_actual_wan) OVER w AS DOUBLE)"
-        "  / CAST(nullif(lag(three_public_actual_wan) OVER w, 0) AS DOUBLE)"
-        "  AS three_public_change_rate,"
-        " lag(year) OVER w AS previous_year,"
-        " central_wan, provincial_wan, city_wan, district_wan, other_wan, fund_total_wan"
-        " FROM report_indicators WHERE department = ?"
-        " WINDOW w AS (ORDER BY year)"
-        " ORDER BY year",
-        [department],
-    )
-
-
 def department_ranking(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
     """Per department in the year: the standard indicators and failed checks, most adjusted first."""
     return _frame(

@@ -6,7 +6,6 @@ department is the seed with basic adjusted and actual 500.00 (was 801.07).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -112,43 +111,6 @@ def test_top_projects_share_is_of_the_departments_projects(con: duckdb.DuckDBPyC
     assert row["purpose"].startswith("主要用于辖区内农村公路养护")
 
 
-def test_year_over_year(con: duckdb.DuckDBPyConnection) -> None:
-    df = queries.year_over_year(con, DEPARTMENT).set_index("year")
-    assert df.index.tolist() == [2020, 2021]
-    assert df.loc[
-        2020, ["basic_initial_wan", "basic_adjusted_wan", "basic_actual_wan"]
-    ].tolist() == [
-        Decimal("487.51"),
-        Decimal("801.07"),
-        Decimal("801.07"),
-    ]
-    assert df.loc[2020, ["project_initial_wan", "project_actual_wan"]].tolist() == [
-        Decimal("97.8"),
-        Decimal("349.4"),
-    ]
-    assert df.loc[2020, "total_adjusted_wan"] == Decimal("1150.47")
-    assert round(df.loc[2020, "adjustment_rate"], 4) == 0.9656
-    assert df.loc[2020, "execution_rate"] == 1.0
-    # 三公经费变动率: needs the previous year, so 2020 has none.
-    assert math.isnan(df.loc[2020, "three_public_change_rate"])
-    assert df.loc[2021, "three_public_change_rate"] == pytest.approx((7.89 - 5.26) / 5.26)
-    assert df.loc[2021, "previous_year"] == 2020
-    assert df.loc[2020, ["city_wan", "district_wan", "fund_total_wan"]].tolist() == [
-        Decimal("148.92"),
-        Decimal("200.48"),
-        Decimal("349.40"),
-    ]
-    assert df.loc[2021, "district_wan"] == Decimal("100.48")
-    # Levels the report does not state are missing, never 0.
-    assert df.loc[2020, "central_wan"] is None
-
-
-def test_year_over_year_with_one_year(con: duckdb.DuckDBPyConnection) -> None:
-    df = queries.year_over_year(con, OTHER)
-    assert df["year"].tolist() == [2020]
-    assert df.loc[0, "basic_adjusted_wan"] == Decimal("500.00")
-
-
 def test_department_ranking_seed_indicators(con: duckdb.DuckDBPyConnection) -> None:
     df = queries.department_ranking(con, 2020)
     assert df["department"].tolist() == [DEPARTMENT, OTHER]  # most adjusted first
@@ -185,7 +147,9 @@ def test_department_ranking_counts_fund_sources_mismatch(con: duckdb.DuckDBPyCon
 def test_hostile_or_unknown_parameters_match_nothing(
     con: duckdb.DuckDBPyConnection, department: str
 ) -> None:
-    assert queries.year_over_year(con, department).empty
+    assert queries.phase_history(con, department).empty
+    assert queries.fund_mix_history(con, department).empty
+    assert queries.project_history(con, department).empty
     assert queries.department_ranking(con, 1999).empty
     assert queries.top_projects(con, 1999, 10).empty
 

@@ -12,6 +12,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+MEMORY_LIMIT = "256MB"  # per read connection (one per database file the app has open)
+
 
 def connect(db: Path | str) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the file at `db` now, that cannot touch any other file.
@@ -23,6 +25,10 @@ def connect(db: Path | str) -> duckdb.DuckDBPyConnection:
     reaches this connection can read, write or attach other files or install extensions.
     """
     con = duckdb.connect(":memory:")
+    # DuckDB's buffer pool may otherwise grow to 80 % of RAM, caching blocks of the file that a
+    # dashboard reads once; the pages' queries aggregate in a few MiB (the app's peak RSS serving
+    # every page at 10M project rows: 5,981 MiB before this limit).
+    con.execute("SET memory_limit = ?", [MEMORY_LIMIT])
     con.execute("ATTACH ? AS budget_lens (READ_ONLY)", [str(db)])
     con.execute("USE budget_lens")
     con.execute("SET enable_external_access = false")
@@ -191,9 +197,71 @@ def report_years(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFram
     """The department's current reports, newest first: year, document_id, file_name, origin."""
     return _frame(
         con,
-        "SELECT year, document_id, file_name, origin FROM current_documents"
+        "SELECT year, document_id, file_name, sha256, origin FROM current_documents"
         " WHERE department = ? ORDER BY year DESC",
         [department],
+    )
+
+
+def department_matches(con: duckdb.DuckDBPyConnection, text: str, limit: int) -> pd.DataFrame:
+    """The first `limit` departments (by name) whose name contains `text`, ignoring case, and
+    how many match in all (`matches`, the same on every row); `text` "" matches every one."""
+    return _frame(
+        con,
+        "SELECT department, count(*) OVER () AS matches FROM ("
+        "  SELECT DISTINCT department FROM current_documents"
+        "  WHERE strpos(lower(department), lower(?)) > 0)"
+        " ORDER BY department LIMIT ?",
+        [text, limit],
+    )
+
+
+def report_years_all(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every year with a current report, newest first, and how many reports it has."""
+    return _frame(
+        con,
+        "SELECT year, count(*) AS reports FROM current_documents GROUP BY year ORDER BY year DESC",
+    )
+
+
+def department_versions(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFrame:
+    """document_versions for one department (same columns and order)."""
+    return _frame(
+        con,
+        "SELECT d.department, d.year, d.sha256, d.file_name, d.loaded_at, d.is_current,"
+        " d.origin, count(c.correction_id) AS corrections"
+        " FROM documents AS d LEFT JOIN corrections AS c USING (document_id)"
+        " WHERE d.department = ?"
+        " GROUP BY ALL"
+        " ORDER BY d.year DESC, d.is_current DESC, d.loaded_at DESC, d.sha256",
+        [department],
+    )
+
+
+def matching_versions(
+    con: duckdb.DuckDBPyConnection, sha256: str, department: str, year: int
+) -> pd.DataFrame:
+    """document_versions restricted to the versions with this content hash or of this
+    department-year: what the 导入 page compares an upload with."""
+    return _frame(
+        con,
+        "SELECT d.department, d.year, d.sha256, d.file_name, d.loaded_at, d.is_current,"
+        " d.origin, count(c.correction_id) AS corrections"
+        " FROM documents AS d LEFT JOIN corrections AS c USING (document_id)"
+        " WHERE d.sha256 = ? OR (d.department = ? AND d.year = ?)"
+        " GROUP BY ALL"
+        " ORDER BY d.department, d.year DESC, d.is_current DESC, d.loaded_at DESC, d.sha256",
+        [sha256, department, year],
+    )
+
+
+def version_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row: departments, department-years (current reports), versions, corrections."""
+    return _frame(
+        con,
+        "SELECT count(DISTINCT department) AS departments,"
+        " count(*) FILTER (WHERE is_current) AS reports, count(*) AS versions,"
+        " (SELECT count(*) FROM corrections) AS corrections FROM documents",
     )
 
 
@@ -365,6 +433,17 @@ def snapshot_objects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         " WHERE database_name = current_database() AND NOT internal"
         " ORDER BY kind, name",
     )
+
+
+def table_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every table of the database (views left out: counting one runs it) and its rows, by name."""
+    objects = snapshot_objects(con)
+    names = [
+        str(n) for n, kind in zip(objects["name"], objects["kind"], strict=True) if kind == "table"
+    ]
+    # A name from the catalogue, never from the user; shape counts the rows.
+    counts = [int(con.table(name).shape[0]) for name in names]
+    return pd.DataFrame({"name": names, "rows": counts})
 
 
 def snapshot_rows(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:

@@ -6,8 +6,8 @@ import streamlit as st
 from pages.ui import charts, data, widgets
 
 selection = widgets.require_report()
-index = data.report_index(selection.identity)
-years = sorted({int(y) for y in index["year"]}, reverse=True)
+years = [int(y) for y in data.report_years_all(selection.identity)["year"]]  # newest first
+CHART_ROWS, TABLE_ROWS = 30, 500  # departments drawn, and listed; the CSV has them all
 
 st.title("部门对比")
 year = st.selectbox(
@@ -30,19 +30,27 @@ sort_by = left.selectbox(
 ascending = right.toggle("从低到高", key="comparison_ascending")
 ranked = charts.rank_departments(ranking, sort_by, ascending=ascending)
 
+shown = ranked.head(CHART_ROWS)
+if len(ranked) > len(shown):
+    st.caption(
+        f"共 {len(ranked):,} 个部门，图中显示按当前排序的前 {len(shown)} 个；完整排名见下表和 CSV。"
+    )
 widgets.show_chart(
-    charts.ranking_bar(ranked, sort_by), selection, "部门对比图", key="comparison_chart"
+    charts.ranking_bar(shown, sort_by), selection, "部门对比图", key="comparison_chart"
 )
-table = charts.ranking_table(ranked)
 widgets.csv_download(
-    charts.ranking_chart_table(ranked, sort_by),
+    charts.ranking_chart_table(shown, sort_by),
     selection,
     "部门对比图",
     key="comparison_chart_csv",
     what="图表数据",
 )
-widgets.show_table(table)
-widgets.csv_download(table, selection, "部门对比表", key="comparison_table_csv")
+widgets.show_table(charts.ranking_table(ranked.head(TABLE_ROWS)))
+if len(ranked) > TABLE_ROWS:
+    st.caption(f"表中显示前 {TABLE_ROWS} 个部门；下载 CSV 包含全部 {len(ranked):,} 个部门。")
+widgets.csv_download(
+    lambda: charts.ranking_table(ranked), selection, "部门对比表", key="comparison_table_csv"
+)
 st.caption(
     "预算调整率 =（调整后预算 − 年初预算）÷ 年初预算，按基本支出与项目支出合计，超过 30% 需说明原因；"
     "预算执行率 = 实际支出 ÷ 调整后预算；“三公经费”控制率 = 实际支出 ÷ 预算；"

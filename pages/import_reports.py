@@ -25,7 +25,6 @@ CHOICES: dict[str, str] = {
 }
 round_ = st.session_state.setdefault(ROUND, 0)
 identity = data.db_identity()
-versions = data.document_versions(identity)
 
 
 def conflict_choice(state: str, message: str, key: str) -> Any:
@@ -82,7 +81,10 @@ with reports_tab:
             report = preview.report
             assert report.department is not None and report.year is not None
             state, message = upload.version_state(
-                preview.sha256, report.department, report.year, versions
+                preview.sha256,
+                report.department,
+                report.year,
+                data.matching_versions(identity, preview.sha256, report.department, report.year),
             )
             title = f"{preview.name} → {report.department} · {report.year} 年度"
             with st.expander(widgets.md_escape(title), expanded=len(files) <= 3):
@@ -195,7 +197,10 @@ with manual_tab:
             for entry in entries:
                 digest = upload.sha256_hex(canonical_bytes(entry))
                 state, message = upload.version_state(
-                    digest, entry.department, entry.year, versions
+                    digest,
+                    entry.department,
+                    entry.year,
+                    data.matching_versions(identity, digest, entry.department, entry.year),
                 )
                 st.markdown(f"**{widgets.md_escape(entry.label)}**（{charts.MANUAL}）")
                 st.caption(widgets.md_escape(message))

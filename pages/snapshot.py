@@ -10,8 +10,8 @@ widgets.route_page()
 st.title("数据快照")
 
 identity = data.db_identity()
-versions = data.document_versions(identity)
-if identity is None or versions.empty:
+counts = data.version_counts(identity) if identity is not None else None
+if identity is None or counts is None or not int(counts["versions"].iloc[0]):
     st.info(widgets.EMPTY_MESSAGE, icon=":material/info:")
     st.stop()
 
@@ -44,8 +44,19 @@ right.download_button(
 )
 
 st.subheader("快照包含的来源文件")
-sources = charts.versions_table(versions)
-widgets.show_table(sources)
+totals = counts.iloc[0]
 selection = st.session_state.get(widgets.SELECTION_KEY)
 if selection is not None:
+    sources = charts.versions_table(data.department_versions(identity, selection.department))
+    st.caption(
+        widgets.md_escape(
+            f"快照包含 {int(totals['departments']):,} 个部门的 {int(totals['versions']):,} 个版本"
+            f"（{int(totals['reports']):,} 份当前报告），全部列在 manifest.json 中；"
+            f"下表为侧栏所选部门 {selection.department} 的 {len(sources)} 个。"
+        )
+    )
+    widgets.show_table(sources)
     widgets.csv_download(sources, selection, "来源文件", key="snapshot_sources_csv")
+
+st.subheader("各表行数")
+widgets.show_table(charts.table_rows_table(data.table_rows(identity)))

@@ -1,4 +1,5 @@
-"""版本: every version of the selected department-year (hash, file, load time, current) with 恢复."""
+"""版本: every version of the selected department-year (hash, file, load time, current) with 恢复,
+the department's other years on request, and counts for the whole database."""
 
 from __future__ import annotations
 
@@ -12,21 +13,24 @@ st.title("版本")
 widgets.show_flash()
 
 identity = data.db_identity()
-versions = data.document_versions(identity)
 selection = st.session_state.get(widgets.SELECTION_KEY)
-if versions.empty or selection is None:
+if identity is None or selection is None:
     st.info(widgets.EMPTY_MESSAGE, icon=":material/info:")
     st.stop()
+counts = data.version_counts(identity).iloc[0]
 
 st.caption(
     "同一部门年度可以有多个版本（不同内容的报告或手工录入），各页只统计当前版本。"
     "替换或恢复后，原版本连同其内容哈希和载入时间保留在历史中，可随时恢复；"
-    "更正记在所属版本上，随版本切换。"
+    "更正记在所属版本上，随版本切换。在侧栏选择部门和年度。"
 )
-show_all = st.toggle("显示全部部门年度", key="versions_show_all")
-of_year = versions[
-    (versions["department"] == selection.department) & (versions["year"] == selection.year)
-]
+st.caption(
+    f"数据库共 {int(counts['departments']):,} 个部门、{int(counts['reports']):,} 份当前报告、"
+    f"{int(counts['versions']):,} 个版本、{int(counts['corrections']):,} 处更正。"
+)
+show_all = st.toggle("显示该部门全部年度", key="versions_show_all")
+versions = data.department_versions(identity, selection.department)
+of_year = versions[versions["year"] == selection.year]
 
 st.subheader(widgets.md_escape(f"{selection.department} · {selection.year} 年度"))
 for row in of_year.itertuples(index=False):
@@ -52,7 +56,7 @@ for row in of_year.itertuples(index=False):
             widgets.flash("success" if result.ok else "error", result.message)
             st.rerun()
 
-st.subheader("全部版本" if show_all else "版本列表")
+st.subheader("该部门全部版本" if show_all else "版本列表")
 table = charts.versions_table(versions if show_all else of_year)
 widgets.show_table(table)
 widgets.csv_download(table, selection, "版本列表", key="versions_csv")

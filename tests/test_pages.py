@@ -287,3 +287,40 @@ def test_audit_lists_unstated_figures_as_unrecognised(three_reports_db: Path) ->
     figures = table(at, 1).set_index(["类别", "指标"])
     assert figures.loc[("项目支出", "实际支出"), "数值"] is None
     assert figures.loc[("项目支出", "调整后预算"), "数值"] == Decimal("349.4")
+
+
+# Many departments: above widgets.DEPARTMENT_LIST_LIMIT, 搜索部门 narrows the 部门 list.
+
+
+def test_department_search_when_there_are_many(
+    three_reports_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pages.ui import widgets
+
+    monkeypatch.setattr(widgets, "DEPARTMENT_LIST_LIMIT", 1)
+    at = open_page("pages/overview.py")
+    assert at.selectbox(key="department").options == [DEPARTMENT]
+    assert "共 2 个部门，列表显示前 1 个" in page_text(at)
+    at.text_input(key="department_search").input("雨花").run()
+    assert at.selectbox(key="department").options == [DEPARTMENT, OTHER_DEPARTMENT]
+    assert "匹配 1 个（共 2 个部门）" in page_text(at)
+    at.selectbox(key="department").set_value(OTHER_DEPARTMENT).run()
+    assert at.selectbox(key="year").options == ["2020 年"]
+    assert at.query_params == {"department": OTHER_DEPARTMENT, "year": "2020"}
+    at.text_input(key="department_search").input("不存在").run()
+    assert at.selectbox(key="department").options == [OTHER_DEPARTMENT]  # the current one stays
+    assert "匹配 0 个" in page_text(at)
+
+
+def test_a_url_opens_a_department_beyond_the_list(
+    three_reports_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pages.ui import widgets
+
+    monkeypatch.setattr(widgets, "DEPARTMENT_LIST_LIMIT", 1)
+    at = open_page("pages/adjustments.py", {"department": OTHER_DEPARTMENT, "year": "2020"})
+    assert (at.selectbox(key="department").value, at.selectbox(key="year").value) == (
+        OTHER_DEPARTMENT,
+        2020,
+    )
+    assert at.selectbox(key="department").options == [OTHER_DEPARTMENT, DEPARTMENT]

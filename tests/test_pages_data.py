@@ -203,11 +203,13 @@ def test_versions_lists_and_restores(db: Path) -> None:
     assert "801.07" in page_text(at)
 
 
-def test_versions_toggle_shows_every_department_year(three_reports_db: Path) -> None:
+def test_versions_toggle_shows_every_year_of_the_department(three_reports_db: Path) -> None:
     at = open_page("pages/versions.py")
     assert len(table(at)) == 1
+    assert "数据库共 2 个部门、3 份当前报告、3 个版本、0 处更正" in page_text(at)
     at.toggle(key="versions_show_all").set_value(True).run()
-    assert len(table(at)) == 3
+    assert table(at)["年度"].tolist() == [2021, 2020]  # the department's, not every department's
+    assert set(table(at)["部门"]) == {DEPARTMENT}
 
 
 # --- 数据快照 ------------------------------------------------------------------------------------
@@ -218,6 +220,8 @@ def test_snapshot_page_offers_both_downloads(db: Path) -> None:
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels[:2] == ["下载数据快照（CSV 压缩包）", "下载数据快照（Excel 工作簿）"]
     assert table(at)["文件"].tolist() == ["seed.txt"]
+    rows = dict(zip(table(at, 1)["表"], table(at, 1)["行数"], strict=True))
+    assert rows["documents"] == 1 and rows["projects"] > 0
 
 
 @pytest.mark.parametrize(

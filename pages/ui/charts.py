@@ -339,6 +339,18 @@ def versions_table(versions: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def table_rows_table(tables: pd.DataFrame) -> pd.DataFrame:
+    """表 and 行数 of every table (queries.table_rows).
+
+    >>> table_rows_table(pd.DataFrame({"name": ["documents"], "rows": [3]})).to_dict("records")
+    [{'表': 'documents', '行数': 3}]
+    """
+    return pd.DataFrame(
+        {"表": list(tables["name"]), "行数": [int(n) for n in tables["rows"]]},
+        columns=["表", "行数"],
+    )
+
+
 def format_time(value: Any, *, seconds: bool = False) -> str:
     """A timestamp as the UI writes it: 2026-03-05 14:07 (with :ss when asked); '' if missing.
 

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from pages.ui import upload
 
 Identity = tuple[str, int, int]  # (path, st_ino, st_mtime_ns) of the database file
-INDEX_COLUMNS = ["department", "year", "document_id", "file_name", "sha256", "loaded_at", "origin"]
 
 
 @dataclass(frozen=True)
@@ -61,11 +60,21 @@ def _run(identity: Identity, query: Callable[..., pd.DataFrame], *args: object) 
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def report_index(identity: Identity | None) -> pd.DataFrame:
-    """Current reports (department, year, file_name…), department order, newest year first."""
-    if identity is None:
-        return pd.DataFrame(columns=INDEX_COLUMNS)
-    return _run(identity, queries.report_index)
+def department_matches(identity: Identity, text: str, limit: int) -> pd.DataFrame:
+    """The first `limit` departments whose name contains `text`, and how many match in all."""
+    return _run(identity, queries.department_matches, text, limit)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def report_years(identity: Identity, department: str) -> pd.DataFrame:
+    """The department's current reports, newest first: year, file_name, sha256, origin."""
+    return _run(identity, queries.report_years, department)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def report_years_all(identity: Identity) -> pd.DataFrame:
+    """Every year with a current report, newest first, with its number of reports."""
+    return _run(identity, queries.report_years_all)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -99,22 +108,43 @@ def check_results(identity: Identity, department: str, year: int) -> pd.DataFram
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def document_versions(identity: Identity | None) -> pd.DataFrame:
-    """Every version of every department-year (hash, file, load time, current, origin)."""
+def department_versions(identity: Identity, department: str) -> pd.DataFrame:
+    """Every version of the department's reports (hash, file, load time, current, origin)."""
+    return _run(identity, queries.department_versions, department)
+
+
+VERSION_COLUMNS = [
+    "department",
+    "year",
+    "sha256",
+    "file_name",
+    "loaded_at",
+    "is_current",
+    "origin",
+    "corrections",
+]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def matching_versions(
+    identity: Identity | None, sha256: str, department: str, year: int
+) -> pd.DataFrame:
+    """The versions with this content hash or of this department-year (for an upload)."""
     if identity is None:
-        return pd.DataFrame(
-            columns=[
-                "department",
-                "year",
-                "sha256",
-                "file_name",
-                "loaded_at",
-                "is_current",
-                "origin",
-                "corrections",
-            ]
-        )
-    return _run(identity, queries.document_versions)
+        return pd.DataFrame(columns=VERSION_COLUMNS)
+    return _run(identity, queries.matching_versions, sha256, department, year)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def version_counts(identity: Identity) -> pd.DataFrame:
+    """One row: departments, current reports, versions and corrections in the database."""
+    return _run(identity, queries.version_counts)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def table_rows(identity: Identity) -> pd.DataFrame:
+    """Every table of the database (name) and its number of rows."""
+    return _run(identity, queries.table_rows)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)

@@ -80,47 +80,76 @@ def _upgrade_schema(db: Path) -> None:
         write_database(lambda: load_paths([], db))
 
 
+DEPARTMENT_LIST_LIMIT = 200  # above this many departments, a 搜索部门 box narrows the 部门 list
+
+
 def report_selectors() -> Selection | None:
     """Sidebar 部门 and 年度 selectors (keys "department", "year"), mirrored in the URL.
 
     A URL's ?department=…&year=… opens that report when it exists; unknown values are ignored.
+    With more than DEPARTMENT_LIST_LIMIT departments, a 搜索部门 box (key "department_search")
+    narrows the 部门 list to the first DEPARTMENT_LIST_LIMIT matches, always with the current one.
     Stores the Selection (or None when no report is loaded) for require_report().
     """
     identity = data.db_identity()
     st.session_state[SELECTION_KEY] = None
+    if identity is None:
+        return None
     try:
-        index = data.report_index(identity)
+        first = data.department_matches(identity, "", DEPARTMENT_LIST_LIMIT)
     except duckdb.Error as exc:
-        st.error(md_escape(f"无法读取数据库 {identity[0] if identity else ''}：{exc}"))
+        st.error(md_escape(f"无法读取数据库 {identity[0]}：{exc}"))
         return None
-    if identity is None or index.empty:
+    if first.empty:
         return None
-    departments = list(dict.fromkeys(index["department"]))
     state, params = st.session_state, st.query_params
-    if state.get("department") not in departments:
+    current = state.get("department")
+    if not isinstance(current, str) or data.report_years(identity, current).empty:
         wanted = params.get("department") if "department" not in state else None
-        state["department"] = wanted if wanted in departments else departments[0]
-    of_department = index[index["department"] == state["department"]]
+        known = wanted is not None and not data.report_years(identity, wanted).empty
+        state["department"] = wanted if known else str(first["department"].iloc[0])
+    with st.sidebar:
+        options = _department_options(identity, first, state["department"])
+        department = st.selectbox("部门", options, key="department")
+    of_department = data.report_years(identity, department)
     years = [int(y) for y in of_department["year"]]  # newest first
     if state.get("year") not in years:
         wanted_year = _int(params.get("year")) if "year" not in state else None
         state["year"] = wanted_year if wanted_year in years else years[0]
     with st.sidebar:
-        department = st.selectbox("部门", departments, key="department")
         year = st.selectbox("年度", years, key="year", format_func=lambda y: f"{y} 年")
     if params.get("department") != department or params.get("year") != str(year):
         params["department"], params["year"] = department, str(year)
-    current = of_department[of_department["year"] == year].iloc[0]
+    current_row = of_department[of_department["year"] == year].iloc[0]
     selection = Selection(
         identity,
         department,
         int(year),
-        str(current["file_name"]),
-        str(current.get("sha256", "")),
-        str(current.get("origin", "report")),
+        str(current_row["file_name"]),
+        str(current_row["sha256"]),
+        str(current_row["origin"]),
     )
     st.session_state[SELECTION_KEY] = selection
     return selection
+
+
+def _department_options(identity: data.Identity, first: pd.DataFrame, current: str) -> list[str]:
+    """Every department when there are few; else a 搜索部门 box and its first matches."""
+    total = int(first["matches"].iloc[0])
+    if total <= DEPARTMENT_LIST_LIMIT:
+        return list(first["department"])
+    search = st.text_input(
+        "搜索部门", key="department_search", placeholder="输入部门名称中的字词"
+    ).strip()
+    found = data.department_matches(identity, search, DEPARTMENT_LIST_LIMIT) if search else first
+    matches = int(found["matches"].iloc[0]) if len(found) else 0
+    options = list(found["department"])
+    if current not in options:
+        options.insert(0, current)
+    shown = f"，列表显示前 {len(found):,} 个" if matches > len(found) else ""
+    what = f"匹配 {matches:,} 个" if search else f"共 {total:,} 个部门"
+    st.caption(md_escape(f"{what}{shown}" + (f"（共 {total:,} 个部门）" if search else "")))
+    return options
 
 
 def run_page(page: Any) -> None:
@@ -265,12 +294,19 @@ def show_table(table: pd.DataFrame, *, placeholder: str = charts.MISSING) -> Non
 
 
 def csv_download(
-    table: pd.DataFrame, selection: Selection, view: str, key: str, *, what: str = "表格"
+    table: pd.DataFrame | Callable[[], pd.DataFrame],
+    selection: Selection,
+    view: str,
+    key: str,
+    *,
+    what: str = "表格",
 ) -> None:
-    """A 下载 CSV button for exactly the rows and columns of `table` (`what` names them)."""
+    """A 下载 CSV button for exactly the rows and columns of `table` (`what` names them); the
+    bytes are built when the button is clicked, not on every run (a table may be 180,000 rows),
+    and `table` may be a function that builds the frame then."""
     st.download_button(
         f"下载 CSV（{what}）",
-        data=export.csv_bytes(table),
+        data=lambda: export.csv_bytes(table() if callable(table) else table),
         file_name=export.file_name(selection.department, selection.year, view),
         mime="text/csv",
         key=key,
@@ -330,9 +366,25 @@ def department_header(title: str, selection: Selection, years: list[int]) -> Non
 
 
 def open_overview(departments: list[str], year: int, *, key: str) -> None:
-    """A 部门 choice and a button that makes it the shared selection and opens its 总览."""
+    """A 部门 choice and a button that makes it the shared selection and opens its 总览; with
+    more than DEPARTMENT_LIST_LIMIT departments, a search box (key `key`_search) narrows it."""
+    options = departments
+    if len(departments) > DEPARTMENT_LIST_LIMIT:
+        search = st.text_input(
+            "搜索部门", key=f"{key}_search", placeholder="输入部门名称中的字词"
+        ).strip()
+        matching = (
+            [d for d in departments if search.lower() in d.lower()] if search else departments
+        )
+        options = matching[:DEPARTMENT_LIST_LIMIT]
+        st.caption(
+            md_escape(
+                f"{'匹配' if search else '共'} {len(matching):,} 个部门"
+                + (f"，列表显示前 {len(options):,} 个" if len(matching) > len(options) else "")
+            )
+        )
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    chosen = left.selectbox("查看部门", departments, key=key)
+    chosen = left.selectbox("查看部门", options, key=key)
     if right.button(
         "打开该部门的总览",
         key=f"{key}_button",

@@ -10,10 +10,11 @@ says what to do.
 from __future__ import annotations
 
 import codecs
+import ctypes
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 from xml.etree import ElementTree
@@ -205,33 +206,32 @@ def read_docx(path: Path | str, data: bytes) -> str:
             path, f"Word 文档已损坏或不完整（zip 结构无法读取：{exc}）：请重新导出原文件"
         ) from exc
     with archive:
-        member = _main_part(path, archive)
-        root = _parse_member(path, archive, member)
-        parts = set(archive.namelist())
-        numbering = (
-            _parse_member(path, archive, "word/numbering.xml")
-            if "word/numbering.xml" in parts
-            else None
-        )
-        # Only which styles number their paragraphs is needed: found by a scan, not a parse
-        # (a template's styles.xml can be 350 KB).
-        styles = (
-            _read_member(path, archive, "word/styles.xml")
-            if numbering is not None and "word/styles.xml" in parts
-            else b""
-        )
-    namespace = root.tag[1 : root.tag.index("}")] if root.tag.startswith("{") else ""
-    if namespace not in _W_NAMESPACES:
-        raise ReadError(path, "不是 Word 文档正文（word/document.xml 格式不对）")
-    lines = list(_Body(namespace, numbering, styles).lines(root))
+        names = set(archive.namelist())
+        root = _parse_member(path, archive, _main_part(path, archive, names))
+        namespace = root.tag[1 : root.tag.index("}")] if root.tag.startswith("{") else ""
+        if namespace not in _W_NAMESPACES:
+            raise ReadError(path, "不是 Word 文档正文（word/document.xml 格式不对）")
+
+        # numbering.xml and styles.xml (a template's is 350 KB) are read only when a paragraph
+        # has a list number or a style: a document without either never inflates them.
+        def numbering() -> ElementTree.Element | None:
+            if "word/numbering.xml" not in names:
+                return None
+            return _parse_member(path, archive, "word/numbering.xml")
+
+        def styles() -> bytes:
+            if "word/styles.xml" not in names:
+                return b""
+            return _read_member(path, archive, "word/styles.xml")
+
+        lines = list(_Body(namespace, numbering, styles).lines(root))
     text = "\n".join(lines)
     if not text.strip():
         raise ReadError(path, "Word 文档中没有文字（可能只有图片）：请提供带文字的文档")
     return text + "\n"
 
 
-def _main_part(path: Path | str, archive: zipfile.ZipFile) -> str:
-    names = set(archive.namelist())
+def _main_part(path: Path | str, archive: zipfile.ZipFile, names: set[str]) -> str:
     if "word/document.xml" in names:
         return "word/document.xml"
     if "_rels/.rels" in names:
@@ -288,7 +288,12 @@ class _Body:
     its style), since the extractor finds headings and numbered project lines by their numbers.
     """
 
-    def __init__(self, ns: str, numbering: ElementTree.Element | None, styles: bytes) -> None:
+    def __init__(
+        self,
+        ns: str,
+        numbering: Callable[[], ElementTree.Element | None],
+        styles: Callable[[], bytes],
+    ) -> None:
         self.ns = ns
         w = f"{{{ns}}}"
         self.tags = {
@@ -308,9 +313,29 @@ class _Body:
             )
         }
         self.val = w + "val"
-        self.levels = _numbering_levels(numbering, ns) if numbering is not None else {}
-        self.style_numbers = _style_numbers(styles) if styles and self.levels else {}
+        self.ppr, self.numpr, self.pstyle = w + "pPr", w + "numPr", w + "pStyle"
+        self.numid, self.ilvl = w + "numId", w + "ilvl"
+        # Read on the first paragraph that has a list number or a style.
+        self.load_numbering, self.load_styles = numbering, styles
+        self._levels: dict[str, dict[int, tuple[str, str, int]]] | None = None
+        self._style_numbers: dict[str, tuple[str | None, int]] | None = None
         self.counters: dict[str, list[int]] = {}
+
+    @property
+    def levels(self) -> dict[str, dict[int, tuple[str, str, int]]]:
+        """numId -> level -> (numFmt, lvlText, start); {} when the document has no numbering."""
+        if self._levels is None:
+            root = self.load_numbering()
+            self._levels = _numbering_levels(root, self.ns) if root is not None else {}
+        return self._levels
+
+    @property
+    def style_numbers(self) -> dict[str, tuple[str | None, int]]:
+        """styleId -> (numId, level) for the styles that number their paragraphs."""
+        if self._style_numbers is None:
+            styles = self.load_styles() if self.levels else b""
+            self._style_numbers = _style_numbers(styles) if styles else {}
+        return self._style_numbers
 
     def lines(self, root: ElementTree.Element) -> Iterator[str]:
         body = root.find(f"{{{self.ns}}}body")
@@ -335,59 +360,77 @@ class _Body:
         empty cell, so the amounts stay under their headers.
         """
         w = f"{{{self.ns}}}"
-        span_path = f"{w}tcPr/{w}gridSpan"
+        tr, tc, tc_pr, grid_span = self.tags["tr"], self.tags["tc"], w + "tcPr", w + "gridSpan"
         for row in table:
-            if row.tag != self.tags["tr"]:
+            if row.tag != tr:
                 continue
             cells: list[str] = []
             for cell in row:
-                if cell.tag != self.tags["tc"]:
+                if cell.tag != tc:
                     continue
                 text = " ".join(line.strip() for line in self.blocks(cell) if line.strip())
                 cells.append(text.replace("\t", " "))
-                span = cell.find(span_path)
-                width = span.get(self.val, "1") if span is not None else "1"
-                cells.extend([""] * (min(int(width), 64) - 1 if width.isdigit() else 0))
+                width = self.grid_span(cell, tc_pr, grid_span)
+                if width != "1":
+                    cells.extend([""] * (min(int(width), 64) - 1 if width.isdigit() else 0))
             if any(cells):
                 yield "\t".join(cells)
 
+    def grid_span(self, cell: ElementTree.Element, tc_pr: str, grid_span: str) -> str:
+        """The cell's <w:gridSpan w:val>, "1" when absent (cell.find("tcPr/gridSpan") is slower)."""
+        for properties in cell:
+            if properties.tag == tc_pr:
+                for span in properties:
+                    if span.tag == grid_span:
+                        return span.get(self.val, "1")
+        return "1"
+
     def paragraph(self, paragraph: ElementTree.Element) -> str:
         tags = self.tags
+        t, tab, br, cr, hyphen = (
+            tags["t"],
+            tags["tab"],
+            tags["br"],
+            tags["cr"],
+            tags["noBreakHyphen"],
+        )
         parts: list[str] = []
-        stack = [paragraph]
-        while stack:
-            element = stack.pop()
+        fallback: set[ElementTree.Element] = set()
+        for element in paragraph.iter():  # document order, walked in C
             tag = element.tag
-            if tag == tags["t"]:
-                parts.append(element.text or "")
-            elif tag == tags["tab"]:
-                parts.append("\t")
-            elif tag in (tags["br"], tags["cr"]):
-                parts.append("\n")
-            elif tag == tags["noBreakHyphen"]:
-                parts.append("-")
-            elif tag != _MC_FALLBACK:  # the fallback repeats the text box's text
-                stack.extend(reversed(element))
+            if tag == t:
+                if element.text and element not in fallback:
+                    parts.append(element.text)
+            elif tag == tab:
+                if element not in fallback:
+                    parts.append("\t")
+            elif tag in (br, cr):
+                if element not in fallback:
+                    parts.append("\n")
+            elif tag == hyphen:
+                if element not in fallback:
+                    parts.append("-")
+            elif tag == _MC_FALLBACK:  # the fallback repeats the text box's text
+                fallback.update(element.iter())
         return "".join(parts)
 
     def number(self, paragraph: ElementTree.Element) -> str:
         """The list number Word shows before the paragraph ("一、" "（2）" "3."), or ""."""
-        if not self.levels:
-            return ""
-        w = f"{{{self.ns}}}"
-        if not len(paragraph) or paragraph[0].tag != f"{w}pPr":  # pPr comes first, if at all
+        if not len(paragraph) or paragraph[0].tag != self.ppr:  # pPr comes first, if at all
             return ""
         num_id: str | None = None
         level, style = 0, None
         for item in paragraph[0]:
-            if item.tag == f"{w}numPr":
+            if item.tag == self.numpr:
                 for part in item:
-                    if part.tag == f"{w}numId":
+                    if part.tag == self.numid:
                         num_id = part.get(self.val)
-                    elif part.tag == f"{w}ilvl":
+                    elif part.tag == self.ilvl:
                         level = int(part.get(self.val) or 0)
-            elif item.tag == f"{w}pStyle":
+            elif item.tag == self.pstyle:
                 style = item.get(self.val)
+        if (num_id is None and style is None) or not self.levels:
+            return ""
         if num_id is None:
             num_id, level = self.style_numbers.get(style or "", (None, 0))
         formats = self.levels.get(num_id or "")
@@ -583,11 +626,29 @@ class _Line:
 
 
 def _page_lines(textpage: Any) -> list[_Line]:
-    count = textpage.count_rects()
+    import pypdfium2 as pdfium
+
+    raw = textpage.raw
+    count = pdfium.raw.FPDFText_CountRects(raw, 0, -1)
+    chars = pdfium.raw.FPDFText_CountChars(raw)
+    if count < 0 or chars < 0:
+        raise pdfium.PdfiumError("Failed to count text rectangles.")
+    # A rect's text, in UTF-16, is at most every char of the page (two units each) with a line
+    # break before it: one buffer that size takes each rect's text in one call. (pypdfium2's
+    # get_text_bounded asks for the length first, and each call scans every char of the page.)
+    size = 4 * chars + 16
+    buffer = (ctypes.c_ushort * size)()
+    c_left, c_bottom, c_right, c_top = (ctypes.c_double() for _ in range(4))
+    get_rect, get_text = pdfium.raw.FPDFText_GetRect, pdfium.raw.FPDFText_GetBoundedText
     lines: list[_Line] = []
     for i in range(count):
-        left, bottom, right, top = textpage.get_rect(i)
-        segment = textpage.get_text_bounded(left, bottom, right, top).strip("\r\n")
+        if not get_rect(raw, i, c_left, c_top, c_right, c_bottom):
+            raise pdfium.PdfiumError("Failed to get a text rectangle.")
+        left, bottom, right, top = c_left.value, c_bottom.value, c_right.value, c_top.value
+        written = get_text(raw, left, top, right, bottom, buffer, size)
+        if written > 0 and buffer[written - 1] == 0:  # the count includes the terminating NUL
+            written -= 1
+        segment = ctypes.string_at(buffer, 2 * written).decode("utf-16-le", "ignore").strip("\r\n")
         if not segment.strip():
             continue
         middle = (top + bottom) / 2
@@ -625,18 +686,19 @@ def _join_lines(pages: list[list[_Line]]) -> str:
     margin_right = max(line.right for line in body)
     indents = any(line.left - margin_left > line.height * 1.5 for line in body)
     out: list[list[str]] = []  # paragraphs as parts: `+=` on a str in a list copies it (quadratic)
-    previous: _Line | None = None
+    previous_height: float | None = None
     joinable = False  # the previous line ran to the right margin mid-paragraph
     for page in pages:
         for line in page:
             text = line.text()
             if _PAGE_NUMBER.match(text):
                 continue
+            height = line.height
             starts_paragraph = (
-                line.left - margin_left > line.height * 1.5
+                line.left - margin_left > height * 1.5
                 or "\t" in text
                 or bool(_PARAGRAPH_START.match(text))
-                or (previous is not None and abs(line.height - previous.height) > 0.2 * line.height)
+                or (previous_height is not None and abs(height - previous_height) > 0.2 * height)
             )
             if joinable and out and not starts_paragraph:
                 out[-1].append(text)
@@ -644,8 +706,8 @@ def _join_lines(pages: list[list[_Line]]) -> str:
                 out.append([text])
             joinable = (
                 "\t" not in text
-                and margin_right - line.right < line.height * 1.5
+                and margin_right - line.right < height * 1.5
                 and (indents or not text.endswith(_SENTENCE_FINAL))
             )
-            previous = line
+            previous_height = height
     return "\n".join("".join(parts) for parts in out) + "\n"

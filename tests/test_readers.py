@@ -260,6 +260,73 @@ def test_docx_automatic_list_numbers_are_rendered(tmp_path: Path) -> None:
     ]
 
 
+def test_docx_numbering_and_styles_are_read_only_for_numbered_or_styled_paragraphs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A template's styles.xml is 350 KB: a document whose paragraphs have neither a list number
+    # nor a style never inflates it (nor numbering.xml); one that has them still gets numbers.
+    read: list[str] = []
+    real_read_member = readers._read_member
+
+    def recording(path: Path | str, archive: zipfile.ZipFile, name: str) -> bytes:
+        read.append(name)
+        return real_read_member(path, archive, name)
+
+    monkeypatch.setattr(readers, "_read_member", recording)
+    extra = {"word/numbering.xml": NUMBERING, "word/styles.xml": STYLES}
+    plain = tmp_path / "plain.docx"
+    plain.write_bytes(
+        _docx(_p("说明") + "<w:tbl><w:tr><w:tc>" + _p("甲") + "</w:tc></w:tr></w:tbl>", extra=extra)
+    )
+    assert read_text(plain).splitlines() == ["说明", "甲"]
+    assert read == ["word/document.xml"]
+
+    read.clear()
+    styled = tmp_path / "styled.docx"
+    styled.write_bytes(_docx(_p("说明") + _numbered("部门基本情况", style="H1"), extra=extra))
+    assert read_text(styled).splitlines() == ["说明", "一、部门基本情况"]
+    assert read == ["word/document.xml", "word/numbering.xml", "word/styles.xml"]
+
+
+def test_docx_merged_cell_keeps_its_columns(tmp_path: Path) -> None:
+    # "合计" spanning 序号 and 项目名称 is followed by an empty cell, so 金额 stays in column 3.
+    def cell(text: str, span: int = 1) -> str:
+        props = f'<w:tcPr><w:gridSpan w:val="{span}"/></w:tcPr>' if span > 1 else ""
+        return f"<w:tc>{props}{_p(text)}</w:tc>"
+
+    body = (
+        "<w:tbl>"
+        + "<w:tr>"
+        + cell("序号")
+        + cell("项目名称")
+        + cell("金额")
+        + "</w:tr>"
+        + "<w:tr>"
+        + cell("合计", span=2)
+        + cell("100.00")
+        + "</w:tr>"
+        + "</w:tbl>"
+    )
+    path = tmp_path / "merged.docx"
+    path.write_bytes(_docx(body))
+    assert read_text(path).splitlines() == ["序号\t项目名称\t金额", "合计\t\t100.00"]
+
+
+def test_docx_text_box_text_is_read_once(tmp_path: Path) -> None:
+    # A text box is stored twice: the drawing (mc:Choice) and a VML copy (mc:Fallback).
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    box = f"<w:txbxContent>{_p('框内文字')}</w:txbxContent>"
+    body = (
+        f'<w:p><w:r><w:t>框前</w:t></w:r><w:r><mc:AlternateContent xmlns:mc="{mc}">'
+        f"<mc:Choice><w:drawing>{box}</w:drawing></mc:Choice>"
+        f"<mc:Fallback><w:pict>{box}<w:tab/></w:pict></mc:Fallback>"
+        "</mc:AlternateContent></w:r><w:r><w:t>框后</w:t></w:r></w:p>"
+    )
+    path = tmp_path / "text-box.docx"
+    path.write_bytes(_docx(body))
+    assert read_text(path).splitlines() == ["框前框内文字框后"]
+
+
 def test_pdf_keeps_table_rows_and_joins_wrapped_lines() -> None:
     lines = read_text(PDF).splitlines()
     assert "基本支出\t512.30\t520.80\t519.66" in lines

@@ -20,6 +20,7 @@ page = st.navigation(
         st.Page("pages/audit.py", title="数据核对"),
         st.Page("pages/year_over_year.py", title="同比"),
         st.Page("pages/comparison.py", title="部门对比"),
+        st.Page("pages/summary.py", title="全部部门"),
         st.Page("pages/indicators.py", title="绩效指标"),
         st.Page("pages/import_reports.py", title="导入"),
         st.Page("pages/versions.py", title="版本"),

@@ -34,6 +34,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.param("fund_sources", ["148.92", "57.38%"], id="fund_sources"),
         pytest.param("projects", ["农村公路养护、建设费", "191.16"], id="projects"),
         pytest.param("audit", ["相差 0.09 万元", "数字出处"], id="audit"),
+        pytest.param("summary", ["各年度项目资金来源", "年度前 20 大项目", "191.16"], id="summary"),
     ],
 )
 def test_page_renders_the_seed(app_url: str, page: object, path: str, expected: list[str]) -> None:

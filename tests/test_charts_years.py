@@ -144,3 +144,55 @@ def test_indicator_table_keeps_the_standard_ones_in_order_and_flags() -> None:
     shown = charts.indicator_inputs_table(inputs, 2020, "three_public_control_rate")
     assert shown["输入"].tolist() == ["“三公”经费实际支出", "“三公”经费预算"]
     assert shown["数值"].tolist() == [Decimal("5.26"), None]
+
+
+# 全部部门: every department together.
+
+
+def fund_years() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "year": [2020, 2020, 2021],
+            "level": ["city", "district", "district"],
+            "amount_wan": [Decimal("148.92"), Decimal("200.48"), Decimal("300")],
+            "share": [0.426217, 0.573783, 1.0],
+            "reports": [1, 2, 1],
+        }
+    )
+
+
+def test_fund_split_by_year_table_keeps_amounts_exact() -> None:
+    table = charts.fund_split_by_year_table(fund_years())
+    assert table["资金级次"].tolist() == ["市级", "区（县）级", "区（县）级"]
+    assert table["金额（万元）"].tolist() == [Decimal("148.92"), Decimal("200.48"), Decimal("300")]
+    assert table["占当年项目资金（%）"].tolist() == [
+        Decimal("42.62"),
+        Decimal("57.38"),
+        Decimal("100.00"),
+    ]
+
+
+def test_fund_split_by_year_bar_stacks_a_trace_per_level() -> None:
+    fig = charts.fund_split_by_year_bar(fund_years())
+    assert fig.layout.barmode == "stack"
+    assert [t.name for t in fig.data] == ["市级", "区（县）级"]
+    assert list(fig.data[0].x) == ["2020", "2021"]
+    assert list(fig.data[0].y) == [148.92, None]  # no city funds stated in 2021: no bar, never 0
+    assert list(fig.data[1].y) == [200.48, 300.0]
+
+
+def test_top_projects_bar_names_department_and_project_escaped() -> None:
+    top = pd.DataFrame(
+        {
+            "department": ["甲局", "<b>乙局</b>"],
+            "name": ["路", "桥"],
+            "amount_wan": [Decimal("20"), Decimal("10")],
+            "share": [0.5, None],
+            "purpose": [None, "养护"],
+        }
+    )
+    fig = charts.top_projects_bar(top, 2020)
+    assert list(fig.data[0].y) == ["1. 甲局 · 路", "2. &lt;b&gt;乙局&lt;/b&gt; · 桥"]
+    table = charts.top_projects_table(top)
+    assert table["用途"].tolist() == ["未识别", "养护"]
+    assert table["占本部门项目合计（%）"].tolist()[0] == Decimal("50.00")

@@ -53,7 +53,7 @@ def test_app_registers_the_pages() -> None:
         "项目明细",
         "数据核对",
     ]
-    assert list(REPORT_PAGES.values())[5:8] == ["同比", "部门对比", "绩效指标"]
+    assert list(REPORT_PAGES.values())[5:9] == ["同比", "部门对比", "全部部门", "绩效指标"]
     assert [PAGES[p] for p in DATA_PAGES] == ["导入", "版本", "数据快照"]
     assert all((ROOT / path).is_file() for path in PAGES)
 
@@ -117,6 +117,7 @@ SEED_TEXT = {
         "农村公路养护、建设费",
     ],
     "pages/comparison.py": ["96.56", "100.00", "58.44", "212.50", "94.62"],
+    "pages/summary.py": ["市级", "区（县）级", "148.92", "200.48", "42.62", "57.38", "191.16"],
     "pages/indicators.py": [
         "100.00%",
         "64.32%",
@@ -324,3 +325,21 @@ def test_a_url_opens_a_department_beyond_the_list(
         2020,
     )
     assert at.selectbox(key="department").options == [OTHER_DEPARTMENT, DEPARTMENT]
+
+
+def test_summary_funds_by_year_and_top_projects(three_reports_db: Path) -> None:
+    at = open_page("pages/summary.py")
+    funds = table(at, 0)
+    assert funds["年度"].tolist() == sorted(funds["年度"].tolist())
+    by_year = funds.groupby("年度")["占当年项目资金（%）"].sum()
+    assert all(abs(v - 100) < Decimal("0.05") for v in by_year)  # the levels of a year make 100 %
+    assert "全部 2 个部门" in page_text(at)
+    assert at.selectbox(key="summary_year").value == 2021
+    top = table(at, 1)
+    assert top["名次"].tolist() == list(range(1, len(top) + 1))
+    assert top["金额（万元）"].tolist() == sorted(top["金额（万元）"].tolist(), reverse=True)
+    assert set(top["部门"]) == {DEPARTMENT}  # 2021: the one department with a 2021 report
+    at.selectbox(key="summary_year").set_value(2020).run()
+    assert set(table(at, 1)["部门"]) == {DEPARTMENT, OTHER_DEPARTMENT}
+    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("download_button")) == 4

@@ -909,6 +909,116 @@ def ranking_bar(ranked: pd.DataFrame, by: str) -> go.Figure:
     return literal_text(fig)
 
 
+# 全部部门: every department together, for leadership.
+
+LEVEL_COLOURS = {
+    "central": "#08519C",
+    "provincial": "#3C6FB0",
+    "city": "#6BAED6",
+    "district": "#E08A2E",
+    "other": "#B0B0B0",
+}
+
+
+def fund_split_by_year_table(split: pd.DataFrame) -> pd.DataFrame:
+    """A row per year and government level: 万元 (exact), share of the year (%), and how many
+    reports state that level (queries.fund_split_by_year)."""
+    return pd.DataFrame(
+        {
+            "年度": [int(y) for y in split["year"]],
+            "资金级次": [label("level", v) for v in split["level"]],
+            f"金额{AMOUNT_SUFFIX}": list(split["amount_wan"]),
+            f"占当年项目资金{PERCENT_SUFFIX}": _percents(split["share"]),
+            "写明该级次的报告数": [int(n) for n in split["reports"]],
+        }
+    )
+
+
+def fund_split_by_year_bar(split: pd.DataFrame) -> go.Figure:
+    """Project funds of all departments stacked by government level, a bar per year (万元)."""
+    years = history_years(split)
+    fig = go.Figure()
+    for level, rows in split.groupby("level", sort=False):
+        by_year = dict(
+            zip((int(y) for y in rows["year"]), rows.itertuples(index=False), strict=True)
+        )
+        fig.add_trace(
+            go.Bar(
+                name=label("level", level),
+                x=[str(y) for y in years],
+                y=[
+                    None if y not in by_year else _floats([by_year[y].amount_wan])[0] for y in years
+                ],
+                customdata=[
+                    [
+                        None
+                        if y not in by_year or _missing(by_year[y].share)
+                        else by_year[y].share * 100
+                    ]
+                    for y in years
+                ],
+                marker_color=LEVEL_COLOURS.get(str(level), LEVEL_COLOURS["other"]),
+                hovertemplate=f"%{{x}} 年 · {label('level', level)}："
+                "%{y:,.2f} 万元（%{customdata[0]:.2f}%）<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        barmode="stack",
+        title={"text": "各年度项目支出资金来源（全部部门，按级次，万元）"},
+        xaxis={"title": {"text": "年度"}, "type": "category"},
+        yaxis={"title": {"text": "万元"}, "tickformat": ",.0f"},
+        legend={"orientation": "h", "y": -0.2},
+        margin={"t": 90},
+        font={"family": FONT},
+        separators=".,",
+    )
+    return literal_text(fig)
+
+
+def top_projects_table(projects: pd.DataFrame) -> pd.DataFrame:
+    """The year's largest projects across departments: rank, department, project, 万元 (exact),
+    share of the department's projects (%), purpose (queries.top_projects)."""
+    return pd.DataFrame(
+        {
+            "名次": list(range(1, len(projects) + 1)),
+            "部门": list(projects["department"]),
+            "项目": list(projects["name"]),
+            f"金额{AMOUNT_SUFFIX}": list(projects["amount_wan"]),
+            f"占本部门项目合计{PERCENT_SUFFIX}": _percents(projects["share"]),
+            "用途": [MISSING if _missing(p) else str(p) for p in projects["purpose"]],
+        }
+    )
+
+
+def top_projects_bar(projects: pd.DataFrame, year: int) -> go.Figure:
+    """Horizontal bars of the year's largest projects (万元), largest on top, named 部门 · 项目."""
+    names = [
+        f"{i}. {d} · {n}"
+        for i, (d, n) in enumerate(zip(projects["department"], projects["name"], strict=True), 1)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=_floats(projects["amount_wan"]),
+            y=names,
+            orientation="h",
+            marker_color=PHASE_COLOURS["adjusted"],
+            texttemplate="%{x:,.2f}",
+            textposition="auto",
+            hovertemplate="%{y}：%{x:,.2f} 万元<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title={"text": f"{year} 年度前 {len(projects)} 大项目（全部部门，万元）"},
+        xaxis={"title": {"text": "万元"}, "tickformat": ",.0f"},
+        yaxis={"autorange": "reversed", "automargin": True},
+        height=160 + 32 * len(projects),
+        margin={"t": 90},
+        font={"family": FONT},
+        separators=".,",
+    )
+    return literal_text(fig)
+
+
 def input_label(section: str, item: str, input_year: int, year: int) -> str:
     """An indicator input as the page names it; one from another year says which.
 

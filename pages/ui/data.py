@@ -196,6 +196,18 @@ def department_ranking(identity: Identity, year: int) -> pd.DataFrame:
     return _run(identity, queries.department_ranking, year)
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def fund_split_by_year(identity: Identity) -> pd.DataFrame:
+    """Per year and government level, all departments: project funds (Decimal 万元), share, reports."""
+    return _run(identity, queries.fund_split_by_year)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def top_projects(identity: Identity, year: int, limit: int) -> pd.DataFrame:
+    """The year's `limit` largest projects across departments (Decimal 万元) with their share."""
+    return _run(identity, queries.top_projects, year, limit)
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def standard_indicators(identity: Identity, department: str, year: int) -> pd.DataFrame:
     """The report's 53号 indicators: value, numerator, denominator, missing inputs, flag."""

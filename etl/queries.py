@@ -6,10 +6,12 @@ Every query reads the views in schema.sql, so only current report versions are c
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 MEMORY_LIMIT = "256MB"  # per read connection (one per database file the app has open)
@@ -291,55 +293,187 @@ def real_report_count(con: duckdb.DuckDBPyConnection) -> int:
     return int(count)
 
 
+def _department_reports(con: duckdb.DuckDBPyConnection, department: str) -> dict[int, int]:
+    """The department's current reports: year by document_id, oldest year first."""
+    rows = con.execute(
+        "SELECT document_id, year FROM current_documents WHERE department = ? ORDER BY year",
+        [department],
+    ).fetchall()
+    return {int(document_id): int(year) for document_id, year in rows}
+
+
+def _previous_years(years: dict[int, int]) -> dict[int, int | None]:
+    """Each report year's previous report year of the department (None for the first).
+
+    >>> _previous_years({7: 2019, 9: 2021, 8: 2022})
+    {2019: None, 2021: 2019, 2022: 2021}
+    """
+    ordered = sorted(years.values())
+    return dict(zip(ordered, [None, *ordered], strict=False))
+
+
+# The three history questions of the 同比 page run many times per visit, each for one department
+# of up to 1.8M reports. A join from current_documents (the department computed, aliases
+# applied) to the report tables gives their scans no constant to skip row groups by, and planning
+# a statement with windows and self-joins costs more than running it (EXPLAIN alone ~5-10 ms).
+# So each asks two plain statements, the department's document_ids first, then the rows of those
+# ids (zone maps on document_id skip the rest), and lays out the few dozen rows here, with the
+# same arithmetic as SQL: amounts exact Decimal, shares and rates float, NULL never 0.
+
+
+def _share(part: Decimal | None, whole: Decimal | None) -> float | None:
+    """part ÷ whole as a float; None when either is missing or whole is 0 (as SQL's nullif).
+
+    >>> _share(Decimal("1"), Decimal("4")), _share(Decimal("1"), Decimal("0")), _share(None, None)
+    (0.25, None, None)
+    """
+    if part is None or whole is None or whole == 0:
+        return None
+    return float(part) / float(whole)
+
+
+def _with_changes(rows: list[dict[str, Any]], key: str) -> None:
+    """Add change_wan, change_rate (pct_change) and share_change to each row: against the row of
+    the same `key` in the department's previous report year, None where there is none."""
+    by_year = {(r["year"], r[key]): r for r in rows}
+    for r in rows:
+        before = by_year.get((r["previous_year"], r[key]))
+        now_wan = r["amount_wan"]
+        before_wan = before["amount_wan"] if before is not None else None
+        stated = now_wan is not None and before_wan is not None
+        r["change_wan"] = now_wan - before_wan if stated else None
+        r["change_rate"] = _share(now_wan - before_wan, before_wan) if stated else None
+        shares = (r["share"], before["share"] if before is not None else None)
+        r["share_change"] = None if None in shares else shares[0] - shares[1]
+        r["before"] = before
+
+
+_HISTORY_TYPES = {
+    "year": "int32",
+    "previous_year": "float64",
+    "share": "float64",
+    "change_rate": "float64",
+    "share_change": "float64",
+}
+
+
+def _history_frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    """The rows as a frame typed as DuckDB's Arrow would give them: years int, rates float (NaN
+    for NULL), amounts Decimal objects (None for NULL), text str."""
+    data: dict[str, Any] = {}
+    for column in columns:
+        values = [r[column] for r in rows]
+        if column == "previous_year" and not rows:
+            data[column] = np.array(values, dtype="int32")
+        elif column in _HISTORY_TYPES:
+            dtype = _HISTORY_TYPES[column]
+            data[column] = np.array([np.nan if v is None else v for v in values], dtype=dtype)
+        elif column == "new":
+            data[column] = np.array(values, dtype=bool)
+        elif column.endswith("_wan"):
+            data[column] = np.array(values, dtype=object)
+        else:
+            data[column] = pd.array(values, dtype="str")
+    return pd.DataFrame(data)
+
+
+_PHASE_ROWS = [
+    (section, phase)
+    for section in ("basic", "project", "total")
+    for phase in ("initial", "adjusted", "actual")
+]
+
+
 def phase_history(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFrame:
     """Per year, section (basic / project / total) and phase: amount (万元), its share of the
     total, and the change against the department's previous report year (万元, rate, points)."""
-    return _frame(
-        con,
-        "WITH years AS (SELECT year, lag(year) OVER (ORDER BY year) AS previous_year"
-        "  FROM current_documents WHERE department = ?),"
-        " phases AS (SELECT b.year, b.section, b.section_order, p.phase, p.phase_order,"
-        "  CASE p.phase WHEN 'initial' THEN b.initial_wan WHEN 'adjusted' THEN b.adjusted_wan"
-        "   ELSE b.actual_wan END AS amount_wan"
-        "  FROM budget_phases AS b"
-        "  CROSS JOIN (VALUES ('initial', 1), ('adjusted', 2), ('actual', 3)) AS p (phase, phase_order)"
-        "  WHERE b.department = ?),"
-        " shares AS (SELECT *, CAST(amount_wan AS DOUBLE) / CAST(nullif(max(amount_wan)"
-        "  FILTER (WHERE section = 'total') OVER (PARTITION BY year, phase), 0) AS DOUBLE) AS share"
-        "  FROM phases)"
-        " SELECT s.year, y.previous_year, s.section, s.phase, s.amount_wan, s.share,"
-        " s.amount_wan - p.amount_wan AS change_wan,"
-        " pct_change(s.amount_wan, p.amount_wan) AS change_rate,"
-        " s.share - p.share AS share_change"
-        " FROM shares AS s JOIN years AS y USING (year)"
-        " LEFT JOIN shares AS p ON p.year = y.previous_year AND p.section = s.section"
-        "  AND p.phase = s.phase"
-        " ORDER BY s.year, s.section_order, s.phase_order",
-        [department, department],
+    # report_summary holds the effective figures of budget_phases, one row per report (totals
+    # only where both sections are stated).
+    years = _department_reports(con, department)
+    summary = con.execute(
+        "SELECT document_id, basic_initial_wan, basic_adjusted_wan, basic_actual_wan,"
+        " project_initial_wan, project_adjusted_wan, project_actual_wan,"
+        " total_initial_wan, total_adjusted_wan, total_actual_wan"
+        " FROM report_summary WHERE document_id IN ?",
+        [list(years)],
+    ).fetchall()
+    amounts = {int(row[0]): row[1:] for row in summary}
+    rows: list[dict[str, Any]] = []
+    previous_year = None
+    for document_id, year in years.items():
+        values = dict(zip(_PHASE_ROWS, amounts[document_id], strict=True))
+        for section, phase in _PHASE_ROWS:
+            amount = values[(section, phase)]
+            rows.append(
+                {
+                    "year": year,
+                    "previous_year": previous_year,
+                    "section": section,
+                    "phase": phase,
+                    "key": (section, phase),
+                    "amount_wan": amount,
+                    "share": _share(amount, values[("total", phase)]),
+                }
+            )
+        previous_year = year
+    _with_changes(rows, "key")
+    return _history_frame(
+        rows,
+        [
+            "year",
+            "previous_year",
+            "section",
+            "phase",
+            "amount_wan",
+            "share",
+            "change_wan",
+            "change_rate",
+            "share_change",
+        ],
     )
+
+
+_LEVEL_ORDER = {"central": 1, "provincial": 2, "city": 3, "district": 4}
 
 
 def fund_mix_history(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFrame:
     """Per year and government level: project funds (万元), share of the year's, and the change
     against the previous report year (NULL when that year does not state the level)."""
-    return _frame(
-        con,
-        "WITH years AS (SELECT year, lag(year) OVER (ORDER BY year) AS previous_year"
-        "  FROM current_documents WHERE department = ?),"
-        " stated AS (SELECT d.year, f.level, sum(f.amount_wan) AS amount_wan"
-        "  FROM fund_sources AS f JOIN current_documents AS d USING (document_id)"
-        "  WHERE d.department = ? GROUP BY d.year, f.level),"
-        " levels AS (SELECT *, CAST(amount_wan AS DOUBLE)"
-        "  / CAST(sum(amount_wan) OVER (PARTITION BY year) AS DOUBLE) AS share FROM stated)"
-        " SELECT s.year, y.previous_year, s.level, s.amount_wan, s.share,"
-        " s.amount_wan - p.amount_wan AS change_wan,"
-        " pct_change(s.amount_wan, p.amount_wan) AS change_rate,"
-        " s.share - p.share AS share_change"
-        " FROM levels AS s JOIN years AS y USING (year)"
-        " LEFT JOIN levels AS p ON p.year = y.previous_year AND p.level = s.level"
-        " ORDER BY s.year, CASE s.level WHEN 'central' THEN 1 WHEN 'provincial' THEN 2"
-        " WHEN 'city' THEN 3 WHEN 'district' THEN 4 ELSE 5 END",
-        [department, department],
+    years = _department_reports(con, department)
+    stated = con.execute(
+        "SELECT document_id, level, sum(amount_wan) FROM fund_sources"
+        " WHERE document_id IN ? GROUP BY document_id, level",
+        [list(years)],
+    ).fetchall()
+    previous = _previous_years(years)
+    totals: dict[int, Decimal] = {}
+    for document_id, _, amount in stated:
+        year = years[int(document_id)]
+        totals[year] = totals.get(year, Decimal(0)) + amount
+    rows = [
+        {
+            "year": years[int(document_id)],
+            "previous_year": previous[years[int(document_id)]],
+            "level": level,
+            "amount_wan": amount,
+            "share": _share(amount, totals[years[int(document_id)]]),
+        }
+        for document_id, level, amount in stated
+    ]
+    rows.sort(key=lambda r: (r["year"], _LEVEL_ORDER.get(r["level"], 5)))
+    _with_changes(rows, "level")
+    return _history_frame(
+        rows,
+        [
+            "year",
+            "previous_year",
+            "level",
+            "amount_wan",
+            "share",
+            "change_wan",
+            "change_rate",
+            "share_change",
+        ],
     )
 
 
@@ -347,24 +481,57 @@ def project_history(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataF
     """Per project (matched across years by project_key) and year: amount (万元), share of the
     year's projects, names as written, and the change against the previous report year; `new`
     when the previous report year does not list it."""
-    return _frame(
-        con,
-        "WITH years AS (SELECT year, lag(year) OVER (ORDER BY year) AS previous_year"
-        "  FROM current_documents WHERE department = ?),"
-        " projects AS (SELECT year, project_key, amount_wan, names, first_ordinal,"
-        "  CAST(amount_wan AS DOUBLE) / CAST(sum(amount_wan) OVER (PARTITION BY year) AS DOUBLE)"
-        "  AS share, arg_max(names, year) OVER (PARTITION BY project_key) AS latest_name"
-        "  FROM project_years WHERE department = ?)"
-        " SELECT s.project_key, s.latest_name, s.year, y.previous_year, s.names, s.amount_wan,"
-        " s.share, s.amount_wan - p.amount_wan AS change_wan,"
-        " pct_change(s.amount_wan, p.amount_wan) AS change_rate,"
-        " s.share - p.share AS share_change,"
-        " y.previous_year IS NOT NULL AND p.project_key IS NULL AS new"
-        " FROM projects AS s JOIN years AS y USING (year)"
-        " LEFT JOIN projects AS p ON p.year = y.previous_year AND p.project_key = s.project_key"
-        " ORDER BY max(s.amount_wan) OVER (PARTITION BY s.project_key) DESC, s.project_key,"
-        " s.year",
-        [department, department],
+    years = _department_reports(con, department)
+    # project_years' grouping (schema.sql), over the department's projects only.
+    keyed = con.execute(
+        "SELECT document_id, project_key(name) AS project_key, sum(amount_wan),"
+        " string_agg(name, ' / ' ORDER BY ordinal) FROM projects"
+        " WHERE document_id IN ? GROUP BY document_id, project_key(name)",
+        [list(years)],
+    ).fetchall()
+    previous = _previous_years(years)
+    totals: dict[int, Decimal] = {}
+    for document_id, _, amount, _ in keyed:
+        year = years[int(document_id)]
+        totals[year] = totals.get(year, Decimal(0)) + amount
+    rows = [
+        {
+            "project_key": project_key,
+            "year": years[int(document_id)],
+            "previous_year": previous[years[int(document_id)]],
+            "names": names,
+            "amount_wan": amount,
+            "share": _share(amount, totals[years[int(document_id)]]),
+        }
+        for document_id, project_key, amount, names in keyed
+    ]
+    _with_changes(rows, "project_key")
+    latest: dict[str, tuple[int, str]] = {}
+    largest: dict[str, Decimal] = {}
+    for r in rows:
+        key = r["project_key"]
+        if key not in latest or r["year"] > latest[key][0]:
+            latest[key] = (r["year"], r["names"])
+        largest[key] = max(largest.get(key, r["amount_wan"]), r["amount_wan"])
+        r["new"] = r["previous_year"] is not None and r["before"] is None
+    for r in rows:
+        r["latest_name"] = latest[r["project_key"]][1]
+    rows.sort(key=lambda r: (-largest[r["project_key"]], r["project_key"], r["year"]))
+    return _history_frame(
+        rows,
+        [
+            "project_key",
+            "latest_name",
+            "year",
+            "previous_year",
+            "names",
+            "amount_wan",
+            "share",
+            "change_wan",
+            "change_rate",
+            "share_change",
+            "new",
+        ],
     )
 
 

@@ -6,6 +6,7 @@ department is the seed with basic adjusted and actual 500.00 (was 801.07).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -139,6 +140,61 @@ def test_department_ranking_counts_fund_sources_mismatch(con: duckdb.DuckDBPyCon
     # 148.92 + 100.48 no longer adds up to 项目支出 349.4.
     assert row.failing_checks == seed_failing + 1
     assert round(row.three_public_control_rate, 4) == round(7.89 / 9.0, 4)
+
+
+# The 同比 histories are laid out in Python from a few rows (etl.queries); they must say what the
+# views budget_phases, fund_split and project_years say, with the change on the previous year.
+
+
+def test_phase_history_matches_budget_phases(con: duckdb.DuckDBPyConnection) -> None:
+    history = queries.phase_history(con, DEPARTMENT)
+    views = con.execute(
+        "SELECT year, section, initial_wan, adjusted_wan, actual_wan FROM budget_phases"
+        " WHERE department = ? ORDER BY year, section_order",
+        [DEPARTMENT],
+    ).fetchall()
+    expected = [
+        (year, section, phase, amount)
+        for year, section, *amounts in views
+        for phase, amount in zip(("initial", "adjusted", "actual"), amounts, strict=True)
+    ]
+    got = history[["year", "section", "phase", "amount_wan"]].itertuples(index=False)
+    assert [tuple(row) for row in got] == expected
+    row = history.set_index(["year", "section", "phase"]).loc[(2021, "basic", "adjusted")]
+    assert row["previous_year"] == 2020
+    assert row["change_wan"] == Decimal(0)
+    total = history.set_index(["year", "section", "phase"]).loc[(2020, "project", "actual")]
+    assert total["share"] == pytest.approx(349.4 / (801.07 + 349.4))
+    assert math.isnan(total["change_rate"])  # 2020 is the first report year
+
+
+def test_fund_mix_history_matches_fund_split(con: duckdb.DuckDBPyConnection) -> None:
+    history = queries.fund_mix_history(con, DEPARTMENT).set_index(["year", "level"])
+    split = con.execute(
+        "SELECT year, level, amount_wan, share FROM fund_split WHERE department = ?",
+        [DEPARTMENT],
+    ).fetchall()
+    assert len(history) == len(split)
+    for year, level, amount, share in split:
+        assert history.loc[(year, level), "amount_wan"] == amount
+        assert history.loc[(year, level), "share"] == pytest.approx(share)
+    district = history.loc[(2021, "district")]
+    assert district["change_wan"] == Decimal("-100")
+    assert district["change_rate"] == pytest.approx(-100 / 200.48)
+
+
+def test_project_history_matches_project_years(con: duckdb.DuckDBPyConnection) -> None:
+    history = queries.project_history(con, DEPARTMENT)
+    years = con.execute(
+        "SELECT project_key, year, names, amount_wan FROM project_years WHERE department = ?",
+        [DEPARTMENT],
+    ).fetchall()
+    got = history[["project_key", "year", "names", "amount_wan"]].itertuples(index=False)
+    assert sorted(tuple(row) for row in got) == sorted(years)
+    # Largest project first, each project's years oldest first; the 2020 ones are not `new`.
+    assert history["amount_wan"].iloc[0] == max(amount for *_, amount in years)
+    assert not history.loc[history["year"] == 2020, "new"].any()
+    assert (history.loc[history["year"] == 2021, "change_wan"] == Decimal(0)).all()
 
 
 @pytest.mark.parametrize(

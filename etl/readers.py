@@ -10,7 +10,6 @@ says what to do.
 from __future__ import annotations
 
 import codecs
-import ctypes
 import io
 import re
 import zipfile
@@ -626,6 +625,8 @@ class _Line:
 
 
 def _page_lines(textpage: Any) -> list[_Line]:
+    import ctypes  # here, not at the top: a .docx or .txt never needs it
+
     import pypdfium2 as pdfium
 
     raw = textpage.raw
@@ -664,8 +665,9 @@ def _page_lines(textpage: Any) -> list[_Line]:
     return lines
 
 
-# A line starting like a heading or a list item starts a paragraph of its own.
-_PARAGRAPH_START = re.compile(
+# A line starting like a heading or a list item starts a paragraph of its own. Compiled on the
+# first PDF, not at import: compiling it takes 4-10 ms, paid by every sandbox child otherwise.
+_PARAGRAPH_START = (
     r"\s*(?:第[一二三四五六七八九十\d]+(?:部分|章)|[一二三四五六七八九十]+[、.．]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]"
     r"|\d+\s*(?:、|[．.](?!\d))|[①-⑳])"
 )
@@ -682,6 +684,7 @@ def _join_lines(pages: list[list[_Line]]) -> str:
     body = [line for page in pages for line in page]
     if not body:
         return ""
+    paragraph_start = re.compile(_PARAGRAPH_START)  # re keeps it compiled after the first PDF
     margin_left = min(line.left for line in body)
     margin_right = max(line.right for line in body)
     indents = any(line.left - margin_left > line.height * 1.5 for line in body)
@@ -697,7 +700,7 @@ def _join_lines(pages: list[list[_Line]]) -> str:
             starts_paragraph = (
                 line.left - margin_left > height * 1.5
                 or "\t" in text
-                or bool(_PARAGRAPH_START.match(text))
+                or bool(paragraph_start.match(text))
                 or (previous_height is not None and abs(height - previous_height) > 0.2 * height)
             )
             if joinable and out and not starts_paragraph:

@@ -13,11 +13,10 @@ from __future__ import annotations
 import json
 import os
 import resource
-import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 # A real report parses in well under a second and a few tens of MB on top of the interpreter; a
 # valid 500-page PDF takes ~10 s. These leave a wide margin while keeping a hostile file's cost bounded.
@@ -29,8 +28,7 @@ _ROOT = Path(__file__).resolve().parent.parent
 _OUT_OF_MEMORY = "解析超出内存上限"
 
 
-@dataclass(frozen=True)
-class Usage:
+class Usage(NamedTuple):  # not a dataclass: `dataclasses` imports `inspect`, 10 ms in each child
     """What the last sandboxed parse cost: wall seconds and the child's peak resident KB."""
 
     seconds: float
@@ -74,11 +72,28 @@ def _is_plain_text(path: Path, data: bytes) -> bool:
 
 def _run_child(path: Path, data: bytes, timeout: float, memory_bytes: int, reader: str) -> str:
     global last_usage
+    import site
+    import subprocess  # here, not at the top: the child never needs it
+
     from etl.readers import ReadError
 
+    # The child starts without `site` (-S), handed the site-packages folders instead: site's
+    # .pth hooks (an editable install's finder imports pathlib, fnmatch and re) cost more than
+    # the parse of a .docx. The parent's own import path decides where the readers come from.
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_ROOT), env.get("PYTHONPATH")]))
-    argv = [sys.executable, "-m", "etl.sandbox", reader, path.name, str(timeout), str(memory_bytes)]
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(_ROOT), env.get("PYTHONPATH"), *site.getsitepackages(), _user_site()])
+    )
+    argv = [
+        sys.executable,
+        "-S",
+        "-m",
+        "etl.sandbox",
+        reader,
+        path.name,
+        str(timeout),
+        str(memory_bytes),
+    ]
     started = time.monotonic()
     try:
         done = subprocess.run(
@@ -108,6 +123,15 @@ def _run_child(path: Path, data: bytes, timeout: float, memory_bytes: int, reade
     if "text" in answer:
         return str(answer["text"])
     raise ReadError(path, str(answer.get("problem", "解析失败")))
+
+
+def _user_site() -> str | None:
+    """The user's site-packages when the parent reads it (python -m pip install --user)."""
+    import site
+
+    if site.ENABLE_USER_SITE and site.USER_SITE and os.path.isdir(site.USER_SITE):
+        return site.USER_SITE
+    return None
 
 
 def _child(reader: str, name: str, memory_bytes: int) -> dict[str, object]:

@@ -40,3 +40,10 @@ def crash(path: Path, data: bytes) -> str:
     import os
 
     os.abort()
+
+
+def loaded_modules(path: Path, data: bytes) -> str:
+    """Not a parser: the names of the modules the child has imported, one per line."""
+    import sys
+
+    return "\n".join(sorted(sys.modules))

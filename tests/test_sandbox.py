@@ -256,3 +256,14 @@ def test_upload_preview_reports_a_stuck_file(monkeypatch: pytest.MonkeyPatch) ->
     preview = preview_report("../../etc/上传.pdf", b"%PDF-1.4 HANG", 20)
     assert preview.report is None
     assert preview.error is not None and preview.error.startswith("解析超时（>3 秒）")
+
+
+def test_child_starts_without_site_and_the_parents_imports() -> None:
+    # Every .pdf/.docx pays the child's start: site's .pth hooks, dataclasses (inspect) and
+    # subprocess are the parent's business and cost more than parsing a .docx.
+    loaded = set(
+        sandbox.read_text(
+            Path("probe.docx"), b"PK", reader="tests.hostile_parsers:loaded_modules"
+        ).split()
+    )
+    assert not loaded & {"site", "dataclasses", "inspect", "subprocess"}, loaded

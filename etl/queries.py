@@ -171,13 +171,17 @@ def top_projects(con: duckdb.DuckDBPyConnection, year: int, limit: int = 20) -> 
 
 def department_ranking(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
     """Per department in the year: the standard indicators and failed checks, most adjusted first."""
+    # report_indicators, with the year on both sides: filtered on documents too, the join builds
+    # its hash table from the year's documents only, not every department name of every year.
     return _frame(
         con,
-        "SELECT department, adjustment_rate, execution_rate, three_public_control_rate,"
-        " staff_control_rate, personnel_share, failing_checks, failing_errors, failing_warnings"
-        " FROM report_indicators WHERE year = ?"
-        " ORDER BY adjustment_rate DESC NULLS LAST, department",
-        [year],
+        "SELECT d.department, s.adjustment_rate, s.execution_rate, s.three_public_control_rate,"
+        " s.staff_control_rate, s.personnel_share, s.failing_checks, s.failing_errors,"
+        " s.failing_warnings"
+        " FROM report_summary AS s JOIN current_documents AS d ON d.document_id = s.document_id"
+        " WHERE s.year = ? AND d.year = ?"
+        " ORDER BY s.adjustment_rate DESC NULLS LAST, d.department",
+        [year, year],
     )
 
 

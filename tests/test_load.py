@@ -125,15 +125,17 @@ def test_failure_midway_leaves_none_of_that_reports_rows(
     db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     other = variant(tmp_path, "other.txt", "2020年度长沙市天心区", "2021年度长沙市天心区")
+    other.write_text(other.read_text(encoding="utf-8").replace("党建经费", "党建活动经费"), "utf-8")
     real = load_module._insert_many
-    calls = []
 
-    def fail_on_projects(con: duckdb.DuckDBPyConnection, sql: str, rows: list) -> None:
-        if "projects" in sql:
-            calls.append(sql)
-            if len(calls) == 1:  # the first report's projects, after its figures went in
-                raise RuntimeError("disk full")
-        real(con, sql, rows)
+    def fail_on_projects(
+        con: duckdb.DuckDBPyConnection, table: str, rows: list, *args: object
+    ) -> None:
+        # Every write of the first report's projects fails, after its figures went in: the
+        # batch they are in fails, and then that report's own transaction.
+        if table == "projects" and any("党建经费" in row for row in rows):
+            raise RuntimeError("disk full")
+        real(con, table, rows, *args)
 
     monkeypatch.setattr(load_module, "_insert_many", fail_on_projects)
     results = load_paths([SEED, other], db)
@@ -192,3 +194,37 @@ def test_ensure_database_builds_only_when_missing(db: Path, tmp_path: Path) -> N
     (reports / SEED.name).write_bytes(SEED.read_bytes())
     assert [r.status for r in load_module.ensure_database(db, reports)] == ["loaded"]
     assert load_module.ensure_database(db, reports) == []
+
+
+def test_a_batch_stores_what_one_file_at_a_time_stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Versions, conflicts, duplicates and aliases decided within one batch (one transaction)
+    come out as loading the same files one load at a time does."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    files = [
+        variant(folder, "a.txt", "预算调整数为801.07万元", "预算调整数为801.07万元"),
+        variant(folder, "b.txt", "预算调整数为801.07万元", "预算调整数为802.07万元"),
+        variant(folder, "c.txt", "2020年度长沙市天心区", "2021年度长沙市天心区"),
+        variant(folder, "d.txt", "长沙市天心区交通运输局", "天心区交通运输局"),
+        variant(folder, "e.txt", "预算调整数为801.07万元", "预算调整数为803.07万元"),
+    ]
+    (folder / "f.txt").write_bytes(files[1].read_bytes())  # the same bytes as b.txt
+    files.append(folder / "f.txt")
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text("alias,department\n天心区交通运输局,长沙市天心区交通运输局\n", "utf-8")
+    for on_conflict in ("keep", "replace"):
+        one_by_one = tmp_path / on_conflict / "one" / "budget.duckdb"
+        single = [
+            load_paths([f], one_by_one, on_conflict=on_conflict, aliases=aliases)[0] for f in files
+        ]
+        batch = tmp_path / on_conflict / "batch" / "budget.duckdb"
+        with monkeypatch.context() as patch:  # no falling back to one transaction per report
+            patch.setattr(load_module, "_load_report", None)
+            together = load_paths(files, batch, on_conflict=on_conflict, aliases=aliases)
+        assert [(r.status, r.message, r.sha256) for r in together] == [
+            (r.status, r.message, r.sha256) for r in single
+        ]
+        assert dump(batch) == dump(one_by_one)
+        assert len({r.status for r in together}) >= 3  # loaded, conflict/replaced, unchanged

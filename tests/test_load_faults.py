@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -101,24 +102,26 @@ def test_sigkill_mid_load_leaves_old_data_and_next_run_loads_each_once(tmp_path:
     load_paths([SEED], db)
     before = documents(db)
     folder = tmp_path / "batch"
-    departments(folder, 60)
+    departments(folder, 600)
+    # Nobody reads the load's progress lines (600 x ~140 bytes) until it is killed: once the
+    # pipe is full the load blocks inside its working copy, so it can never swap in first.
     load = subprocess.Popen(
         [sys.executable, "-m", "etl", "load", str(folder), "--db", str(db)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
     )
-    assert load.stdout is not None
-    for line in load.stdout:
-        if line.startswith("[10/"):
-            os.kill(load.pid, signal.SIGKILL)
-            break
-    load.wait(timeout=30)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob("budget.duckdb.loading-*")) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert list(tmp_path.glob("budget.duckdb.loading-*")), "the load never started writing"
+    os.kill(load.pid, signal.SIGKILL)
+    load.communicate(timeout=30)
     assert load.returncode == -signal.SIGKILL
     assert documents(db) == before  # none of the killed load's rows
     results = load_paths([folder], db)
-    assert [r.status for r in results] == ["loaded"] * 60
-    assert len(documents(db)) == 61
+    assert [r.status for r in results] == ["loaded"] * 600
+    assert len(documents(db)) == 601
     assert not list(tmp_path.glob("*.loading-*"))
 
 

@@ -72,17 +72,17 @@ def _is_plain_text(path: Path, data: bytes) -> bool:
 
 def _run_child(path: Path, data: bytes, timeout: float, memory_bytes: int, reader: str) -> str:
     global last_usage
-    import site
     import subprocess  # here, not at the top: the child never needs it
 
     from etl.readers import ReadError
 
-    # The child starts without `site` (-S), handed the site-packages folders instead: site's
-    # .pth hooks (an editable install's finder imports pathlib, fnmatch and re) cost more than
-    # the parse of a .docx. The parent's own import path decides where the readers come from.
+    # The child starts without `site` (-S) and is handed the parent's import path instead, so it
+    # finds the same modules (site-packages, folders a .pth added) without running site and its
+    # .pth hooks: an editable install's finder alone imports pathlib, fnmatch and re, and that
+    # costs more than parsing a .docx.
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [str(_ROOT), env.get("PYTHONPATH"), *site.getsitepackages(), _user_site()])
+        dict.fromkeys(filter(None, [str(_ROOT), env.get("PYTHONPATH"), *sys.path]))
     )
     argv = [
         sys.executable,
@@ -123,15 +123,6 @@ def _run_child(path: Path, data: bytes, timeout: float, memory_bytes: int, reade
     if "text" in answer:
         return str(answer["text"])
     raise ReadError(path, str(answer.get("problem", "解析失败")))
-
-
-def _user_site() -> str | None:
-    """The user's site-packages when the parent reads it (python -m pip install --user)."""
-    import site
-
-    if site.ENABLE_USER_SITE and site.USER_SITE and os.path.isdir(site.USER_SITE):
-        return site.USER_SITE
-    return None
 
 
 def _child(reader: str, name: str, memory_bytes: int) -> dict[str, object]:

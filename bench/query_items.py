@@ -109,6 +109,10 @@ class _Recorder:
         self.calls.append((query, list(params or [])))
         return self.con.sql(query, params=params or [])
 
+    def execute(self, query: str, params: list[Any] | None = None) -> Any:
+        self.calls.append((query, list(params or [])))
+        return self.con.execute(query, params or [])
+
 
 def wrapped_sql(
     con: duckdb.DuckDBPyConnection, question: Question, p: Params

@@ -124,26 +124,12 @@ def check_results(con: duckdb.DuckDBPyConnection, department: str, year: int) ->
 
 def fund_split_by_year(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Per year and government level: project funds (万元), share of the year, reports stating it."""
+    # fund_split_years (schema.sql) holds the per-year sums the loader computed at the last write.
     return _frame(
         con,
-        "WITH by_year AS (SELECT year, sum(fund_total_wan) AS total_wan,"
-        " sum(central_wan) AS central, count(central_wan) AS central_reports,"
-        " sum(provincial_wan) AS provincial, count(provincial_wan) AS provincial_reports,"
-        " sum(city_wan) AS city, count(city_wan) AS city_reports,"
-        " sum(district_wan) AS district, count(district_wan) AS district_reports,"
-        " sum(other_wan) AS other, count(other_wan) AS other_reports"
-        " FROM current_summary GROUP BY year),"
-        " levels AS ("
-        " SELECT year, 1 AS level_order, 'central' AS level, central AS amount_wan,"
-        "  central_reports AS reports, total_wan FROM by_year"
-        " UNION ALL SELECT year, 2, 'provincial', provincial, provincial_reports, total_wan"
-        "  FROM by_year"
-        " UNION ALL SELECT year, 3, 'city', city, city_reports, total_wan FROM by_year"
-        " UNION ALL SELECT year, 4, 'district', district, district_reports, total_wan FROM by_year"
-        " UNION ALL SELECT year, 5, 'other', other, other_reports, total_wan FROM by_year)"
-        " SELECT year, level, amount_wan,"
+        "SELECT year, level, amount_wan,"
         " CAST(amount_wan AS DOUBLE) / CAST(nullif(total_wan, 0) AS DOUBLE) AS share, reports"
-        " FROM levels WHERE reports > 0 ORDER BY year, level_order",
+        " FROM fund_split_years WHERE reports > 0 ORDER BY year, level_order",
     )
 
 

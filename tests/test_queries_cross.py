@@ -219,9 +219,19 @@ SUMMARY_DIFF = (
 )
 
 
+# fund_split_years: rewritten from fund_split_years_source by the same refresh.
+FUND_SPLIT_DIFF = SUMMARY_DIFF.replace("report_summary", "fund_split_years")
+
+
 def summary_diff(db: Path) -> int:
     with duckdb.connect(str(db), read_only=True) as c:
         [(rows,)] = c.execute(SUMMARY_DIFF).fetchall()
+        [(fund_rows,)] = c.execute(FUND_SPLIT_DIFF).fetchall()
+        assert fund_rows == 0
+        [(years,)] = c.execute("SELECT count(DISTINCT year) FROM fund_split_years").fetchall()
+        assert years == len(
+            {y for (y,) in c.execute("SELECT year FROM current_documents").fetchall()}
+        )
         [(documents,)] = c.execute("SELECT count(*) FROM documents").fetchall()
         [(summaries,)] = c.execute("SELECT count(*) FROM report_summary").fetchall()
     assert documents == summaries

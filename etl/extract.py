@@ -59,9 +59,6 @@ _BARE_HEADING = re.compile(
 
 # A sentence: a run between 。！？ and line ends, without the spaces around it.
 _SENTENCE_SPAN = re.compile(r"[^。!?！？\s](?:[^。!?！？\n]*[^。!?！？\s])?")
-_NEWLINE = re.compile(r"\n")
-# Only a line holding a tab or a space can be a table row.
-_SPACED_LINE = re.compile(r"^[^\n]*[\t ][^\n]*$", re.MULTILINE)
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -73,26 +70,33 @@ def split_sentences(text: str) -> list[Sentence]:
     >>> [(s.context, s.in_table) for s in split_sentences("（一）基本支出\\n年初预算数为1万元。")]
     [('basic', False)]
     """
-    breaks = [m.start() for m in _NEWLINE.finditer(text)]
     table_rows: set[int] = set()
-    for match in _SPACED_LINE.finditer(text):
-        line = match.group().strip(_SPACES)
-        if line and (_is_tab_row(line) if "\t" in line else _looks_like_row(line)):
-            table_rows.add(bisect_right(breaks, match.start()))
+    if " " in text or "\t" in text:
+        for index, line in enumerate(text.split("\n")):
+            if " " in line or "\t" in line:
+                row = line.strip(_SPACES)
+                if row and (_is_tab_row(row) if "\t" in row else _looks_like_row(row)):
+                    table_rows.add(index)
     sentences = Sentences()
+    starts: list[int] = []
     context: str | None = None
+    paragraph = last = 0
+    count = text.count
     for match in _SENTENCE_SPAN.finditer(text):
         start, end = match.span()
-        paragraph = bisect_right(breaks, start)
+        paragraph += count("\n", last, start)  # a sentence never spans a line end
+        last = start
         in_table = paragraph in table_rows
         if end - start <= 30 and not in_table and _is_heading(match.group()):
             context = _heading_context(match.group())
             continue
         sentences.append(Sentence(start, end, paragraph, context, in_table))
-    sentences.starts = [s.start for s in sentences]
+        starts.append(start)
+    sentences.starts = starts
     return sentences
 
 
+@lru_cache(maxsize=4096)
 def _is_heading(body: str) -> bool:
     # Headings are short, carry no amount and usually a number: 一、 （一） 1、 (1) 第一部分.
     if body[-1] in ",;:，；：。":

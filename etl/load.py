@@ -15,7 +15,6 @@ import fcntl
 import functools
 import gc
 import hashlib
-import multiprocessing
 import os
 import re
 import shutil
@@ -24,16 +23,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import duckdb
 
-from etl import config, manual, sandbox
+from etl import config, sandbox
 from etl.archive import Archive
 from etl.checks import check_report
 from etl.extract import extract_report
 from etl.model import FIGURE_SLOTS, Report
 from etl.readers import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, ReadError, read_bytes
+
+if TYPE_CHECKING:  # imported where used: `etl load` of reports needs neither
+    from etl import manual
 
 SCHEMA = Path(__file__).with_name("schema.sql")
 # The line `python -m etl demo` writes into every synthetic report; a report with it is flagged.
@@ -81,8 +83,15 @@ def analyse_text(text: str) -> Report:
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table and view (idempotent)."""
-    con.execute(SCHEMA.read_text(encoding="utf-8"))
+    """Create every table and view (idempotent), in one transaction: about half the time of
+    committing each of the ~40 statements on its own (bench L1's floor)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(SCHEMA.read_text(encoding="utf-8"))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
 
 
 def refresh_summaries(con: duckdb.DuckDBPyConnection) -> int:
@@ -372,6 +381,8 @@ _BATCH_BYTES = 64 * 1024 * 1024
 @contextlib.contextmanager
 def _analyser(count: int, archive: Archive) -> Iterator[Callable[[list[Path]], Iterator[_Staged]]]:
     """A function files -> _Staged in file order: in worker processes when it pays."""
+    import multiprocessing
+
     analyse = functools.partial(_analyse_file, archive=archive)
     workers = min(len(os.sched_getaffinity(0)), 8) if count >= _PARALLEL_FROM else 1
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
@@ -749,6 +760,8 @@ def load_manual(
     When any row has a problem nothing is loaded and the issues come back (row, column, problem).
     """
     name = display_name(name)
+    from etl import manual
+
     entries, issues = manual.read_template(name, data)
     if issues:
         return [], issues
@@ -1028,6 +1041,8 @@ def _load_manual_bytes(
     loaded_at: datetime | None = None,
 ) -> LoadResult:
     """One department-year in the template's canonical CSV (what load_manual archives)."""
+    from etl import manual
+
     entries, issues = manual.read_template(path.name, data)
     if issues or len(entries) != 1:
         problems = "；".join(i.message() for i in issues[:3]) or "应恰好包含一个部门年度"

@@ -208,6 +208,42 @@ def department_matches(con: duckdb.DuckDBPyConnection, text: str, limit: int) ->
     )
 
 
+RANKING_ORDER = (
+    "adjustment_rate",
+    "execution_rate",
+    "three_public_control_rate",
+    "staff_control_rate",
+    "personnel_share",
+    "failing_checks",
+)
+
+
+def ranking_head(
+    con: duckdb.DuckDBPyConnection, year: int, by: str, ascending: bool, limit: int
+) -> pd.DataFrame:
+    """The first `limit` rows of department_ranking sorted by `by` (one of RANKING_ORDER;
+    departments without the figure last, ties by name), and `departments`: how many in all."""
+    if by not in RANKING_ORDER:
+        raise ValueError(f"not a ranking column: {by!r}")
+    # The column is chosen by a parameter (never SQL text): its value is the sort key.
+    return _frame(
+        con,
+        "WITH ranked AS (SELECT department, adjustment_rate, execution_rate,"
+        " three_public_control_rate, staff_control_rate, personnel_share, failing_checks,"
+        " failing_errors, failing_warnings, CASE ?"
+        "  WHEN 'adjustment_rate' THEN adjustment_rate WHEN 'execution_rate' THEN execution_rate"
+        "  WHEN 'three_public_control_rate' THEN three_public_control_rate"
+        "  WHEN 'staff_control_rate' THEN staff_control_rate"
+        "  WHEN 'personnel_share' THEN personnel_share"
+        "  ELSE CAST(failing_checks AS DOUBLE) END AS sort_key"
+        " FROM report_indicators WHERE year = ?)"
+        " SELECT * EXCLUDE (sort_key), count(*) OVER () AS departments FROM ranked"
+        " ORDER BY sort_key IS NULL, CASE WHEN ? THEN sort_key END ASC,"
+        " CASE WHEN NOT ? THEN sort_key END DESC, department LIMIT ?",
+        [by, year, ascending, ascending, limit],
+    )
+
+
 def report_years_all(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every year with a current report, newest first, and how many reports it has."""
     return _frame(

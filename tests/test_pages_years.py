@@ -130,6 +130,26 @@ def test_comparison_opens_the_chosen_departments_overview(demo_db: Path) -> None
     assert at.query_params == {"department": DEMO_NO_THREE_PUBLIC, "year": "2022"}
 
 
+def test_comparison_with_many_departments_searches_the_one_to_open(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pages.ui import widgets
+
+    monkeypatch.setattr(widgets, "DEPARTMENT_LIST_LIMIT", 2)
+    at = open_page("pages/comparison.py")
+    assert len(at.selectbox(key="comparison_open").options) == 2  # the table's first two
+    assert "共 6 个部门，可搜索" in page_text(at)
+    at.text_input(key="comparison_open_search").input("卫生健康").run()
+    assert at.selectbox(key="comparison_open").options == [DEMO_NO_THREE_PUBLIC]
+    at.button(key="comparison_open_button").click().run()
+    assert [t.value for t in at.title] == ["总览"]
+    assert at.selectbox(key="department").value == DEMO_NO_THREE_PUBLIC
+    at.switch_page("pages/comparison.py").run()
+    at.text_input(key="comparison_open_search").input("不存在的局").run()
+    assert at.selectbox(key="comparison_open").options == []
+    assert at.button(key="comparison_open_button").disabled
+
+
 # 绩效指标
 
 

@@ -196,6 +196,14 @@ def department_ranking(identity: Identity, year: int) -> pd.DataFrame:
     return _run(identity, queries.department_ranking, year)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def ranking_head(
+    identity: Identity, year: int, by: str, ascending: bool, limit: int
+) -> pd.DataFrame:
+    """department_ranking's first `limit` rows sorted by `by`, with how many departments in all."""
+    return _run(identity, queries.ranking_head, year, by, ascending, limit)
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def fund_split_by_year(identity: Identity) -> pd.DataFrame:
     """Per year and government level, all departments: project funds (Decimal 万元), share, reports."""

@@ -365,24 +365,25 @@ def department_header(title: str, selection: Selection, years: list[int]) -> Non
     st.caption(md_escape(f"{selection.department} · {span} · 金额单位：万元"))
 
 
-def open_overview(departments: list[str], year: int, *, key: str) -> None:
-    """A 部门 choice and a button that makes it the shared selection and opens its 总览; with
-    more than DEPARTMENT_LIST_LIMIT departments, a search box (key `key`_search) narrows it."""
-    options = departments
-    if len(departments) > DEPARTMENT_LIST_LIMIT:
+def open_overview(identity: data.Identity, departments: list[str], year: int, *, key: str) -> None:
+    """A 部门 choice and a button that makes it the shared selection and opens its 总览. The
+    choice lists `departments` (at most DEPARTMENT_LIST_LIMIT); when the database holds more
+    departments, a search box (key `key`_search) finds any of them instead."""
+    options = departments[:DEPARTMENT_LIST_LIMIT]
+    everyone = data.department_matches(identity, "", DEPARTMENT_LIST_LIMIT)
+    total = int(everyone["matches"].iloc[0]) if len(everyone) else 0
+    if total > len(options):
         search = st.text_input(
             "搜索部门", key=f"{key}_search", placeholder="输入部门名称中的字词"
         ).strip()
-        matching = (
-            [d for d in departments if search.lower() in d.lower()] if search else departments
-        )
-        options = matching[:DEPARTMENT_LIST_LIMIT]
-        st.caption(
-            md_escape(
-                f"{'匹配' if search else '共'} {len(matching):,} 个部门"
-                + (f"，列表显示前 {len(options):,} 个" if len(matching) > len(options) else "")
-            )
-        )
+        if search:
+            found = data.department_matches(identity, search, DEPARTMENT_LIST_LIMIT)
+            options = list(found["department"])
+            matches = int(found["matches"].iloc[0]) if len(found) else 0
+            shown = f"，列表显示前 {len(options):,} 个" if matches > len(options) else ""
+            st.caption(md_escape(f"匹配 {matches:,} 个部门{shown}"))
+        else:
+            st.caption(md_escape(f"列表为上表前 {len(options):,} 个；共 {total:,} 个部门，可搜索"))
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     chosen = left.selectbox("查看部门", options, key=key)
     if right.button(
@@ -391,6 +392,7 @@ def open_overview(departments: list[str], year: int, *, key: str) -> None:
         on_click=_select_report,
         args=(chosen, year),
         icon=":material/open_in_new:",
+        disabled=chosen is None,
     ):
         st.switch_page("pages/overview.py")
 

@@ -18,6 +18,7 @@ import hashlib
 import os
 import re
 import shutil
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -385,7 +386,10 @@ def _analyser(count: int, archive: Archive) -> Iterator[Callable[[list[Path]], I
 
     analyse = functools.partial(_analyse_file, archive=archive)
     workers = min(len(os.sched_getaffinity(0)), 8) if count >= _PARALLEL_FROM else 1
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    # Fork only a single-threaded process (the CLI): a thread of a server (the app) could hold
+    # a lock at the fork that the child then waits on forever.
+    single = threading.active_count() == 1
+    if workers < 2 or not single or "fork" not in multiprocessing.get_all_start_methods():
         yield lambda files: map(analyse, files)
         return
     pool = multiprocessing.get_context("fork").Pool(workers)
@@ -398,9 +402,9 @@ def _analyser(count: int, archive: Archive) -> Iterator[Callable[[list[Path]], I
 
 @contextlib.contextmanager
 def _few_gc_pauses() -> Iterator[None]:
-    """The cycle collector off while a load runs, one collection after it. A batch holds
-    thousands of extracted reports, which every full collection walked again: ~15% of a
-    1,000-report load's CPU (bench L1). Extraction makes next to no reference cycles."""
+    """The cycle collector off while a load runs. A batch holds thousands of extracted reports,
+    which every full collection walked again: ~15% of a 1,000-report load's CPU (bench L1).
+    Extraction makes next to no reference cycles; the collector runs as usual afterwards."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -408,7 +412,6 @@ def _few_gc_pauses() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-        gc.collect()
 
 
 def _batches(staged: Iterable[_Staged]) -> Iterator[list[_Staged]]:

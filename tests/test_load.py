@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import fcntl
+import multiprocessing.pool
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -228,3 +230,30 @@ def test_a_batch_stores_what_one_file_at_a_time_stores(
         ]
         assert dump(batch) == dump(one_by_one)
         assert len({r.status for r in together}) >= 3  # loaded, conflict/replaced, unchanged
+
+
+def test_worker_processes_extract_what_this_process_extracts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = [
+        variant(tmp_path, f"{year}.txt", "2020年度长沙市天心区", f"{year}年度长沙市天心区")
+        for year in range(2015, 2023)
+    ]
+    serial = tmp_path / "serial" / "budget.duckdb"
+    expected = load_paths(files, serial)
+    used = []
+    real_imap = multiprocessing.pool.Pool.imap
+
+    def imap(self: multiprocessing.pool.Pool, *args: Any, **kwargs: Any) -> Any:
+        used.append(self)
+        return real_imap(self, *args, **kwargs)
+
+    monkeypatch.setattr(multiprocessing.pool.Pool, "imap", imap)
+    monkeypatch.setattr(load_module, "_PARALLEL_FROM", 2)
+    parallel = tmp_path / "parallel" / "budget.duckdb"
+    results = load_paths(files, parallel)
+    assert used, "no worker processes"
+    assert [(r.path, r.status, r.sha256) for r in results] == [
+        (r.path, r.status, r.sha256) for r in expected
+    ]
+    assert dump(parallel) == dump(serial)

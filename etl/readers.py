@@ -218,8 +218,8 @@ def read_docx(path: Path | str, data: bytes) -> str:
                 return None
             return _parse_member(path, archive, "word/numbering.xml")
 
-        def styles() -> bytes:
-            if "word/styles.xml" not in names:
+        def styles() -> bytes:  # a style numbers its paragraphs only through numbering.xml
+            if "word/styles.xml" not in names or "word/numbering.xml" not in names:
                 return b""
             return _read_member(path, archive, "word/styles.xml")
 
@@ -332,7 +332,7 @@ class _Body:
     def style_numbers(self) -> dict[str, tuple[str | None, int]]:
         """styleId -> (numId, level) for the styles that number their paragraphs."""
         if self._style_numbers is None:
-            styles = self.load_styles() if self.levels else b""
+            styles = self.load_styles()
             self._style_numbers = _style_numbers(styles) if styles else {}
         return self._style_numbers
 
@@ -428,11 +428,14 @@ class _Body:
                         level = int(part.get(self.val) or 0)
             elif item.tag == self.pstyle:
                 style = item.get(self.val)
-        if (num_id is None and style is None) or not self.levels:
-            return ""
         if num_id is None:
-            num_id, level = self.style_numbers.get(style or "", (None, 0))
-        formats = self.levels.get(num_id or "")
+            if style is None:
+                return ""
+            # A heading style is seldom numbered: styles.xml says so before numbering.xml is parsed.
+            num_id, level = self.style_numbers.get(style, (None, 0))
+            if num_id is None:
+                return ""
+        formats = self.levels.get(num_id)
         if not formats or level not in formats:
             return ""
         counters = self.counters.setdefault(num_id or "", [0] * 10)

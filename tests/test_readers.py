@@ -282,10 +282,16 @@ def test_docx_numbering_and_styles_are_read_only_for_numbered_or_styled_paragrap
     assert read == ["word/document.xml"]
 
     read.clear()
+    heading = tmp_path / "heading.docx"  # a style that numbers nothing: numbering.xml stays shut
+    heading.write_bytes(_docx(_numbered("部门基本情况", style="Heading1"), extra=extra))
+    assert read_text(heading).splitlines() == ["部门基本情况"]
+    assert read == ["word/document.xml", "word/styles.xml"]
+
+    read.clear()
     styled = tmp_path / "styled.docx"
     styled.write_bytes(_docx(_p("说明") + _numbered("部门基本情况", style="H1"), extra=extra))
     assert read_text(styled).splitlines() == ["说明", "一、部门基本情况"]
-    assert read == ["word/document.xml", "word/numbering.xml", "word/styles.xml"]
+    assert read == ["word/document.xml", "word/styles.xml", "word/numbering.xml"]
 
 
 def test_docx_merged_cell_keeps_its_columns(tmp_path: Path) -> None:

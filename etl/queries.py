@@ -320,10 +320,26 @@ def real_report_count(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _department_reports(con: duckdb.DuckDBPyConnection, department: str) -> dict[int, int]:
-    """The department's current reports: year by document_id, oldest year first."""
+    """The department's current reports: year by document_id, oldest year first.
+
+    current_documents gives the same reports, but once department_aliases has a row its
+    department is computed (coalesce over the alias join), so a filter on it reads every
+    document (1.8M at 10M project rows: 37 ms). The names that mean the department come from
+    the small alias table first, and the documents scan filters on those constants.
+    """
+    aliases = con.execute(
+        "SELECT alias, department FROM department_aliases WHERE department = ? OR alias = ?",
+        [department, department],
+    ).fetchall()
+    names = {department} | {alias for alias, canonical in aliases if canonical == department}
+    # The department's own name is an alias of another department: its reports are that one's.
+    names -= {alias for alias, canonical in aliases if canonical != department}
+    if not names:
+        return {}
     rows = con.execute(
-        "SELECT document_id, year FROM current_documents WHERE department = ? ORDER BY year",
-        [department],
+        "SELECT document_id, year FROM documents WHERE department IN ? AND is_current"
+        " ORDER BY year",
+        [sorted(names)],
     ).fetchall()
     return {int(document_id): int(year) for document_id, year in rows}
 

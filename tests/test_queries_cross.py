@@ -309,3 +309,30 @@ def test_ranking_head_sorts_like_the_page_did(
 def test_ranking_head_takes_only_ranking_columns(con: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(ValueError, match="not a ranking column"):
         queries.ranking_head(con, 2020, "department; DROP TABLE documents", False, 10)
+
+
+def test_department_reports_follow_aliases_as_current_documents_does() -> None:
+    from etl.load import apply_schema
+
+    c = duckdb.connect(":memory:")
+    apply_schema(c)
+    for document_id, department, year, current in [
+        (1, "甲局", 2020, True),
+        (2, "甲", 2021, True),  # an alias of 甲局
+        (3, "乙局", 2021, True),  # its name is an alias of 丙局
+        (4, "甲局", 2019, False),  # a superseded version
+        (5, "丙局", 2022, True),
+    ]:
+        c.execute(
+            "INSERT INTO documents (document_id, sha256, file_name, path, department, year,"
+            " is_current, loaded_at, text_chars) VALUES (?, ?, 'f', 'p', ?, ?, ?, now(), 1)",
+            [document_id, str(document_id), department, year, current],
+        )
+    c.execute("INSERT INTO department_aliases VALUES ('甲', '甲局'), ('乙局', '丙局')")
+    for name in ["甲局", "甲", "乙局", "丙局", "丁局"]:
+        expected = c.execute(
+            "SELECT document_id, year FROM current_documents WHERE department = ? ORDER BY year",
+            [name],
+        ).fetchall()
+        assert list(queries._department_reports(c, name).items()) == expected, name
+    assert list(queries._department_reports(c, "丙局")) == [3, 5]

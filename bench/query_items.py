@@ -16,6 +16,7 @@ from bench.harness import Measurement, Row, Target, side_by_side
 from etl import queries
 
 LIMIT = 20
+RANKING_ROWS = 500  # pages/comparison.py TABLE_ROWS: the departments the page lists
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,13 @@ QUESTIONS = (
             pb.fund_mix_history(f, p.department),
             pb.project_history(f, p.department),
         ),
+    ),
+    # 部门对比 (pages/comparison.py): every render sorts and cuts the year's ranking in DuckDB;
+    # the whole ranking is read when its CSV is downloaded.
+    Question(
+        "部门对比: ranking_head",
+        lambda con, p: queries.ranking_head(con, p.year, "adjustment_rate", False, RANKING_ROWS),
+        lambda f, p: pb.department_ranking(f, p.year).head(RANKING_ROWS),
     ),
     Question(
         "department_ranking",

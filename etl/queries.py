@@ -14,7 +14,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-MEMORY_LIMIT = "256MB"  # per read connection (one per database file the app has open)
+# Per read connection (one per database file the app has open). Measured at 10M project rows
+# (bench S2, every page once): peak RSS 5,981 MiB with DuckDB's default (80 % of RAM), 462 MiB
+# at 256MB, 304 MiB at 80MB, 289 MiB at 64MB; the Python side (streamlit, pandas, plotly) is
+# 158 MiB of that. At 64MB with 2 threads department_ranking ran out of memory; with 1 thread
+# it did not, and on this 2-core machine shared by sessions it was no slower.
+MEMORY_LIMIT = "64MB"
+THREADS = 1
 
 
 def connect(db: Path | str) -> duckdb.DuckDBPyConnection:
@@ -28,9 +34,9 @@ def connect(db: Path | str) -> duckdb.DuckDBPyConnection:
     """
     con = duckdb.connect(":memory:")
     # DuckDB's buffer pool may otherwise grow to 80 % of RAM, caching blocks of the file that a
-    # dashboard reads once; the pages' queries aggregate in a few MiB (the app's peak RSS serving
-    # every page at 10M project rows: 5,981 MiB before this limit).
+    # dashboard reads once; the pages' queries aggregate in a few MiB (see MEMORY_LIMIT).
     con.execute("SET memory_limit = ?", [MEMORY_LIMIT])
+    con.execute("SET threads = ?", [THREADS])
     con.execute("ATTACH ? AS budget_lens (READ_ONLY)", [str(db)])
     con.execute("USE budget_lens")
     con.execute("SET enable_external_access = false")

@@ -112,3 +112,14 @@ def test_connection_is_read_only(con: duckdb.DuckDBPyConnection) -> None:
 def test_connection_cannot_reach_other_files(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     with pytest.raises(duckdb.Error):
         con.execute(sql)
+
+
+def test_connection_memory_is_bounded(con: duckdb.DuckDBPyConnection) -> None:
+    # DuckDB's default buffer pool is 80 % of RAM: the app's process grew to 5,981 MiB at 10M rows.
+    [(limit, threads)] = con.execute(
+        "SELECT current_setting('memory_limit'), current_setting('threads')"
+    ).fetchall()
+    assert limit.endswith("MiB") and float(limit.split()[0]) <= 64
+    assert int(threads) == queries.THREADS
+    with pytest.raises(duckdb.Error):
+        con.execute("SET memory_limit = '8GB'")  # locked, like external access

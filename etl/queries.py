@@ -6,6 +6,7 @@ Every query reads the views in schema.sql, so only current report versions are c
 
 from __future__ import annotations
 
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,8 @@ def connect(db: Path | str) -> duckdb.DuckDBPyConnection:
     # dashboard reads once; the pages' queries aggregate in a few MiB (see MEMORY_LIMIT).
     con.execute("SET memory_limit = ?", [MEMORY_LIMIT])
     con.execute("SET threads = ?", [THREADS])
+    # What does not fit spills here, not into .tmp/ under whatever directory the app runs in.
+    con.execute("SET temp_directory = ?", [str(Path(tempfile.gettempdir()) / "budget_lens_duckdb")])
     con.execute("ATTACH ? AS budget_lens (READ_ONLY)", [str(db)])
     con.execute("USE budget_lens")
     con.execute("SET enable_external_access = false")

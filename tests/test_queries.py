@@ -121,5 +121,7 @@ def test_connection_memory_is_bounded(con: duckdb.DuckDBPyConnection) -> None:
     ).fetchall()
     assert limit.endswith("MiB") and float(limit.split()[0]) <= 64
     assert int(threads) == queries.THREADS
+    [(spill,)] = con.execute("SELECT current_setting('temp_directory')").fetchall()
+    assert Path(spill).is_absolute() and not Path(spill).is_relative_to(Path.cwd())
     with pytest.raises(duckdb.Error):
         con.execute("SET memory_limit = '8GB'")  # locked, like external access

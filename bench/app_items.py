@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
 NAIVE = Path(__file__).with_name("naive_page.py")
 CHART_ONLY = Path(__file__).with_name("chart_page.py")
+FLOOR = Path(__file__).with_name("floor_page.py")
+CHART_ROUTED = Path(__file__).with_name("chart_page_routed.py")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -95,11 +97,19 @@ def page_rows(db: Path, scale: str, *, rounds: int, timeout: float = 300) -> lis
     naive_cold: list[float] = []
     naive_warm: list[float] = []
     chart_warm: list[float] = []
+    routed_warm: list[float] = []  # the chart-only page inside app.py's router and sidebar
     # One round not recorded: the first AppTest in a process pays every import.
     failed: dict[str, str] = {}
     for round_index in range(rounds + 1):
         if round_index == 1:
-            for samples in (*cold.values(), *warm.values(), naive_cold, naive_warm, chart_warm):
+            for samples in (
+                *cold.values(),
+                *warm.values(),
+                naive_cold,
+                naive_warm,
+                chart_warm,
+                routed_warm,
+            ):
                 samples.clear()
         _clear_caches()
         naive = AppTest.from_file(str(NAIVE), default_timeout=timeout)
@@ -109,6 +119,10 @@ def page_rows(db: Path, scale: str, *, rounds: int, timeout: float = 300) -> lis
         chart = AppTest.from_file(str(CHART_ONLY), default_timeout=timeout)
         chart.run()
         chart_warm.append(timed(chart.run))
+        routed = AppTest.from_file(str(CHART_ROUTED), default_timeout=timeout)
+        routed.run()
+        routed_warm.append(timed(routed.run))
+        _fail_on_exception(routed, "chart-only page in the router")
         for path in pages:
             if path in failed:
                 continue
@@ -124,7 +138,16 @@ def page_rows(db: Path, scale: str, *, rounds: int, timeout: float = 300) -> lis
                 _fail_on_exception(at, path)
             except Exception as exc:  # a page that raises is reported, not timed
                 failed[path] = f"error: the page raised {type(exc).__name__}: {exc}"[:200]
-    rows = []
+    rows = [
+        Row(
+            "S1",
+            "floor: the chart-only page inside app.py's router (selectors, banner, navigation)"
+            " warm rerun vs the chart-only page",
+            scale,
+            Measurement(routed_warm, chart_warm),
+            TARGETS["S1 draw"],
+        )
+    ]
     for path, title in pages.items():
         if path in failed:
             rows.append(
@@ -227,7 +250,7 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def _server(db: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
+def _server(db: Path, port: int, script: Path = APP) -> Iterator[subprocess.Popen[bytes]]:
     env = {**os.environ, "BUDGET_LENS_DB": str(db)}
     server = subprocess.Popen(
         [
@@ -235,7 +258,7 @@ def _server(db: Path, port: int) -> Iterator[subprocess.Popen[bytes]]:
             "-m",
             "streamlit",
             "run",
-            str(APP),
+            str(script),
             "--server.port",
             str(port),
             "--server.address",
@@ -279,40 +302,60 @@ def cold_start_row(db: Path, scale: str, *, rounds: int) -> Row:
 def _cold_start(db: Path, scale: str, rounds: int, sync_playwright: Any) -> Row:
     samples: list[float] = []
     health: list[float] = []
+    floor: list[float] = []  # the same, for bench/floor_page.py: one st.metric and nothing else
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for _ in range(rounds):
-                page = browser.new_page()
-                port = _free_port()
-                url = f"http://127.0.0.1:{port}"
-                started = time.perf_counter()
-                with _server(db, port) as server:
-                    while True:
-                        try:
-                            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                                if r.read() == b"ok":
-                                    break
-                        except OSError:
-                            if server.poll() is not None:
-                                raise RuntimeError("streamlit exited during start") from None
-                            time.sleep(0.02)
-                    health.append((time.perf_counter() - started) * 1000)
-                    page.goto(url)
-                    page.wait_for_selector('[data-testid="stMetric"]', timeout=120_000)
-                    samples.append((time.perf_counter() - started) * 1000)
-                page.close()
+                for script in (APP, FLOOR):
+                    drawn, answered = _start_and_draw(browser, db, script)
+                    if script == APP:
+                        samples.append(drawn)
+                        health.append(answered)
+                    else:
+                        floor.append(drawn)
         finally:
             browser.close()
-    health_ms = sorted(health)[len(health) // 2]
     return Row(
         "S3",
         "`streamlit run app.py` cold start to the first rendered page (总览 KPI cards in Chromium)",
         scale,
         Measurement(samples),
         TARGETS["S3"],
-        note=f"server answering /_stcore/health after {health_ms:,.0f} ms (median)",
+        note=f"server answering /_stcore/health after {_median(health):,.0f} ms; the floor, a"
+        f" page with one st.metric and no data started the same way: {_median(floor):,.0f} ms"
+        " (medians)",
     )
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
+def _start_and_draw(browser: Any, db: Path, script: Path) -> tuple[float, float]:
+    """ms from spawning `streamlit run script` to a st.metric drawn in Chromium, and to health."""
+    page = browser.new_page()
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    started = time.perf_counter()
+    try:
+        with _server(db, port, script) as server:
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                        if r.read() == b"ok":
+                            break
+                except OSError:
+                    if server.poll() is not None:
+                        raise RuntimeError("streamlit exited during start") from None
+                    time.sleep(0.02)
+            answered = (time.perf_counter() - started) * 1000
+            page.goto(url)
+            page.wait_for_selector('[data-testid="stMetric"]', timeout=120_000)
+            drawn = (time.perf_counter() - started) * 1000
+    finally:
+        page.close()
+    return drawn, answered
 
 
 def _own_peak_rss_mib() -> float:

@@ -697,30 +697,36 @@ def _by_year(
         for y, p in zip(history["year"], history["previous_year"], strict=True)
         if not _missing(p)
     }
-    groups = list(history.groupby(keys, sort=False))
-    table = pd.DataFrame(
-        {name: [get(rows.iloc[0]) for _, rows in groups] for name, get in labels.items()}
-    )
-    by_key = [{int(r.year): r for r in rows.itertuples(index=False)} for _, rows in groups]
+    # One pass over the rows, grouped by key in first-seen order, and the frame built once from
+    # its columns (a column inserted at a time cost ~1 ms each: 29 ms for ten years).
+    by_key: dict[Any, dict[int, Any]] = {}
+    for r in history.itertuples(index=False):
+        by_key.setdefault(tuple(getattr(r, k) for k in keys), {})[int(r.year)] = r
+    firsts = [next(iter(rows.values())) for rows in by_key.values()]
+    columns: dict[str, list[Any]] = {
+        name: [get(first) for first in firsts] for name, get in labels.items()
+    }
 
     def column(year: int, field: str) -> list[Any]:
-        return [None if year not in rows else getattr(rows[year], field) for rows in by_key]
+        return [
+            None if year not in rows else getattr(rows[year], field) for rows in by_key.values()
+        ]
 
     for year in years:
         if as_share:
-            table[f"{year} 年{PERCENT_SUFFIX}"] = _percents(column(year, "share"))
+            columns[f"{year} 年{PERCENT_SUFFIX}"] = _percents(column(year, "share"))
         else:
-            table[f"{year} 年{AMOUNT_SUFFIX}"] = column(year, "amount_wan")
+            columns[f"{year} 年{AMOUNT_SUFFIX}"] = column(year, "amount_wan")
     for year in years:
         if year not in previous:
             continue
         change = f"{year} 较 {previous[year]}"
         if as_share:
-            table[f"{change}{POINTS_SUFFIX}"] = _percents(column(year, "share_change"))
+            columns[f"{change}{POINTS_SUFFIX}"] = _percents(column(year, "share_change"))
         else:
-            table[f"{change}{AMOUNT_SUFFIX}"] = column(year, "change_wan")
-            table[f"{change}{PERCENT_SUFFIX}"] = _percents(column(year, "change_rate"))
-    return table
+            columns[f"{change}{AMOUNT_SUFFIX}"] = column(year, "change_wan")
+            columns[f"{change}{PERCENT_SUFFIX}"] = _percents(column(year, "change_rate"))
+    return pd.DataFrame(columns)
 
 
 def phase_history_bar(history: pd.DataFrame, *, as_share: bool = False) -> go.Figure:

@@ -74,8 +74,8 @@ def budget_phases(con: duckdb.DuckDBPyConnection, department: str, year: int) ->
         "SELECT section, initial_wan, adjusted_wan, actual_wan, adjustment_wan,"
         " adjustment_rate, execution_rate,"
         " initial_corrected, adjusted_corrected, actual_corrected FROM budget_phases"
-        " WHERE department = ? AND year = ? ORDER BY section_order",
-        [department, year],
+        " WHERE document_id IN ? ORDER BY section_order",
+        [_report_ids(con, department, year)],
     )
 
 
@@ -84,8 +84,8 @@ def fund_split(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd
     return _frame(
         con,
         "SELECT level, amount_wan, share, sentence FROM fund_split"
-        " WHERE department = ? AND year = ? ORDER BY amount_wan DESC, first_ordinal",
-        [department, year],
+        " WHERE document_id IN ? ORDER BY amount_wan DESC, first_ordinal",
+        [_report_ids(con, department, year)],
     )
 
 
@@ -94,8 +94,8 @@ def project_breakdown(con: duckdb.DuckDBPyConnection, department: str, year: int
     return _frame(
         con,
         "SELECT ordinal, name, amount_wan, share, purpose, sentence FROM project_breakdown"
-        " WHERE department = ? AND year = ? ORDER BY amount_wan DESC, ordinal",
-        [department, year],
+        " WHERE document_id IN ? ORDER BY amount_wan DESC, ordinal",
+        [_report_ids(con, department, year)],
     )
 
 
@@ -107,10 +107,10 @@ def figure_provenance(con: duckdb.DuckDBPyConnection, department: str, year: int
         "SELECT section, item, value, unit, wording, confidence, note, sentence,"
         " sentence_start, sentence_end, value_start, value_end, file_name,"
         " corrected, extracted_value, correction_reason, corrected_at, origin"
-        " FROM figure_provenance WHERE department = ? AND year = ?"
+        " FROM figure_provenance WHERE document_id IN ?"
         " ORDER BY CASE section WHEN 'basic' THEN 1 WHEN 'project' THEN 2"
         " WHEN 'three_public' THEN 3 ELSE 4 END, value_start",
-        [department, year],
+        [_report_ids(con, department, year)],
     )
 
 
@@ -119,10 +119,10 @@ def check_results(con: duckdb.DuckDBPyConnection, department: str, year: int) ->
     return _frame(
         con,
         "SELECT rule, severity, passed, message, expected_wan, actual_wan, difference_wan"
-        " FROM check_results WHERE department = ? AND year = ?"
+        " FROM check_results WHERE document_id IN ?"
         " ORDER BY passed, CASE severity WHEN 'error' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END,"
         " ordinal",
-        [department, year],
+        [_report_ids(con, department, year)],
     )
 
 
@@ -198,9 +198,9 @@ def report_years(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFram
     """The department's current reports, newest first: year, document_id, file_name, origin."""
     return _frame(
         con,
-        "SELECT year, document_id, file_name, sha256, origin FROM current_documents"
-        " WHERE department = ? ORDER BY year DESC",
-        [department],
+        "SELECT year, document_id, file_name, sha256, origin FROM documents"
+        " WHERE department IN ? AND is_current ORDER BY year DESC",
+        [_department_names(con, department)],
     )
 
 
@@ -328,8 +328,8 @@ def real_report_count(con: duckdb.DuckDBPyConnection) -> int:
     return int(count)
 
 
-def _department_reports(con: duckdb.DuckDBPyConnection, department: str) -> dict[int, int]:
-    """The department's current reports: year by document_id, oldest year first.
+def _department_names(con: duckdb.DuckDBPyConnection, department: str) -> list[str]:
+    """The names documents.department holds for the (canonical) department, sorted.
 
     current_documents gives the same reports, but once department_aliases has a row its
     department is computed (coalesce over the alias join), so a filter on it reads every
@@ -343,12 +343,32 @@ def _department_reports(con: duckdb.DuckDBPyConnection, department: str) -> dict
     names = {department} | {alias for alias, canonical in aliases if canonical == department}
     # The department's own name is an alias of another department: its reports are that one's.
     names -= {alias for alias, canonical in aliases if canonical != department}
+    return sorted(names)
+
+
+def _report_ids(con: duckdb.DuckDBPyConnection, department: str, year: int) -> list[int]:
+    """The document_id of the department's current report of the year ([] when none): the
+    per-report views filter on it, so the filter reaches their scans (see _department_names)."""
+    names = _department_names(con, department)
+    if not names:
+        return []
+    rows = con.execute(
+        "SELECT document_id FROM documents WHERE department IN ? AND year = ? AND is_current"
+        " ORDER BY document_id",
+        [names, year],
+    ).fetchall()
+    return [int(document_id) for (document_id,) in rows]
+
+
+def _department_reports(con: duckdb.DuckDBPyConnection, department: str) -> dict[int, int]:
+    """The department's current reports: year by document_id, oldest year first."""
+    names = _department_names(con, department)
     if not names:
         return {}
     rows = con.execute(
         "SELECT document_id, year FROM documents WHERE department IN ? AND is_current"
         " ORDER BY year",
-        [sorted(names)],
+        [names],
     ).fetchall()
     return {int(document_id): int(year) for document_id, year in rows}
 
@@ -592,9 +612,10 @@ def standard_indicators(con: duckdb.DuckDBPyConnection, department: str, year: i
     return _frame(
         con,
         "SELECT indicator, scope, value, numerator, denominator, missing_inputs, flagged"
-        " FROM standard_indicators WHERE department = ? AND year = ?"
+        " FROM standard_indicators"
+        " WHERE document_id IN ? AND department = ? AND year = ?"
         f" ORDER BY indicator_order, {_SCOPE_ORDER}",
-        [department, year],
+        [_report_ids(con, department, year), department, year],
     )
 
 
@@ -605,9 +626,10 @@ def indicator_inputs(con: duckdb.DuckDBPyConnection, department: str, year: int)
         con,
         "SELECT indicator, scope, term, section, item, input_year, numerator_coef,"
         " denominator_coef, value, unit, wording, sentence, file_name"
-        " FROM indicator_inputs WHERE department = ? AND year = ?"
+        " FROM indicator_inputs"
+        " WHERE document_id IN ? AND department = ? AND year = ?"
         f" ORDER BY indicator_order, {_SCOPE_ORDER}, term",
-        [department, year],
+        [_report_ids(con, department, year), department, year],
     )
 
 
@@ -633,11 +655,10 @@ def correction_history(con: duckdb.DuckDBPyConnection, department: str, year: in
         con,
         "SELECT c.section, c.item, c.value, c.unit, f.value AS extracted_value, c.reason,"
         " c.corrected_at"
-        " FROM corrections AS c JOIN current_documents AS d USING (document_id)"
-        " LEFT JOIN figures AS f USING (document_id, section, item)"
-        " WHERE d.department = ? AND d.year = ?"
+        " FROM corrections AS c LEFT JOIN figures AS f USING (document_id, section, item)"
+        " WHERE c.document_id IN ?"
         " ORDER BY c.corrected_at DESC, c.correction_id DESC",
-        [department, year],
+        [_report_ids(con, department, year)],
     )
 
 

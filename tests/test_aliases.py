@@ -233,3 +233,59 @@ def test_project_history_follows_a_renamed_project(tmp_path: Path) -> None:
     new = history[history["new"]]
     assert new["names"].tolist() == ["ＧＩＳ平台维护费"]
     assert history[history["project_key"] == "治理平台维护费"]["year"].tolist() == [2020]
+
+
+PER_REPORT = [
+    (queries.budget_phases, "budget_phases"),
+    (queries.fund_split, "fund_split"),
+    (queries.project_breakdown, "project_breakdown"),
+    (queries.figure_provenance, "figure_provenance"),
+    (queries.check_results, "check_results"),
+    (queries.standard_indicators, "standard_indicators"),
+    (queries.indicator_inputs, "indicator_inputs"),
+]
+
+
+def test_per_report_queries_give_the_views_rows_for_an_aliased_department(tmp_path: Path) -> None:
+    # The queries filter the views on the report's document_id (found through the alias table),
+    # not on the computed department: the same rows as the view filtered on department and year.
+    db = tmp_path / "budget.duckdb"
+    load_paths([SEED, short_title(tmp_path, 2021)], db)  # the shipped alias file
+
+    def rows(frame: object) -> list[tuple[str, ...]]:
+        assert hasattr(frame, "astype")
+        return sorted(tuple(row) for row in frame.astype(str).itertuples(index=False))
+
+    with queries.connect(db) as con:
+        for name, year in [
+            (DEPARTMENT, 2021),
+            (DEPARTMENT, 2020),
+            (SHORT, 2021),
+            (DEPARTMENT, 2019),
+        ]:
+            for function, view in PER_REPORT:
+                frame = function(con, name, year)
+                expected = (
+                    con.sql(
+                        f"SELECT * FROM {view} WHERE department = ? AND year = ?",
+                        params=[name, year],
+                    )
+                    .to_arrow_table()
+                    .to_pandas()[list(frame.columns)]
+                )
+                assert rows(frame) == rows(expected), (view, name, year)
+                if name == DEPARTMENT and year != 2019:
+                    assert len(frame) > 0, (view, year)
+            years = queries.report_years(con, name)
+            expected = (
+                con.sql(
+                    "SELECT year, document_id, file_name, sha256, origin FROM current_documents"
+                    " WHERE department = ? ORDER BY year DESC",
+                    params=[name],
+                )
+                .to_arrow_table()
+                .to_pandas()
+            )
+            assert rows(years) == rows(expected), name
+        assert queries.report_years(con, DEPARTMENT)["year"].tolist() == [2021, 2020]
+        assert queries.report_years(con, SHORT).empty

@@ -316,6 +316,7 @@ wide AS (
     SELECT
         d.document_id,
         d.year,
+        d.department AS reported_department,
         coalesce(c.basic_initial_wan, e.basic_initial_wan) AS basic_initial_wan,
         coalesce(c.basic_adjusted_wan, e.basic_adjusted_wan) AS basic_adjusted_wan,
         coalesce(c.basic_actual_wan, e.basic_actual_wan) AS basic_actual_wan,

@@ -289,3 +289,19 @@ def test_per_report_queries_give_the_views_rows_for_an_aliased_department(tmp_pa
             assert rows(years) == rows(expected), name
         assert queries.report_years(con, DEPARTMENT)["year"].tolist() == [2021, 2020]
         assert queries.report_years(con, SHORT).empty
+
+
+def test_ranking_names_the_department_its_alias_means(tmp_path: Path) -> None:
+    # report_summary keeps the title's own name; the ranking applies the alias table to it.
+    db = tmp_path / "budget.duckdb"
+    load_paths([SEED, short_title(tmp_path, 2021)], db)  # the shipped alias file
+    with queries.connect(db) as con:
+        (stored,) = con.execute(
+            "SELECT reported_department FROM report_summary WHERE year = 2021"
+        ).fetchall()[0]
+        ranking = queries.department_ranking(con, 2021)
+        head = queries.ranking_head(con, 2021, "adjustment_rate", False, 10)
+    assert stored == SHORT
+    assert ranking["department"].tolist() == [DEPARTMENT]
+    assert head["department"].tolist() == [DEPARTMENT]
+    assert head["departments"].tolist() == [1]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import fcntl
-import multiprocessing.pool
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pytest
@@ -14,6 +14,8 @@ import pytest
 from etl import load as load_module
 from etl.load import LoadBusy, load_paths
 from etl.queries import budget_phases, connect
+
+ROOT = Path(__file__).resolve().parent.parent
 
 SEED = Path(__file__).parent / "fixtures" / "reports" / "2020-tianxin-transport-bureau.txt"
 TABLES = ("documents", "figures", "fund_sources", "projects", "checks")
@@ -232,28 +234,46 @@ def test_a_batch_stores_what_one_file_at_a_time_stores(
         assert len({r.status for r in together}) >= 3  # loaded, conflict/replaced, unchanged
 
 
-def test_worker_processes_extract_what_this_process_extracts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+# The loader forks workers only from a single-threaded process (the CLI), and a pytest process
+# that has run AppTest or Chromium tests has threads, so the parallel load runs in a fresh one.
+_PARALLEL_LOAD = """
+import multiprocessing.pool, sys
+from pathlib import Path
+from etl import load
+
+used = []
+real_imap = multiprocessing.pool.Pool.imap
+
+def imap(self, *args, **kwargs):
+    used.append(self)
+    return real_imap(self, *args, **kwargs)
+
+multiprocessing.pool.Pool.imap = imap
+load._PARALLEL_FROM = 2
+results = load.load_paths([Path(p) for p in sys.argv[2:]], Path(sys.argv[1]))
+print("workers" if used else "no workers")
+for r in results:
+    print(r.path, r.status, r.sha256)
+"""
+
+
+def test_worker_processes_extract_what_this_process_extracts(tmp_path: Path) -> None:
     files = [
         variant(tmp_path, f"{year}.txt", "2020年度长沙市天心区", f"{year}年度长沙市天心区")
         for year in range(2015, 2023)
     ]
     serial = tmp_path / "serial" / "budget.duckdb"
     expected = load_paths(files, serial)
-    used = []
-    real_imap = multiprocessing.pool.Pool.imap
-
-    def imap(self: multiprocessing.pool.Pool, *args: Any, **kwargs: Any) -> Any:
-        used.append(self)
-        return real_imap(self, *args, **kwargs)
-
-    monkeypatch.setattr(multiprocessing.pool.Pool, "imap", imap)
-    monkeypatch.setattr(load_module, "_PARALLEL_FROM", 2)
     parallel = tmp_path / "parallel" / "budget.duckdb"
-    results = load_paths(files, parallel)
-    assert used, "no worker processes"
-    assert [(r.path, r.status, r.sha256) for r in results] == [
-        (r.path, r.status, r.sha256) for r in expected
-    ]
+    parallel.parent.mkdir()
+    out = subprocess.run(
+        [sys.executable, "-c", _PARALLEL_LOAD, str(parallel), *map(str, files)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    assert out[0] == "workers"
+    assert out[1:] == [f"{r.path} {r.status} {r.sha256}" for r in expected]
+    assert dump(parallel) == dump(serial)
     assert dump(parallel) == dump(serial)

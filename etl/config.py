@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -14,8 +16,16 @@ ALIASES_PATH = DATA_DIR / "department_aliases.csv"
 DEMO_DIR = DATA_DIR / "demo"
 DEMO_DB = DATA_DIR / "demo.duckdb"
 DB_ENV = "BUDGET_LENS_DB"
+# The one owner of the tables and views; a file records the SHA-256 of the text that built it.
+SCHEMA = Path(__file__).with_name("schema.sql")
 
 
 def db_path() -> Path:
     """The DuckDB file: $BUDGET_LENS_DB, else data/budget.duckdb."""
     return Path(os.environ.get(DB_ENV) or DATA_DIR / "budget.duckdb")
+
+
+@cache
+def schema_sha256() -> str:
+    """SHA-256 of etl/schema.sql as this version of Budget Lens ships it."""
+    return hashlib.sha256(SCHEMA.read_bytes()).hexdigest()

@@ -38,7 +38,7 @@ from etl.readers import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, ReadError, read_byte
 if TYPE_CHECKING:  # imported where used: `etl load` of reports needs neither
     from etl import manual
 
-SCHEMA = Path(__file__).with_name("schema.sql")
+SCHEMA = config.SCHEMA
 # The line `python -m etl demo` writes into every synthetic report; a report with it is flagged.
 SYNTHETIC_MARK = "【示例数据：程序生成，非真实报告】"
 OnConflict = Literal["keep", "replace"]
@@ -85,10 +85,13 @@ def analyse_text(text: str) -> Report:
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table and view (idempotent), in one transaction: about half the time of
-    committing each of the ~40 statements on its own (bench L1's floor)."""
+    committing each of the ~40 statements on its own (bench L1's floor); record which
+    schema.sql did (schema_applied)."""
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(SCHEMA.read_text(encoding="utf-8"))
+        con.execute("DELETE FROM schema_applied")
+        con.execute("INSERT INTO schema_applied VALUES (?)", [config.schema_sha256()])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -671,6 +671,19 @@ def correction_history(con: duckdb.DuckDBPyConnection, department: str, year: in
     )
 
 
+def applied_schema(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The SHA-256 of the schema.sql that last built the file; None for a file from before
+    the app recorded it (etl.config.schema_sha256 is this version's)."""
+    [(recorded,)] = con.execute(
+        "SELECT count(*) FROM duckdb_tables()"
+        " WHERE database_name = current_database() AND table_name = 'schema_applied'"
+    ).fetchall()
+    if not recorded:
+        return None
+    rows = con.execute("SELECT sha256 FROM schema_applied").fetchall()
+    return str(rows[0][0]) if rows else None
+
+
 def snapshot_objects(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every table, then every view, of the database (name, kind 'table'/'view'), by name."""
     return _frame(

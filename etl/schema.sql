@@ -4,6 +4,10 @@
 
 CREATE SEQUENCE IF NOT EXISTS document_id_seq START 1;
 
+-- The SHA-256 of the schema.sql that last built this file (one row, written by the loader
+-- after this file is applied): the app brings a file built by another version up to date.
+CREATE TABLE IF NOT EXISTS schema_applied (sha256 VARCHAR NOT NULL);
+
 -- A name as compared across reports: full-width ASCII (（）０-９Ａ-Ｚ…) and the ideographic space
 -- as ASCII, as etl.amounts.normalise does for the extractor, then without any whitespace.
 CREATE OR REPLACE MACRO name_key(name) AS regexp_replace(

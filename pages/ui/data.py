@@ -233,8 +233,12 @@ _SCHEMA_OBJECT = re.compile(r"CREATE (?:TABLE IF NOT EXISTS|OR REPLACE VIEW) (\w
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def schema_outdated(identity: Identity) -> bool:
-    """Whether the file lacks a table or view that etl/schema.sql now defines (built by an older
-    version of the app): the next load, or widgets.build_database, brings it up to date."""
-    schema = (Path(queries.__file__).with_name("schema.sql")).read_text(encoding="utf-8")
-    present = set(_run(identity, queries.snapshot_objects)["name"])
-    return not set(_SCHEMA_OBJECT.findall(schema)) <= present
+    """Whether the file was built by another etl/schema.sql (an older or newer version of the
+    app), or lacks a table or view today's defines: widgets.build_database, or the next load,
+    brings it up to date."""
+    snapshot = _snapshot(identity)
+    with snapshot.lock:
+        applied = queries.applied_schema(snapshot.con)
+        present = set(queries.snapshot_objects(snapshot.con)["name"])
+    wanted = set(_SCHEMA_OBJECT.findall(config.SCHEMA.read_text(encoding="utf-8")))
+    return applied != config.schema_sha256() or not wanted <= present

@@ -168,9 +168,18 @@ def query_rows(
                 lambda q=q: q.ours(con, p), lambda q=q: q.pandas(frames, p), rounds=rounds
             )
             target = TARGETS.get(pandas_item, Target())
-            row = Row(pandas_item, f"`{q.name}` vs pandas in memory", scale, m, target, note)
+            statements = len(wrapped_sql(con, q, p))
+            row = Row(
+                pandas_item,
+                f"`{q.name}` vs pandas in memory",
+                scale,
+                m,
+                target,
+                f"{statements} SQL statement{'s' if statements > 1 else ''}; {note}",
+            )
             row.tightened = TIGHTENED.get((pandas_item, q.name))
             rows.append(row)
+        rows.append(floor_row(con, scale, rounds=rounds))
     if raw:
         for q in QUESTIONS:
             calls = wrapped_sql(con, q, p)
@@ -186,6 +195,25 @@ def query_rows(
         rows.append(export_row(con, p, scale, rounds=rounds, frames=frames))
     con.close()
     return rows
+
+
+def floor_row(con: duckdb.DuckDBPyConnection, scale: str, *, rounds: int) -> Row:
+    """What one statement costs with no data to read: `SELECT 1` through the query layer
+    (planning, Arrow fetch, a pandas frame) vs the same statement fetched raw. A question that
+    runs n statements cannot be faster than about n times this."""
+    m = side_by_side(
+        lambda: queries._frame(con, "SELECT 1 AS one"),
+        lambda: con.execute("SELECT 1 AS one").fetchall(),
+        rounds=rounds,
+        repeat=20,
+    )
+    return Row(
+        "floor",
+        "one statement with nothing to read (`SELECT 1`) through the query layer vs DB-API fetchall()",
+        scale,
+        m,
+        Target(),
+    )
 
 
 def export_row(

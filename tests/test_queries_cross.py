@@ -276,6 +276,28 @@ def test_a_summary_missing_or_out_of_shape_is_rebuilt(tmp_path: Path) -> None:
     assert summary_diff(db) == 0
 
 
+def _stored_years(db: Path) -> list[int]:
+    """report_summary's years in storage order (no ORDER BY: DuckDB keeps insertion order)."""
+    with duckdb.connect(str(db), read_only=True) as c:
+        return [int(y) for (y,) in c.execute("SELECT year FROM report_summary").fetchall()]
+
+
+def test_the_summary_is_stored_by_year(tmp_path: Path) -> None:
+    # Loaded newest first, so document_id order is the reverse of year order.
+    files = [
+        write_variant(tmp_path, f"{year}.txt", [("2020年度", f"{year}年度")])
+        for year in (2022, 2021)
+    ]
+    db = tmp_path / "budget.duckdb"
+    load_paths([*files, SEED], db)
+    assert _stored_years(db) == [2020, 2021, 2022]
+    with duckdb.connect(str(db)) as c:  # a summary of an older shape is rebuilt whole
+        c.execute("ALTER TABLE report_summary DROP COLUMN reported_department")
+    load_paths([write_variant(tmp_path, "2019.txt", [("2020年度", "2019年度")])], db)
+    assert _stored_years(db) == [2019, 2020, 2021, 2022]
+    assert summary_diff(db) == 0
+
+
 def test_departments_one_row_each(con: duckdb.DuckDBPyConnection) -> None:
     df = queries.departments(con)
     assert df["department"].tolist() == sorted([DEPARTMENT, OTHER])

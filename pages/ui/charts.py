@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from etl import queries
 from etl.model import AMOUNT_SLOTS, FIGURE_SLOTS
 
 MISSING = "未识别"  # a figure the report does not state: never 0
@@ -610,15 +611,9 @@ STANDARD_INDICATORS = (
     "staff_control_rate",
     "three_public_change_rate",
 )
-# The columns a 部门对比 ranking may be sorted by: the allow-list the page offers.
-RANKING_COLUMNS = (
-    "adjustment_rate",
-    "execution_rate",
-    "three_public_control_rate",
-    "staff_control_rate",
-    "personnel_share",
-    "failing_checks",
-)
+# The columns a 部门对比 ranking may be sorted by: the allow-list the page offers, the same one
+# queries.ranking_head checks its sort parameter against.
+RANKING_COLUMNS = queries.RANKING_ORDER
 # Reference lines on the ranking chart: (fraction, label).
 _RANKING_REFERENCE = {
     "adjustment_rate": (0.30, "30%：超过需说明原因"),

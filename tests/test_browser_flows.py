@@ -58,6 +58,20 @@ def upload(page: object, key: str, *files: tuple[str, bytes, str]) -> None:
     )
 
 
+def choose(page: object, key: str, option: re.Pattern[str]) -> None:
+    """Open the selectbox `key` and pick `option`. A click that lands while the page is still
+    rerendering leaves the list shut, so the list is opened again until the option shows."""
+    wanted = page.get_by_role("option", name=option)
+    for _ in range(5):
+        page.locator(f".st-key-{key}").click()
+        try:
+            wanted.wait_for(timeout=5_000)
+            break
+        except Exception:  # playwright's TimeoutError: open it again
+            page.keyboard.press("Escape")
+    wanted.click()
+
+
 def overview_shows(page: object, url: str, *texts: str) -> None:
     page.goto(f"{url}/?department={quote(DEPARTMENT)}&year=2020")
     for text in texts:
@@ -116,8 +130,7 @@ def test_upload_replace_restore_correct_and_snapshot(
     # 5. Correct a figure by hand on 数据核对.
     page.goto(f"{url}/audit?department={quote(DEPARTMENT)}&year=2020")
     see(page, "更正数字")
-    page.locator(".st-key-correction_figure").click()
-    page.get_by_role("option", name=re.compile("基本支出 · 实际支出")).click()
+    choose(page, "correction_figure", re.compile("基本支出 · 实际支出"))
     page.locator(".st-key-correction_value input").fill("800.5")
     page.locator(".st-key-correction_reason input").fill("与 2020 年部门决算表核对")
     page.get_by_role("button", name=re.compile("保存更正")).click()

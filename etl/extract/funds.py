@@ -1,0 +1,65 @@
+"""Fund sources: project funds by government level (中央 / 省级 / 市级 / 区县级 / 其他)."""
+
+from __future__ import annotations
+
+import re
+
+from etl.extract.layout import CLAUSE_END, Sentence, sentence_source, with_match
+from etl.extract.prose import amount_after, is_comparison
+from etl.extract.tables import Table, best_per_row, table_source
+from etl.extract.wording import FUND_RE, level_of
+from etl.model import FundSource
+
+_FUND_CONTEXT = re.compile(r"项目|资金来源")
+
+
+def extract_fund_sources(
+    text: str,
+    original: str,
+    sentences: list[Sentence],
+    tables: list[Table] | None = None,
+    year: int | None = None,
+) -> list[FundSource]:
+    """Project funds by government level (中央/省级/市级/区级·县级/其他), in 万元.
+
+    Read only in sentences about 项目支出 or 资金来源, and 其他 only beside a named level, so a split
+    by type of funds (一般公共预算拨款 … 其他资金) is not mistaken for a split by level.
+    """
+    found: list[FundSource] = []
+    for sentence in with_match(FUND_RE, text, sentences):
+        if sentence.context != "project" and not _FUND_CONTEXT.search(
+            text, sentence.start, sentence.end
+        ):
+            continue
+        in_sentence: list[FundSource] = []
+        for match in FUND_RE.finditer(text, sentence.start, sentence.end):
+            if is_comparison(text, sentence.start, match.start(), year):
+                continue
+            clause_end = CLAUSE_END.search(text, match.end(), sentence.end)
+            limit = clause_end.start() if clause_end else sentence.end
+            amount = amount_after(text, match.end(), limit, None)
+            if amount is None:
+                continue
+            in_sentence.append(
+                FundSource(
+                    level=level_of(match),
+                    amount_wan=amount.value,
+                    wording=original[match.start() : match.end()],
+                    source=sentence_source(original, sentence, amount.start, amount.end),
+                )
+            )
+        if any(f.level != "other" for f in in_sentence):
+            found.extend(in_sentence)
+    for table in tables or ():
+        values = best_per_row(v for v in table.values if v.kind == "fund")
+        if any(v.key[1] != "other" for v in values):
+            found.extend(
+                FundSource(
+                    level=v.key[1],
+                    amount_wan=v.value,
+                    wording=v.wording,
+                    source=table_source(original, v),
+                )
+                for v in values
+            )
+    return found

@@ -1,0 +1,259 @@
+"""Budget phases: 基本支出 / 项目支出 x 年初预算 / 调整后预算 / 实际支出, and 人员经费 / 公用经费."""
+
+from __future__ import annotations
+
+import re
+
+from etl.extract.layout import Sentence, clauses, mask, sentence_source, with_match
+from etl.extract.prose import (
+    AMOUNT_AFTER,
+    FILLER,
+    amount_after,
+    is_comparison,
+    other_year,
+    year_differs,
+)
+from etl.extract.tables import Table, best_per_row, table_source
+from etl.extract.three_public import three_public_spans
+from etl.extract.wording import PHASE_OF, PHASE_WORDINGS, THREE_PUBLIC_RE, TOTAL_WORDINGS
+from etl.model import Figure, Source
+
+_PHASE_RE = re.compile("|".join(re.escape(w) for w, _ in PHASE_WORDINGS))
+_BASIC_ONLY = {"personnel", "public"}
+# "人员经费支出758.01万元": a spend verb may sit between 人员经费 and its amount.
+_PART_VERB = re.compile(r"(?:实际支出|支出|开支|决算)?")
+# Subjects a clause can name. 整体 / 总额 / 合计 name the department's total, not a section.
+_SUBJECT_RE = re.compile(
+    r"基本支出|项目支出|部门整体支出|整体支出|支出总额|预算总额|总预算|收支总额|全部支出|支出合计|总支出"
+)
+_SUBJECT_OF = {"基本支出": "basic", "项目支出": "project"}
+# "其中基本支出800万元、项目支出434.5万元" after a total: a section named right before an amount.
+_SECTION_AMOUNT = re.compile(rf"(基本支出|项目支出)(?={FILLER}\d)")
+# "1、法律援助经费：年初预算120.00万元，实际支出118.20万元": the phases of one project, not of
+# 项目支出. A name ending like a project right before the first phase word marks such an item.
+_ITEM_BEFORE = re.compile(
+    r"(?P<name>[^\d,;:。()\s]{2,30}?(?:经费|费|项目|工程|资金|补助|专项|奖励))\s*[:,]?\s*$"
+)
+_GENERIC_ITEM = re.compile(
+    r"(?:人员经费|公用经费|三公经费|三公)$"
+    r"|^(?:本年度?|全年|当年|本部门|部门|本单位|单位|其中)?(?:项目|专项|财政)?(?:资金|经费|项目)$"
+)
+
+
+def _names_an_item(text: str, start: int, pos: int) -> bool:
+    """Whether a project's name (not 基本支出/项目支出) stands right before the phase at `pos`."""
+    match = _ITEM_BEFORE.search(text, max(start, pos - 40), pos)
+    return match is not None and not _GENERIC_ITEM.search(match["name"])
+
+
+def _subject_before(text: str, start: int, end: int) -> str | None:
+    """The last section named in text[start:end]: "basic", "project", "total", or None.
+
+    A section named right before an amount ("其中基本支出800万元") is a split of a total, not
+    the subject of the phase words that follow.
+    """
+    found: str | None = None
+    for match in _SUBJECT_RE.finditer(text, start, end):
+        if not _SECTION_AMOUNT.match(text, match.start(), end):
+            found = _SUBJECT_OF.get(match.group(), "total")
+    return found
+
+
+def extract_phases(
+    text: str,
+    original: str,
+    sentences: list[Sentence],
+    tables: list[Table] | None = None,
+    year: int | None = None,
+) -> list[Figure]:
+    """Every basic/project phase figure and personnel/public split, in reading order.
+
+    The subject of a clause is the 基本支出/项目支出 it names, else the previous clause's subject
+    in the same paragraph, else the section heading's. The genre states basic before project, so
+    when a subject-less clause repeats a phase its inherited subject already gave in this
+    paragraph ("2020年基本支出年初预算数为…；实际支出数为…；2020年年初预算数为…"), the
+    clause moves on to 项目支出. A total split by section ("年初预算数为1,234.5万元，其中基本支出
+    800万元，项目支出434.5万元") gives each section the total's phase. Table cells are read by
+    their row and column headers.
+    """
+    spans = [
+        span
+        for s in with_match(THREE_PUBLIC_RE, text, sentences)
+        for span in three_public_spans(text, s)
+    ]
+    masked = mask(text, spans)
+    figures: list[Figure] = []
+    subject: str | None = None
+    seen: set[tuple[str, str]] = set()
+    paragraph = -1
+    for sentence in with_match(_PHASE_RE, masked, sentences):
+        if sentence.paragraph != paragraph:
+            paragraph, subject, seen = sentence.paragraph, None, set()
+        unit_hint: str | None = None
+        governing: str | None = None  # the phase of the last total read in this sentence
+        in_item = False  # the sentence lists one project's own phases
+        for c_start, c_end in clauses(masked, sentence):
+            first = _PHASE_RE.search(masked, c_start, c_end)
+            if first and _names_an_item(masked, c_start, first.start()):
+                in_item = True
+            if in_item:
+                continue
+            named: str | None = None
+            if subject is None:
+                subject = sentence.context
+            part_subject = _part_subject(masked, c_start, c_end)
+            pos = c_start
+            for match in _PHASE_RE.finditer(masked, c_start, c_end):
+                # The subject is the section named before the phase word, in this clause.
+                here = _subject_before(masked, pos, match.start())
+                pos = match.end()
+                if here:
+                    subject = named = here
+                item = PHASE_OF[match.group()]
+                if is_comparison(masked, c_start, match.start(), None):
+                    continue
+                elsewhere = year_differs(masked, c_start, match.start(), year)
+                after = match.end()
+                if item in _BASIC_ONLY:
+                    verb = _PART_VERB.match(masked, after, c_end)
+                    after = verb.end() if verb else after
+                amount = amount_after(masked, after, c_end, unit_hint)
+                if amount is None:
+                    continue
+                unit_hint = "万元" if amount.unit_stated else unit_hint
+                confidence = 1.0 if amount.unit_stated else 0.7
+                if match.group() in TOTAL_WORDINGS:
+                    governing = item
+                    continue
+                section: str | None
+                if item in _BASIC_ONLY:
+                    section = "basic"
+                elif part_subject is not None:
+                    # "人员经费年初预算500万元，实际支出520万元": the part's own phases.
+                    if item != "actual":
+                        continue
+                    section, item = "basic", part_subject
+                else:
+                    governing = item
+                    section = subject if subject in ("basic", "project") else None
+                if section is None:
+                    continue
+                if (
+                    not named
+                    and part_subject is None
+                    and (section, item) in seen
+                    and section == "basic"
+                ):
+                    if item in _BASIC_ONLY:
+                        continue
+                    section = subject = "project"
+                    confidence *= 0.8
+                seen.add((section, item))
+                figure = Figure(
+                    section=section,
+                    item=item,
+                    value=amount.value,
+                    unit="万元",
+                    wording=match.group(),
+                    source=sentence_source(original, sentence, amount.start, amount.end),
+                    confidence=confidence,
+                )
+                figures.append(other_year(figure) if elsewhere else figure)
+            if governing is not None:
+                figures.extend(
+                    _section_split(masked, original, sentence, c_start, c_end, governing, year)
+                )
+    for table in tables or ():
+        for value in best_per_row(v for v in table.values if v.kind == "phase"):
+            figures.append(
+                Figure(
+                    section=value.key[0],
+                    item=value.key[1],
+                    value=value.value,
+                    unit="万元",
+                    wording=value.wording,
+                    source=table_source(original, value),
+                    confidence=0.9,
+                )
+            )
+    return _prefer_personnel_wording(figures)
+
+
+def _part_subject(text: str, start: int, end: int) -> str | None:
+    """ "人员经费年初预算…": 人员经费/公用经费 as the clause's subject, with no amount of its own."""
+    match = _PHASE_RE.search(text, start, end)
+    if not match or PHASE_OF[match.group()] not in _BASIC_ONLY:
+        return None
+    verb = _PART_VERB.match(text, match.end(), end)
+    if AMOUNT_AFTER.match(text, verb.end() if verb else match.end(), end):
+        return None
+    following = _PHASE_RE.search(text, match.end(), end)
+    if following and PHASE_OF[following.group()] in ("initial", "adjusted", "actual"):
+        return PHASE_OF[match.group()]
+    return None
+
+
+def _section_split(
+    text: str,
+    original: str,
+    sentence: Sentence,
+    start: int,
+    end: int,
+    governing: str,
+    year: int | None,
+) -> list[Figure]:
+    figures = []
+    for match in _SECTION_AMOUNT.finditer(text, start, end):
+        if is_comparison(text, start, match.start(), year):
+            continue
+        amount = amount_after(text, match.end(), end, None)
+        if amount is None:
+            continue
+        figures.append(
+            Figure(
+                section=_SUBJECT_OF[match.group()],
+                item=governing,
+                value=amount.value,
+                unit="万元",
+                wording=match.group(),
+                source=sentence_source(original, sentence, amount.start, amount.end),
+                confidence=0.9,
+                note="由总额的分项读出",
+            )
+        )
+    return figures
+
+
+def _prefer_personnel_wording(figures: list[Figure]) -> list[Figure]:
+    # 工资福利支出 is the larger part of 人员经费; when the report states 人员经费 itself, the
+    # components are not competing statements of it.
+    if any(f.item == "personnel" and f.wording == "人员经费" for f in figures):
+        return [f for f in figures if not (f.item == "personnel" and f.wording != "人员经费")]
+    return figures
+
+
+# The genre explains an adjustment with 差额的原因 / 调整原因 right after the figures.
+_REASON_RE = re.compile(r"差额的?原因|调整的?原因|变动的?原因|调整主要是|主要原因")
+
+
+def extract_adjustment_reasons(
+    original: str, sentences: list[Sentence], phases: list[Figure]
+) -> dict[str, Source]:
+    """The sentence giving the reason for each section's adjustment, if the report gives one."""
+    reasons: dict[str, Source] = {}
+    adjusted = [f for f in phases if f.item == "adjusted"]
+    if not adjusted:
+        return reasons
+    paragraph_of = {s.start: s.paragraph for s in sentences}
+    stated = with_match(_REASON_RE, original, sentences)
+    for figure in adjusted:
+        paragraph = paragraph_of.get(figure.source.sentence_start)
+        if figure.section in reasons or paragraph is None:
+            continue
+        for sentence in stated:
+            if sentence.paragraph == paragraph:
+                reasons[figure.section] = sentence_source(
+                    original, sentence, sentence.start, sentence.end
+                )
+                break
+    return reasons

@@ -120,28 +120,34 @@ def _parser() -> argparse.ArgumentParser:
 
     evaluate = sub.add_parser(
         "evaluate",
-        help="score extraction against expected JSON (field-level accuracy)",
+        help="score extraction against expected JSON (per field, kind, layout and format)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description=(
-            "Extract every report (.txt .docx .pdf) under DIR that has expected JSON and print,\n"
-            "per field and overall, how many values were right, wrong or missed.\n\n"
-            "Expected JSON has the contract's keys (department, year, basic, project,\n"
-            "three_public, fund_sources, projects [name, amount], staffing, checks) and is\n"
+            "Extract every document (.txt .docx .pdf) under each DIR that has expected JSON and\n"
+            "print how many of the figures it states were read right, wrong or missed, and how\n"
+            "many the extractor invented, per field, per document kind, per layout and format.\n\n"
+            "Expected JSON has the contract's keys (department, year, kind, basic, project,\n"
+            "three_public, fund_sources, projects, staffing; layout; optionally checks) and is\n"
             "looked up as GOLDEN/<stem>.json (with --golden), then <stem>.json beside the\n"
-            "report, then DIR/golden/<stem>.json. Reports without one are skipped.\n\n"
-            "right  = the value matches (a figure both leave null counts as right)\n"
-            "wrong  = a different value, or a value where the report states none\n"
-            "missed = the report states it and the extractor gave null\n"
-            "Fund sources score per level; projects per expected project by name (plus a wrong\n"
-            "per unexpected project); checks compare the failing rule names.\n\n"
-            "Example: python -m etl evaluate tests/fixtures/reports --golden tests/golden"
+            "document, then ../expected/<stem>.json, then DIR/golden/<stem>.json. Documents\n"
+            "without one are skipped.\n\n"
+            "right    = a figure the document states, read with the same value\n"
+            "wrong    = read with a different value\n"
+            "missed   = stated, but the extractor gave null\n"
+            "invented = the document does not state it (null), the extractor gave a value\n"
+            "accuracy = right / stated. Fund sources score per level; projects per expected\n"
+            "project by name (amount, phases, score, levels), an unexpected project is invented.\n\n"
+            "Example: python -m etl evaluate tests/corpus/dev tests/corpus/blind"
         ),
     )
-    evaluate.add_argument("dir", type=Path, help="folder of reports")
+    evaluate.add_argument("dirs", type=Path, nargs="+", metavar="DIR", help="folders of documents")
     evaluate.add_argument(
         "--golden", type=Path, default=None, help="folder of expected JSON (<stem>.json)"
     )
     evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")
+    evaluate.add_argument(
+        "--limit", type=int, default=50, help="mismatches to list (default 50; 0: none)"
+    )
     evaluate.add_argument(
         "--fail-under",
         type=float,
@@ -224,19 +230,21 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from etl.evaluate import evaluate_folder, evaluation_json, format_evaluation
+    from etl.evaluate import evaluate_folders, evaluation_json, format_evaluation
 
-    if not args.dir.is_dir():
-        print(f"error: {args.dir}: not a folder", file=sys.stderr)
-        return 2
-    evaluation = evaluate_folder(args.dir, args.golden)
+    for folder in args.dirs:
+        if not folder.is_dir():
+            print(f"error: {folder}: not a folder", file=sys.stderr)
+            return 2
+    evaluation = evaluate_folders(args.dirs, args.golden)
     if args.json:
         json.dump(evaluation_json(evaluation), sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
-        print(format_evaluation(evaluation, args.dir))
-    if not evaluation.reports:
-        print(f"error: {args.dir}: no report has expected JSON", file=sys.stderr)
+        label = " ".join(str(folder) for folder in args.dirs)
+        print(format_evaluation(evaluation, label, limit=args.limit))
+    if not evaluation.documents:
+        print("error: no document has expected JSON", file=sys.stderr)
         return 1
     if args.fail_under is not None and evaluation.overall.accuracy * 100 < args.fail_under:
         return 1

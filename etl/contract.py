@@ -5,7 +5,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from etl.model import AMOUNT_SLOTS, FUND_LEVELS, STAFFING_SLOTS, Check, Report, Source
+from etl.model import (
+    AMOUNT_SLOTS,
+    FUND_LEVELS,
+    PROJECT_PHASES,
+    STAFFING_SLOTS,
+    Check,
+    FundSource,
+    Project,
+    Report,
+    Source,
+)
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -29,31 +39,42 @@ def _provenance(source: Source, **extra: Any) -> dict[str, Any]:
     return source.to_json() | extra
 
 
+def _levels(funds: list[FundSource] | tuple[FundSource, ...]) -> dict[str, float | None]:
+    """Amounts by government level, in FUND_LEVELS order; levels not stated are left out."""
+    sums: dict[str, Decimal] = {}
+    for fund in funds:
+        sums[fund.level] = sums.get(fund.level, Decimal(0)) + fund.amount_wan
+    return {level: _number(sums[level]) for level in FUND_LEVELS if level in sums}
+
+
+def _project_json(project: Project) -> dict[str, Any]:
+    return {
+        "name": project.name,
+        "amount": _number(project.amount_wan),
+        "purpose": project.purpose,
+        "source": project.source.to_json(),
+        # Extra keys: the project's own phases, 自评得分 and split by level, where stated.
+        **{item: _number(project.phase(item)) for item in PROJECT_PHASES},
+        "score": _number(project.score),
+        "fund_sources": _levels(project.fund_sources),
+        "provenance": {item: source.to_json() for item, source in project.sources},
+    }
+
+
 def report_json(report: Report) -> dict[str, Any]:
     """The report in the extraction contract; a figure the report does not state is None."""
     out: dict[str, Any] = {"department": report.department, "year": report.year}
     for section, item in AMOUNT_SLOTS:
         out.setdefault(section, {})[item] = _number(report.value(section, item))
-    fund_sources: dict[str, Decimal] = {}
-    for fund in report.fund_sources:
-        fund_sources[fund.level] = fund_sources.get(fund.level, Decimal(0)) + fund.amount_wan
-    out["fund_sources"] = {
-        level: _number(fund_sources[level]) for level in FUND_LEVELS if level in fund_sources
-    }
-    out["projects"] = [
-        {
-            "name": p.name,
-            "amount": _number(p.amount_wan),
-            "purpose": p.purpose,
-            "source": p.source.to_json(),
-        }
-        for p in report.projects
-    ]
+    out["fund_sources"] = _levels(report.fund_sources)
+    out["projects"] = [_project_json(p) for p in report.projects]
     out["staffing"] = {}
     for section, item in STAFFING_SLOTS:
         value = report.value(section, item)
         out["staffing"][item] = int(value) if value is not None else None
     out["checks"] = [_check_json(c) for c in report.checks if not c.passed]
+    # Extra key: the document's kind (etl.model.DOCUMENT_KINDS), None when not recognised.
+    out["kind"] = report.kind
     # Extra keys (the contract allows them): passed checks and where every figure was read.
     out["checks_passed"] = [_check_json(c) for c in report.checks if c.passed]
     out["provenance"] = {
@@ -67,4 +88,6 @@ def report_json(report: Report) -> dict[str, Any]:
     ]
     if report.department_source:
         out["provenance"]["department"] = report.department_source.to_json()
+    if report.kind_source:
+        out["provenance"]["kind"] = report.kind_source.to_json()
     return out

@@ -90,7 +90,7 @@ def test_seed_project_sums_reconcile(seed: dict, rule: str) -> None:
 
 def test_every_figure_points_at_its_sentence(seed: dict) -> None:
     text = read_text(SEED)
-    assert len(seed["provenance"]) == 12 + 1  # every contract figure, and the department
+    assert len(seed["provenance"]) == 12 + 2  # every contract figure, the department and kind
     for key, where in seed["provenance"].items():
         start, end = where["sentence_span"]
         assert text[start:end] == where["sentence"], key

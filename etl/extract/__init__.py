@@ -17,14 +17,15 @@ from dataclasses import replace
 from decimal import Decimal
 
 from etl.amounts import normalise
+from etl.extract.forms import meanings
 from etl.extract.funds import extract_fund_sources
-from etl.extract.kinds import extract_department_year
+from etl.extract.kinds import identify
 from etl.extract.layout import split_sentences
 from etl.extract.phases import extract_adjustment_reasons, extract_phases
 from etl.extract.projects import extract_projects
 from etl.extract.prose import drop_other_years
 from etl.extract.staffing import extract_staffing
-from etl.extract.tables import find_tables
+from etl.extract.tables import read_tables
 from etl.extract.three_public import extract_three_public
 from etl.model import Report
 
@@ -34,9 +35,11 @@ __all__ = ["extract_report", "split_sentences"]
 def extract_report(original: str) -> Report:
     """Everything the report states, each figure with its source sentence; checks not yet run."""
     text = normalise(original)
-    sentences = split_sentences(text)
-    department, year, department_source = extract_department_year(original)
-    tables = find_tables(text, sentences, year)
+    layout = read_tables(text)
+    sentences = split_sentences(text, layout.table_lines)
+    who = identify(original, layout.fields)
+    year = who.year
+    tables = meanings(layout, year)
     phases = extract_phases(text, original, sentences, tables, year)
     readings = sorted(
         drop_other_years(
@@ -47,12 +50,15 @@ def extract_report(original: str) -> Report:
         key=lambda f: f.source.value_start,
     )
     report = Report(
-        department=department,
+        department=who.department,
         year=year,
+        kind=who.kind,
+        kind_source=who.kind_source,
+        identity_from=who.department_from,
         readings=readings,
         fund_sources=extract_fund_sources(text, original, sentences, tables, year),
         projects=extract_projects(text, original, sentences, tables, year),
-        department_source=department_source,
+        department_source=who.department_source,
         adjustment_reasons=extract_adjustment_reasons(original, sentences, phases),
     )
     for figure in readings:

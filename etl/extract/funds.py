@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from etl.extract.forms import FULL_YEAR_FIRST, Meaning, best
 from etl.extract.layout import CLAUSE_END, Sentence, sentence_source, with_match
 from etl.extract.prose import amount_after, is_comparison
-from etl.extract.tables import Table, best_per_row, table_source
 from etl.extract.wording import FUND_RE, level_of
 from etl.model import FundSource
 
@@ -17,7 +17,7 @@ def extract_fund_sources(
     text: str,
     original: str,
     sentences: list[Sentence],
-    tables: list[Table] | None = None,
+    in_tables: list[Meaning] | None = None,
     year: int | None = None,
 ) -> list[FundSource]:
     """Project funds by government level (中央/省级/市级/区级·县级/其他), in 万元.
@@ -50,16 +50,22 @@ def extract_fund_sources(
             )
         if any(f.level != "other" for f in in_sentence):
             found.extend(in_sentence)
-    for table in tables or ():
-        values = best_per_row(v for v in table.values if v.kind == "fund")
-        if any(v.key[1] != "other" for v in values):
-            found.extend(
-                FundSource(
-                    level=v.key[1],
-                    amount_wan=v.value,
-                    wording=v.wording,
-                    source=table_source(original, v),
-                )
-                for v in values
-            )
+    # A project form's fund rows are that project's own split (read with the project).
+    funds = [m for m in in_tables or () if m.kind == "fund" and m.table.project is None]
+    by_table: dict[int, list[Meaning]] = {}
+    for meaning in funds:
+        by_table.setdefault(id(meaning.table), []).append(meaning)
+    for table_meanings in by_table.values():
+        found.extend(fund_sources_of(table_meanings, original))
     return found
+
+
+def fund_sources_of(found: list[Meaning], original: str) -> list[FundSource]:
+    """The fund rows of one table, one level per row (the full-year budget's column first);
+    none when the table names no level but 其他."""
+    funds = [
+        FundSource(m.key[1], amount, m.wording, m.source(original))
+        for m in best(found, FULL_YEAR_FIRST)
+        if (amount := m.amount()) is not None
+    ]
+    return funds if any(f.level != "other" for f in funds) else []

@@ -10,7 +10,6 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from etl.amounts import NUMBER, UNIT
-from etl.extract.wording import column_kind
 from etl.model import Source
 
 
@@ -48,62 +47,18 @@ _BARE_HEADING = re.compile(
 _SENTENCE_SPAN = re.compile(r"[^。!?！？\s](?:[^。!?！？\n]*[^。!?！？\s])?")
 
 
-CELL_NUMBER = re.compile(rf"[-+]?(?P<number>{NUMBER})\s*(?P<unit>{UNIT}|人|名)?")
-CELL_EMPTY = re.compile(r"[-—–/／]*|无|\s*")
-CELL_PERCENT = re.compile(rf"[-+]?(?:{NUMBER})\s*[%‰]")
-
-
-def is_number_cell(text: str) -> bool:
-    return bool(CELL_NUMBER.fullmatch(text) or CELL_PERCENT.fullmatch(text))
-
-
-def is_tab_row(line: str) -> bool:
-    """A tab-separated row: two or more cells with text, and not a heading ("一、\t概况")."""
-    cells = [cell for cell in line.split("\t") if cell.strip()]
-    if len(cells) < 2:
-        return False
-    joined = "".join(cells)
-    return not (len(joined) <= 30 and is_heading(joined))
-
-
-def looks_like_row(line: str) -> bool:
-    """A space-separated table row: a label then only numbers ("基本支出 487.51 801.07")."""
-    if " " not in line:
-        return False
-    tokens = line.split()
-    if len(tokens) < 2:
-        return False
-    numbers = [is_number_cell(t) or bool(CELL_EMPTY.fullmatch(t)) for t in tokens]
-    first_number = numbers.index(True) if True in numbers else len(tokens)
-    if first_number == len(tokens):
-        # A header row: at least two column names and nothing else.
-        named = sum(column_kind(t, None)[0] not in ("other", "label") for t in tokens)
-        return named >= 2 and len(line) <= 80 and not re.search(r"[,;。]", line)
-    label = "".join(tokens[:first_number])
-    return (
-        all(numbers[first_number:])
-        and any(CELL_NUMBER.fullmatch(t) for t in tokens[first_number:])
-        and len(label) <= 30
-        and not re.search(r"[,;。]", label)
-    )
-
-
-def split_sentences(text: str) -> list[Sentence]:
+def split_sentences(
+    text: str, table_lines: set[int] | frozenset[int] = frozenset()
+) -> list[Sentence]:
     """Sentences (split at 。！？ and line ends) with the section their heading puts them in.
 
-    Headings are not sentences; they set the context of the sentences after them. A line of
-    tab-separated cells, or a label followed by numbers, is a table row (in_table).
+    Headings are not sentences; they set the context of the sentences after them. A sentence on
+    one of `table_lines` (the lines a table was read from) is marked in_table: prose readers
+    leave it to the table reader.
 
     >>> [(s.context, s.in_table) for s in split_sentences("（一）基本支出\\n年初预算数为1万元。")]
     [('basic', False)]
     """
-    table_rows: set[int] = set()
-    if " " in text or "\t" in text:
-        for index, line in enumerate(text.split("\n")):
-            if " " in line or "\t" in line:
-                row = line.strip(SPACES)
-                if row and (is_tab_row(row) if "\t" in row else looks_like_row(row)):
-                    table_rows.add(index)
     sentences = Sentences()
     starts: list[int] = []
     context: str | None = None
@@ -113,7 +68,7 @@ def split_sentences(text: str) -> list[Sentence]:
         start, end = match.span()
         paragraph += count("\n", last, start)  # a sentence never spans a line end
         last = start
-        in_table = paragraph in table_rows
+        in_table = paragraph in table_lines
         if end - start <= 30 and not in_table and is_heading(match.group()):
             context = heading_context(match.group())
             continue

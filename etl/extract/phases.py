@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from etl.extract.forms import ACTUAL_FIRST, Meaning, best
 from etl.extract.layout import Sentence, clauses, mask, sentence_source, with_match
 from etl.extract.prose import (
     AMOUNT_AFTER,
@@ -13,7 +14,6 @@ from etl.extract.prose import (
     other_year,
     year_differs,
 )
-from etl.extract.tables import Table, best_per_row, table_source
 from etl.extract.three_public import three_public_spans
 from etl.extract.wording import PHASE_OF, PHASE_WORDINGS, THREE_PUBLIC_RE, TOTAL_WORDINGS
 from etl.model import Figure, Source
@@ -63,7 +63,7 @@ def extract_phases(
     text: str,
     original: str,
     sentences: list[Sentence],
-    tables: list[Table] | None = None,
+    in_tables: list[Meaning] | None = None,
     year: int | None = None,
 ) -> list[Figure]:
     """Every basic/project phase figure and personnel/public split, in reading order.
@@ -163,16 +163,17 @@ def extract_phases(
                 figures.extend(
                     _section_split(masked, original, sentence, c_start, c_end, governing, year)
                 )
-    for table in tables or ():
-        for value in best_per_row(v for v in table.values if v.kind == "phase"):
+    for meaning in best((m for m in in_tables or () if m.kind == "phase"), ACTUAL_FIRST):
+        value = meaning.amount()
+        if value is not None:
             figures.append(
                 Figure(
-                    section=value.key[0],
-                    item=value.key[1],
-                    value=value.value,
+                    section=meaning.key[0],
+                    item=meaning.key[1],
+                    value=value,
                     unit="万元",
-                    wording=value.wording,
-                    source=table_source(original, value),
+                    wording=meaning.wording,
+                    source=meaning.source(original),
                     confidence=0.9,
                 )
             )

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
 
 from etl.amounts import NUMBER, to_wan
+from etl.extract.forms import ACTUAL_FIRST, FULL_YEAR_FIRST, Meaning
+from etl.extract.funds import fund_sources_of
 from etl.extract.layout import Sentence, clauses, strip_span, with_match
 from etl.extract.prose import UNIT_AFTER, is_comparison
-from etl.extract.tables import PREFERENCE, Table, best_per_row, table_source
+from etl.extract.tables import Field
 from etl.extract.wording import FUND_RE
-from etl.model import Project, Source
+from etl.model import PROJECT_PHASES, Project, Source
 
 _PROJECT_WORD = re.compile("项目支出")
 _LIST_START = re.compile(
@@ -41,7 +44,7 @@ def extract_projects(
     text: str,
     original: str,
     sentences: list[Sentence],
-    tables: list[Table] | None = None,
+    in_tables: list[Meaning] | None = None,
     year: int | None = None,
 ) -> list[Project]:
     """Projects with amount (万元) and purpose, in report order.
@@ -75,25 +78,127 @@ def extract_projects(
             project = _read_item(text, original, i_start, i_end, year)
             if project:
                 projects.append((i_start, project))
-    for table in tables or ():
-        for value in best_per_row(v for v in table.values if v.kind == "project"):
-            label, purpose = value.label, value.purpose_cell
-            assert label is not None
-            offset = max(label.text.find(value.key[1]), 0)
-            name_start = label.start + offset
-            projects.append(
-                (
-                    value.row.start,
-                    Project(
-                        name=original[name_start : name_start + len(value.key[1])],
-                        amount_wan=value.value,
-                        purpose=original[purpose.start : purpose.end] if purpose else "",
-                        source=table_source(original, value),
-                    ),
-                )
-            )
+    projects.extend(_listed(original, in_tables or ()))
+    projects.extend(_forms(original, in_tables or ()))
     projects.sort(key=lambda p: p[0])
     return [p for _, p in projects]
+
+
+def _listed(original: str, in_tables: Iterable[Meaning]) -> Iterator[tuple[int, Project]]:
+    """Projects listed in table rows: one per row, its amount the actual spend when stated."""
+    rows: dict[int, list[Meaning]] = {}
+    for meaning in in_tables:
+        if meaning.kind == "project" and meaning.amount() is not None:
+            rows.setdefault(meaning.value.row.start, []).append(meaning)
+    for start, found in rows.items():
+        chosen = min(found, key=lambda m: ACTUAL_FIRST[m.phase])
+        row, label = chosen.value.row, chosen.value.row.label
+        if label is None:
+            continue
+        name = project_name(chosen.key[1])
+        offset = max(label.text.find(name), 0)
+        purpose = next(
+            (
+                cell
+                for index, cell in row.values.items()
+                if cell.kind == "text"
+                and _PURPOSE_COLUMN.search(chosen.table.header[index].cell.text)
+            ),
+            None,
+        )
+        yield (
+            start,
+            _project(
+                original[label.start + offset : label.start + offset + len(name)],
+                chosen,
+                found,
+                original,
+                purpose=original[purpose.start : purpose.end] if purpose else "",
+            ),
+        )
+
+
+_PURPOSE_COLUMN = re.compile(r"用途|内容|说明|绩效目标|备注")
+
+
+def _forms(original: str, in_tables: Iterable[Meaning]) -> Iterator[tuple[int, Project]]:
+    """One project per 项目支出绩效自评表: named by its 项目名称 field, its amount the 全年预算数."""
+    forms: dict[int, tuple[Field, list[Meaning]]] = {}
+    for meaning in in_tables:
+        field = meaning.table.project
+        if field is not None and meaning.kind in ("project_total", "score", "fund"):
+            forms.setdefault(field.value.start, (field, []))[1].append(meaning)
+    for field, found in forms.values():
+        totals = [m for m in found if m.kind == "project_total" and m.amount() is not None]
+        if not totals:
+            continue
+        # The first total row of the form (年度资金总额), not a 合计 further down.
+        first_row = min(m.value.row.start for m in totals)
+        totals = [m for m in totals if m.value.row.start == first_row]
+        chosen = min(totals, key=lambda m: FULL_YEAR_FIRST[m.phase])
+        score = next((m for m in found if m.kind == "score"), None)
+        name = project_name(field.value.text)
+        offset = max(field.value.text.find(name), 0)
+        start = field.value.start + offset
+        yield (
+            first_row,
+            _project(
+                original[start : start + len(name)],
+                chosen,
+                totals,
+                original,
+                score=score,
+                funds=[m for m in found if m.kind == "fund"],
+            ),
+        )
+
+
+def _project(
+    name: str,
+    chosen: Meaning,
+    found: list[Meaning],
+    original: str,
+    *,
+    purpose: str = "",
+    score: Meaning | None = None,
+    funds: list[Meaning] | None = None,
+) -> Project:
+    amount = chosen.amount()
+    assert amount is not None
+    phases = {m.phase: m for m in found if m.phase in PROJECT_PHASES}
+    sources = [
+        (phase, phases[phase].source(original)) for phase in PROJECT_PHASES if phase in phases
+    ]
+    score_value = None
+    if score is not None and score.value.text.replace(".", "", 1).isdigit():
+        score_value = Decimal(score.value.text)
+        sources.append(("score", score.source(original)))
+    return Project(
+        name=name,
+        amount_wan=amount,
+        purpose=purpose,
+        source=chosen.source(original),
+        initial_wan=phases["initial"].amount() if "initial" in phases else None,
+        adjusted_wan=phases["adjusted"].amount() if "adjusted" in phases else None,
+        actual_wan=phases["actual"].amount() if "actual" in phases else None,
+        score=score_value,
+        fund_sources=tuple(fund_sources_of(funds or [], original)),
+        sources=tuple(sources),
+    )
+
+
+# A project code before the name: "51000021R000000019951-工资性支出", "[411001]…", "P2023001 …".
+_PROJECT_CODE = re.compile(r"^[\[【(（]?[0-9A-Za-z]{6,}[\]】)）]?\s*[-—_－:：、]?\s*")
+
+
+def project_name(name: str) -> str:
+    """A project's name without its numbering or project code.
+
+    >>> project_name("51000021R000000019951-工资性支出")
+    '工资性支出'
+    """
+    name = _ITEM_NUMBER.sub("", name.strip(), count=1) if _ITEM_NUMBER.match(name) else name.strip()
+    return _PROJECT_CODE.sub("", name).strip()
 
 
 def _numbered_items(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -148,7 +253,7 @@ def _read_item(text: str, original: str, start: int, end: int, year: int | None)
         if is_comparison(text, name_match.end(), amount.start(), year):
             continue
         phase = _ITEM_PHASE.search(text, max(last_end, amount.start() - 12), amount.start())
-        preference = PREFERENCE[phase.lastgroup or ""] if phase else 3
+        preference = ACTUAL_FIRST[phase.lastgroup or ""] if phase else 3
         if chosen is None or preference < chosen[0]:
             chosen = (preference, amount)
         last_end = amount.end()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from etl.extract.forms import Meaning
 from etl.extract.layout import Sentence, sentence_source, with_match
 from etl.extract.prose import is_comparison, other_year, year_differs
-from etl.extract.tables import Table, table_source
 from etl.model import Figure
 
 # 编制人数为8人 / 核定编制12名 / 实有在职人员17人. 行政编制5人 is a part of the total, not it.
@@ -22,7 +22,7 @@ def extract_staffing(
     text: str,
     original: str,
     sentences: list[Sentence],
-    tables: list[Table] | None = None,
+    in_tables: list[Meaning] | None = None,
     year: int | None = None,
 ) -> list[Figure]:
     """Authorized posts (编制) and staff actually employed (实有在职人员), as head counts."""
@@ -47,18 +47,18 @@ def extract_staffing(
             )
             elsewhere = year_differs(text, sentence.start, match.start(), year)
             figures.append(other_year(figure) if elsewhere else figure)
-    for table in tables or ():
-        for value in table.values:
-            if value.kind == "staffing":
-                figures.append(
-                    Figure(
-                        section="staffing",
-                        item=value.key[1],
-                        value=value.value,
-                        unit="人",
-                        wording=value.wording,
-                        source=table_source(original, value),
-                        confidence=0.9,
-                    )
+    for meaning in in_tables or ():
+        persons = meaning.value.count() if meaning.kind == "staffing" else None
+        if persons is not None:
+            figures.append(
+                Figure(
+                    section="staffing",
+                    item=meaning.key[1],
+                    value=persons,
+                    unit="人",
+                    wording=meaning.wording,
+                    source=meaning.source(original),
+                    confidence=0.9,
                 )
+            )
     return figures

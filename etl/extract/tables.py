@@ -1,340 +1,874 @@
-"""Tables: rows of cells under a header row, each amount cell named by its row label and
-column header, with the cell's span."""
+"""Tables in any flattening: rows and columns rebuilt from the standard forms' own vocabulary.
+
+Web pages and PDFs flatten a form in many ways: one row per line with tabs, pipes or spaces
+between cells, one cell per line (`年初预算数 |`), cells with empty neighbours dropped, OCR text
+whose cells run together (`年度资金总额238.93251.89251.89100.00%`). Whatever the flattening, a
+form has a header of known column words (年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 得分 …) and
+rows named by known labels (年度资金总额, 其中：财政资金, 基本支出, 三公经费 …), so the reader works on
+the stream of cells rather than on lines:
+
+1. every line is cut into cells (tabs, pipes, runs of spaces, a label glued to its numbers);
+2. a header is a run of two or more column words; the cells after it are rows: a label, then
+   its value cells (numbers, percentages, empty markers) until the next label;
+3. a row with one value per column is read by position; a row with fewer (empty cells dropped)
+   is aligned by what each column can hold (a percentage only in a rate column) and by the form's
+   own arithmetic (rate = actual ÷ budget), and a value whose column is not certain is dropped;
+4. a run of digits is split only when that arithmetic leaves exactly one split.
+
+Every value keeps its row label, column label and the span of its cell text. Nothing here knows
+what a section is: sections.py-style readers turn TableValues into figures.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from itertools import combinations
 
-from etl.amounts import to_wan
-from etl.extract.layout import CELL_EMPTY, CELL_NUMBER, SPACES, Sentence, is_number_cell, strip_span
-from etl.extract.wording import column_kind, row_kind
+from etl.amounts import NUMBER, to_wan
+from etl.extract.wording import (
+    HEADER_KINDS,
+    column_kind,
+    field_kind,
+    row_label,
+)
 from etl.model import Source
+
+# --- cells ------------------------------------------------------------------------------------
+
+CellKind = str  # "text" | "number" | "percent" | "empty"
 
 
 @dataclass(frozen=True)
 class Cell:
+    """One cell of a flattened table: its text and span, and which line of the text it is on."""
+
     text: str
     start: int
     end: int
+    line: int
+    kind: CellKind = "text"
+    unit: str | None = None  # a unit written in the cell itself (12.5万元, 3人)
+    # A run of digits whose cells ran together: each way to cut it into numbers.
+    splits: tuple[tuple[tuple[int, int], ...], ...] = ()
+
+    @property
+    def number(self) -> str:
+        """The number as written, without unit, sign or percent; "" for other cells."""
+        match = _NUMBER_IN_CELL.search(self.text)
+        return match["number"] if match and self.kind in ("number", "percent") else ""
+
+
+_NUMBER_IN_CELL = re.compile(rf"(?P<number>{NUMBER})")
+_UNITS = r"亿元|万元|元|人|名|个"
+_NUMBER_CELL = re.compile(rf"[-+]?(?:{NUMBER})\s*(?P<unit>{_UNITS})?")
+_PERCENT_CELL = re.compile(rf"[-+]?(?:{NUMBER})\s*[%‰]")
+_EMPTY_CELL = re.compile(r"[-—–/／\\*×xX]+|无|空|\s*")
+# A run of numbers with no separator: digits, dots, commas, percent signs only.
+_RUN = re.compile(r"(?:\d|[.,%])+")
+# A label glued to the number after it: "年度资金总额238.93" (not "2023年度", "(10分)", "1、").
+_GLUED = re.compile(
+    rf"(?P<label>.*[^\d\s.,%(（:：、\-—年月日第]|.*[)）])(?P<number>(?:{NUMBER})(?:[\d.,%])*)$"
+)
+_CELL_SEPARATOR = re.compile(r" {2,}|\u3000+|\t")
+
+
+def _kind(text: str) -> tuple[CellKind, str | None]:
+    if _EMPTY_CELL.fullmatch(text):
+        return "empty", None
+    if _PERCENT_CELL.fullmatch(text):
+        return "percent", None
+    match = _NUMBER_CELL.fullmatch(text)
+    if match:
+        return "number", match["unit"]
+    return "text", None
+
+
+def line_cells(text: str, start: int, end: int, line: int) -> list[Cell]:
+    """The cells of one line: split at tabs or pipes (empty cells kept), or at runs of spaces;
+    a label is cut from numbers glued to it, and runs of digits get their possible splits.
+
+    >>> [c.text for c in line_cells("基本支出\\t100\\t\\t108", 0, 15, 0)]
+    ['基本支出', '100', '', '108']
+    >>> [c.text for c in line_cells("| 总额 | 238.93 | 251.89 |", 0, 24, 0)]
+    ['总额', '238.93', '251.89']
+    >>> [(c.text, c.kind) for c in line_cells("年度资金总额238.93", 0, 12, 0)]
+    [('年度资金总额', 'text'), ('238.93', 'number')]
+    """
+    body = text[start:end]
+    parts: list[tuple[int, int]] = []
+    if "\t" in body:
+        parts = _split_at(body, "\t")
+    elif "|" in body:
+        parts = _split_at(body, "|")
+        # "| a | b |" and "a |": the empty parts outside the outer pipes are not cells.
+        if len(parts) > 1 and not body[parts[0][0] : parts[0][1]].strip():
+            parts = parts[1:]
+        if len(parts) > 1 and not body[parts[-1][0] : parts[-1][1]].strip():
+            parts = parts[:-1]
+    else:
+        pos = 0
+        for match in _CELL_SEPARATOR.finditer(body):
+            parts.append((pos, match.start()))
+            pos = match.end()
+        parts.append((pos, len(body)))
+    cells: list[Cell] = []
+    for lo, hi in parts:
+        segment = body[lo:hi]
+        stripped = segment.strip(" \u3000\xa0")
+        offset = start + lo + (len(segment) - len(segment.lstrip(" \u3000\xa0")))
+        cells.extend(_cut(stripped, offset, line))
+    return cells
+
+
+def _split_at(body: str, separator: str) -> list[tuple[int, int]]:
+    parts, pos = [], 0
+    for index, char in enumerate(body):
+        if char == separator:
+            parts.append((pos, index))
+            pos = index + 1
+    parts.append((pos, len(body)))
+    return parts
+
+
+def _cut(segment: str, offset: int, line: int) -> Iterator[Cell]:
+    """One separated segment as cells: "基本支出 100 110" (single spaces) or a glued label."""
+    if not segment:
+        yield Cell("", offset, offset, line, "empty")
+        return
+    kind, unit = _kind(segment)
+    if kind != "text":
+        yield Cell(segment, offset, offset + len(segment), line, kind, unit)
+        return
+    tokens = list(re.finditer(r"\S+", segment))
+    if sum(_is_column_word(Cell(t.group(), 0, 0, 0)) for t in tokens) >= 2:
+        # "项目 年初预算数 调整预算数 实际支出数": a header with single spaces.
+        for token in tokens:
+            yield from _cut(token.group(), offset + token.start(), line)
+        return
+    if len(tokens) > 1 and any(_kind(t.group())[0] != "text" for t in tokens):
+        # "其中： 人员经费 758.01 20.5%": the words before the first number are one label.
+        label_end = 0
+        for token in tokens:
+            if _kind(token.group())[0] != "text" and not _glued_number(token.group()):
+                break
+            label_end = token.end()
+        if label_end:
+            yield from _cut_glued(segment[:label_end], offset, line)
+        for token in tokens:
+            if token.start() >= label_end:
+                yield from _cut(token.group(), offset + token.start(), line)
+        return
+    yield from _cut_glued(segment, offset, line)
+
+
+def _glued_number(token: str) -> bool:
+    return bool(_GLUED.fullmatch(token))
+
+
+def _cut_glued(segment: str, offset: int, line: int) -> Iterator[Cell]:
+    glued = _GLUED.fullmatch(segment) if segment[-1:].isdigit() or segment[-1:] == "%" else None
+    if glued and len(glued["label"]) <= 30 and not re.search(r"[。;；]", glued["label"]):
+        label = glued["label"].rstrip(" :：")
+        yield Cell(label, offset, offset + len(label), line)
+        number_at = glued.start("number")
+        yield from _number_run(glued["number"], offset + number_at, line)
+        return
+    if _RUN.fullmatch(segment):
+        yield from _number_run(segment, offset, line)
+        return
+    yield Cell(segment, offset, offset + len(segment), line)
+
+
+def _number_run(run: str, offset: int, line: int) -> Iterator[Cell]:
+    """A run of digits: one number or percentage, or a run whose cells ran together."""
+    kind, unit = _kind(run)
+    if kind != "text":
+        yield Cell(run, offset, offset + len(run), line, kind, unit)
+        return
+    splits = tuple(_splits(run))
+    if not splits:
+        yield Cell(run, offset, offset + len(run), line)  # not numbers after all: a label
+        return
+    yield Cell(run, offset, offset + len(run), line, "run", splits=splits)
+
+
+def _splits(run: str) -> Iterator[tuple[tuple[int, int], ...]]:
+    """The ways to cut a run into numbers written alike: every number with the same count of
+    decimals (forms print 万元 with two), a percent sign ending a rate. Integers run together
+    (scores, "1010") cannot be cut without guessing, so a run of them has no split.
+
+    >>> [["238.93251.89100.00%"[a:b] for a, b in s] for s in _splits("238.93251.89100.00%")]
+    [['238.93', '251.89', '100.00%']]
+    >>> list(_splits("1010"))
+    []
+    """
+    for decimals in (2, 1):
+        pieces = _uniform(run, decimals)
+        if pieces and len(pieces) > 1:
+            yield pieces
+
+
+def _uniform(run: str, decimals: int) -> tuple[tuple[int, int], ...] | None:
+    pieces: list[tuple[int, int]] = []
+    pos = 0
+    while pos < len(run):
+        dot = run.find(".", pos)
+        if dot == -1:
+            return None
+        end = dot + 1 + decimals
+        if end > len(run) or not run[dot + 1 : end].isdigit():
+            return None
+        if end < len(run) and run[end] == "%":
+            end += 1
+        piece = run[pos:end]
+        if not _PIECE.fullmatch(piece):
+            return None
+        pieces.append((pos, end))
+        pos = end
+    return tuple(pieces)
+
+
+_PIECE = re.compile(r"(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)\.\d{1,2}%?")
+
+
+# --- columns and headers ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Row:
-    cells: tuple[Cell, ...]
+class Column:
+    """One column of a header: what it holds (column_kind) and the cell that names it."""
+
+    kind: str
+    item: str
+    year: int | None
+    cell: Cell
+    unit: str | None = None  # 年初预算数（万元）
+
+    @property
+    def holds_values(self) -> bool:
+        return self.kind in HEADER_KINDS or self.kind in ("section", "basic_part", "three_public")
+
+
+_UNIT_NOTE = re.compile(
+    r"(?:单位|金额单位|计量单位)\s*[:：]?\s*(亿元|万元|元)|[(（](亿元|万元|元)[)）]"
+)
+_COLUMN_UNIT = re.compile(r"(亿元|万元|元)")
+
+
+def _column(cell: Cell) -> Column:
+    kind, item, year = column_kind(cell.text)
+    unit = _COLUMN_UNIT.search(cell.text)
+    return Column(kind, item, year, cell, unit[1] if unit else None)
+
+
+def _is_column_word(cell: Cell) -> bool:
+    return (
+        cell.kind == "text" and len(cell.text) <= 24 and column_kind(cell.text)[0] in HEADER_KINDS
+    )
+
+
+def _is_label_word(cell: Cell) -> bool:
+    return (
+        cell.kind == "text"
+        and len(cell.text) <= 12
+        and column_kind(cell.text)[0]
+        in (
+            "label",
+            "serial",
+        )
+    )
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """A row: its label cells (the last names it) and its value cells by column index."""
+
+    labels: tuple[Cell, ...]
+    values: dict[int, Cell]
     start: int
     end: int
-    paragraph: int
+
+    @property
+    def label(self) -> Cell | None:
+        return self.labels[-1] if self.labels else None
+
+    @property
+    def lines(self) -> set[int]:
+        return {c.line for c in self.labels} | {c.line for c in self.values.values()}
+
+    @property
+    def label_text(self) -> str:
+        """The label as the form writes it; "其中：" on a line of its own joins the next label."""
+        texts = [c.text for c in self.labels]
+        if len(texts) > 1 and row_label(texts[-1]) and not row_label(texts[-2]):
+            return texts[-2] + texts[-1]
+        return texts[-1] if texts else ""
 
 
 @dataclass(frozen=True)
 class TableValue:
-    """One table cell read as a figure: what it is (kind, key) and where it sits."""
+    """One value cell with what names it: its row label, its column and the number it holds."""
 
-    kind: str  # "phase" / "three_public" / "staffing" / "fund" / "project"
-    key: tuple[str, str]  # slot (section, item); ("", level) for funds; ("", name) for projects
-    value: Decimal
-    row: Row
+    row: TableRow
+    column: Column
     cell: Cell
-    wording: str  # the header or row label that named it
-    preference: int = 0  # lower wins when a row offers several columns (actual before budget)
-    purpose_cell: Cell | None = None
-    label: Cell | None = None
+    text: str  # the number as written (a part of the cell for a run-together cell)
+    start: int
+    end: int
+    unit: str | None  # the cell's, the column's or the table's unit; None: never guess
+
+    @property
+    def label(self) -> str:
+        return self.row.label_text
+
+    def amount_wan(self) -> Decimal | None:
+        """The value in 万元, or None when no unit is stated for it anywhere."""
+        if self.unit is None or self.unit not in ("元", "万元", "亿元"):
+            return None
+        return to_wan(self.text.rstrip("%"), self.unit)
+
+    def count(self) -> Decimal | None:
+        """The value as a head count (a whole number), or None."""
+        if "." in self.text or "%" in self.text:
+            return None
+        return Decimal(self.text.replace(",", ""))
+
+    def source(self, original: str) -> Source:
+        return Source(
+            original[self.row.start : self.row.end],
+            self.row.start,
+            self.row.end,
+            self.start,
+            self.end,
+            row_label=self.label,
+            column_label=self.column.cell.text,
+        )
+
+
+@dataclass(frozen=True)
+class Field:
+    """A form field: 项目名称 / 实施单位 / 单位名称 … and the text after it."""
+
+    name: str  # etl.extract.wording.FIELD_RULES: "project", "implementer", "supervisor", "unit"
+    label: Cell
+    value: Cell
 
 
 @dataclass(frozen=True)
 class Table:
-    header: Row | None
-    rows: tuple[Row, ...]
+    header: tuple[Column, ...]
+    rows: tuple[TableRow, ...]
     unit: str | None
-    context: str | None
-    values: tuple[TableValue, ...] = field(default=())
+    context: str  # the words just before the table (its title, 单位：万元 …)
+    first_line: int
+    last_line: int
+    project: Field | None = None  # the 项目名称 of the form the table belongs to
+
+    def values(self) -> Iterator[TableValue]:
+        """Every value cell, with the number it holds, in reading order."""
+        for row in self.rows:
+            for index, cell in sorted(row.values.items()):
+                column = self.header[index]
+                yield from _cell_values(row, column, cell, self.unit)
 
 
-_UNIT_NOTE = re.compile(r"(?:单位|金额单位)\s*[:]?\s*(亿元|万元|元)|\((亿元|万元|元)\)")
-_COLUMN_UNIT = re.compile(r"(亿元|万元|元)")
+def _cell_values(
+    row: TableRow, column: Column, cell: Cell, unit: str | None
+) -> Iterator[TableValue]:
+    if cell.kind not in ("number", "percent"):
+        return
+    match = _NUMBER_IN_CELL.search(cell.text)
+    if not match:
+        return
+    text = match["number"] + ("%" if cell.kind == "percent" else "")
+    stated = cell.unit or column.unit or unit
+    yield TableValue(
+        row, column, cell, text, cell.start + match.start(), cell.start + match.end(), stated
+    )
 
 
-def _cells(text: str, start: int, end: int) -> list[Cell]:
-    line = text[start:end]
-    cells: list[Cell] = []
-    if "\t" in line:
-        pos = start
-        for part in line.split("\t"):
-            lo, hi = strip_span(text, pos, pos + len(part))
-            cells.append(Cell(text[lo:hi], lo, hi))
-            pos += len(part) + 1
-        return cells
-    tokens = list(re.finditer(r"\S+", line))
-    numbers = [is_number_cell(m.group()) or bool(CELL_EMPTY.fullmatch(m.group())) for m in tokens]
-    first_number = numbers.index(True) if True in numbers else len(tokens)
-    if 0 < first_number < len(tokens):  # "其中： 人员经费 758.01" -> one label cell
-        lo, hi = start + tokens[0].start(), start + tokens[first_number - 1].end()
-        cells.append(Cell(text[lo:hi], lo, hi))
-        tokens = tokens[first_number:]
-    cells.extend(Cell(m.group(), start + m.start(), start + m.end()) for m in tokens)
-    return cells
+@dataclass
+class Layout:
+    """The text's cells, line by line, with the tables and fields found in them."""
+
+    lines: list[list[Cell]]
+    tables: list[Table] = field(default_factory=list)
+    fields: list[Field] = field(default_factory=list)
+
+    @property
+    def table_lines(self) -> set[int]:
+        """Lines a table's header or rows were read from: prose readers leave them alone."""
+        lines: set[int] = set()
+        for table in self.tables:
+            lines.update(c.cell.line for c in table.header)
+            for row in table.rows:
+                lines.update(row.lines)
+        return lines
 
 
-def find_tables(text: str, sentences: list[Sentence], year: int | None) -> list[Table]:
-    """Tables: runs of row lines (tab-separated, or a label then numbers) under a header row."""
-    row_paragraphs = {s.paragraph for s in sentences if s.in_table}
-    if not row_paragraphs:
-        return []
-    contexts = {s.paragraph: s.context for s in sentences}
-    lines = _lines(text, row_paragraphs)
-    tables: list[Table] = []
-    index = 0
-    while index < len(lines):
-        paragraph = lines[index][2]
-        if paragraph not in row_paragraphs:
-            index += 1
-            continue
-        first = index
-        while index < len(lines) and lines[index][2] in row_paragraphs:
-            index += 1
-        block = [Row(tuple(_cells(text, s, e)), s, e, p) for s, e, p in lines[first:index]]
-        before = [text[s:e] for s, e, _ in lines[max(0, first - 3) : first]]
-        context = contexts.get(paragraph)
-        tables.extend(_split_block(block, before, context, year))
-    return tables
+def read_tables(text: str) -> Layout:
+    """The tables and form fields of a (normalised) text."""
+    lines = _all_line_cells(text)
+    layout = Layout(lines)
+    layout.fields = list(_fields(lines))
+    stream = [cell for cells in lines for cell in cells]
+    position = 0
+    while position < len(stream):
+        header_at = _find_header(stream, position)
+        if header_at is None:
+            break
+        first, last, line_mode = header_at
+        table, position = _read_table(stream, first, last, line_mode, lines, text, layout.fields)
+        if table is not None:
+            layout.tables.append(table)
+    return layout
 
 
-def _lines(text: str, rows: set[int]) -> list[tuple[int, int, int]]:
-    """Every non-empty line as (start, end, paragraph); a row keeps its leading empty cells."""
-    lines: list[tuple[int, int, int]] = []
+def _all_line_cells(text: str) -> list[list[Cell]]:
+    lines: list[list[Cell]] = []
     pos = 0
-    for paragraph, line in enumerate(text.split("\n")):
-        start, pos = pos, pos + len(line) + 1
-        stripped = line.strip(SPACES)
-        if not stripped:
-            continue
-        if paragraph in rows and "\t" in stripped:
-            # Leading and trailing tabs are empty cells: keep them, so columns stay aligned.
-            row = line.rstrip(" \u3000\xa0\r")
-            first = len(row) - len(row.lstrip(" \u3000\xa0"))
-            lines.append((start + first, start + len(row), paragraph))
+    for index, line in enumerate(text.split("\n")):
+        end = pos + len(line)
+        body = line.rstrip("\r")
+        if body.strip(" \u3000\xa0\t|"):
+            lines.append(line_cells(text, pos, pos + len(body), index))
+        elif "|" in body:  # "|" alone: an empty cell of a form flattened one cell per line
+            lines.append([Cell("", pos, pos, index, "empty")])
         else:
-            lo = start + line.index(stripped[0])
-            lines.append((lo, lo + len(stripped), paragraph))
+            lines.append([])
+        pos = end + 1
     return lines
 
 
-def _split_block(
-    block: list[Row], before: list[str], context: str | None, year: int | None
-) -> Iterator[Table]:
-    """One table per header row in a block of row lines."""
-    current: list[Row] = []
-    header: Row | None = None
-    for row in block:
-        if header is not None and not current and _continues_header(header, row):
-            # A header wrapped over two lines ("年初" / "预算数"): one header, cell by cell.
-            header = _merge_header(header, row)
+# A cell of prose: a long text, or one with sentence punctuation. It ends any table.
+_PROSE = re.compile(r"[。；;]|[,，].*[,，]")
+
+
+def _is_prose(cell: Cell) -> bool:
+    return cell.kind == "text" and (len(cell.text) > 40 or bool(_PROSE.search(cell.text)))
+
+
+def _find_header(stream: list[Cell], position: int) -> tuple[int, int, bool] | None:
+    """The next header at or after `position`: (first, last) cell index and whether its rows
+    come one per line.
+
+    A header is two or more column words on one line (the line's other words before them name
+    the row-label column; text columns such as 原因 after them belong to it), or, in a form
+    flattened one cell per line, two or more column words on consecutive lines.
+    """
+    index = position
+    while index < len(stream):
+        cell = stream[index]
+        if not _is_column_word(cell):
+            index += 1
             continue
-        if _is_header(row):
-            if header is not None or current:
-                yield _table(header, current, before, context, year)
-            header, current = row, []
-        else:
-            current.append(row)
-    if header is not None or current:
-        yield _table(header, current, before, context, year)
-
-
-def _continues_header(header: Row, row: Row) -> bool:
-    return len(row.cells) == len(header.cells) and not any(
-        CELL_NUMBER.fullmatch(c.text) for c in row.cells
-    )
-
-
-def _merge_header(header: Row, row: Row) -> Row:
-    cells = tuple(
-        Cell(
-            top.text + bottom.text,
-            top.start if top.text else bottom.start,
-            max(top.end, bottom.end),
-        )
-        for top, bottom in zip(header.cells, row.cells, strict=True)
-    )
-    return Row(cells, header.start, row.end, header.paragraph)
-
-
-def _is_header(row: Row) -> bool:
-    texts = [c.text for c in row.cells if c.text]
-    return (
-        len(texts) >= 2
-        and not any(CELL_NUMBER.fullmatch(t) for t in texts)
-        and sum(column_kind(t, None)[0] not in ("other",) for t in texts) >= 2
-    )
-
-
-def _table(
-    header: Row | None, rows: list[Row], before: list[str], context: str | None, year: int | None
-) -> Table:
-    notes = " ".join([*before[-2:], *(c.text for c in header.cells)] if header else before[-2:])
-    unit_note = _UNIT_NOTE.search(notes)
-    unit = (unit_note[1] or unit_note[2]) if unit_note else None
-    title = " ".join(before[-2:])
-    if "三公" in title:
-        context = "three_public"
-    elif "项目" in title and "基本支出" not in title:
-        context = "project" if context != "three_public" else context
-    table = Table(header, tuple(rows), unit, context)
-    return replace(table, values=tuple(_table_values(table, year)))
-
-
-# When a row gives several phases and the contract has one number, the actual spend wins.
-PREFERENCE = {"actual": 0, "adjusted": 1, "initial": 2, "": 3}
-
-
-def _table_values(table: Table, year: int | None) -> Iterator[TableValue]:
-    """Every amount or count cell that a row label and a column header together name."""
-    header = table.header
-    columns = [column_kind(c.text, year) for c in header.cells] if header else []
-    column_units = [_column_unit(c.text) for c in header.cells] if header else []
-    labels = [_label_cell(row, columns) for row in table.rows]
-    row_kinds = [row_kind(label.text) if label else ("none", "") for label in labels]
-    is_three_public = table.context == "three_public" or any(
-        kind == "three_public_part" for kind, _ in row_kinds
-    )
-    header_text = " ".join(c.text for c in header.cells) if header else ""
-    is_project = "项目名称" in header_text or (
-        table.context == "project" and (not header or any(k == "label" for k, _ in columns))
-    )
-    data_rows = sum(kind not in ("total", "staff_part") for kind, _ in row_kinds)
-    for row, label, (kind_of_row, row_item) in zip(table.rows, labels, row_kinds, strict=True):
-        purpose_cell = next(
-            (
-                c
-                for c, (kind, _) in zip(row.cells, columns, strict=False)
-                if kind == "purpose" and c.text
-            ),
-            None,
-        )
-        for index, cell in enumerate(row.cells):
-            if cell is label or not cell.text:
-                continue
-            col_kind, col_item = columns[index] if index < len(columns) else ("other", "")
-            if col_kind in ("skip", "serial", "purpose", "label"):
-                continue
-            number = CELL_NUMBER.fullmatch(cell.text)
-            if not number:
-                continue
-            wording = header.cells[index].text if header and index < len(header.cells) else ""
-            label_text = label.text if label else ""
-            if kind_of_row == "staff" or col_kind == "staff":
-                # 编制数 | 实有人数 over one row, or over a 合计 row below the parts.
-                if kind_of_row == "staff":
-                    item, wording = row_item, label_text
-                elif kind_of_row == "total" or (
-                    data_rows == 1 and kind_of_row not in ("staff_part", "total")
+        line = cell.line
+        start = index
+        while start > position and stream[start - 1].line == line:
+            start -= 1
+        end = index
+        while end + 1 < len(stream) and stream[end + 1].line == line:
+            end += 1
+        on_line = stream[start : end + 1]
+        words = [i for i in range(start, end + 1) if _is_column_word(stream[i])]
+        if _header_line(on_line):
+            first = start
+            while first < words[0] and (stream[first].kind != "text" or _is_prose(stream[first])):
+                first += 1
+            last = words[-1]
+            while (
+                last < end
+                and stream[last + 1].kind in ("text", "empty")
+                and (stream[last + 1].kind == "empty" or _column(stream[last + 1]).kind == "text")
+            ):
+                last += 1
+            # Rows one per line when the header is the whole line; a header with its first
+            # row after it on the same line (a PDF's text run) is read as a stream.
+            return first, last, last == end and len(on_line) >= 2
+        if len(on_line) == 1:
+            last, count, probe = index, 1, index + 1
+            while probe < len(stream) and stream[probe].line - stream[probe - 1].line <= 2:
+                following = stream[probe]
+                if _is_column_word(following) and _column(stream[last]).kind != "text":
+                    last, count = probe, count + 1
+                elif following.kind == "empty" or (
+                    following.kind == "text" and _column(following).kind == "text" and count > 1
                 ):
-                    item = col_item
+                    last = probe if following.kind == "text" else last
                 else:
-                    continue
-                if "." not in number["number"]:
-                    count = Decimal(number["number"].replace(",", ""))
-                    yield TableValue("staffing", ("staffing", item), count, row, cell, wording)
-                continue
-            unit = (
-                number["unit"]
-                or (column_units[index] if index < len(column_units) else None)
-                or table.unit
-            )
-            if unit is None or unit in ("人", "名"):
-                continue  # no unit stated anywhere: never guess 万元
-            value = to_wan(number["number"], unit)
-            kind, item = kind_of_row, row_item
-            phase = col_item if col_kind == "phase" else None
-            if kind_of_row == "phase" and col_kind in ("section", "basic_part", "three_public"):
-                phase, kind, item, wording = row_item, col_kind, col_item, label_text
-            elif kind_of_row == "phase" and col_kind == "total" and is_three_public:
-                phase, kind, wording = row_item, "three_public", label_text
-            yield from _cell_value(
-                TableValue("", ("", ""), value, row, cell, wording or label_text, label=label),
-                kind,
-                item,
-                phase,
-                col_kind,
-                is_three_public=is_three_public,
-                is_project=is_project,
-                purpose_cell=purpose_cell,
-            )
-
-
-def _column_unit(header: str) -> str | None:
-    match = _COLUMN_UNIT.search(header)
-    return match[1] if match else None
-
-
-def _label_cell(row: Row, columns: list[tuple[str, str]]) -> Cell | None:
-    """The cell naming the row: its first text cell, skipping a 序号 number."""
-    for index, cell in enumerate(row.cells):
-        if not cell.text:
-            continue
-        kind = columns[index][0] if index < len(columns) else "other"
-        if CELL_NUMBER.fullmatch(cell.text):
-            if kind == "serial" or (index == 0 and cell.text.isdigit() and len(row.cells) > 2):
-                continue
-            return None  # an amount before any name: the row has no label
-        return None if kind == "purpose" else cell
+                    break
+                probe += 1
+            if count >= 2:
+                return index, last, False
+        index = end + 1
     return None
 
 
-def _cell_value(
-    base: TableValue,
-    kind: str,
-    item: str,
-    phase: str | None,
-    col_kind: str,
-    *,
-    is_three_public: bool,
-    is_project: bool,
-    purpose_cell: Cell | None,
-) -> Iterator[TableValue]:
-    """What one amount cell is, from its row's kind and its column's phase."""
-    preference = PREFERENCE[phase or ""]
-    label = base.label.text if base.label else base.wording
-    if kind == "section" and phase:
-        yield replace(base, kind="phase", key=(item, phase))
-    elif kind == "basic_part" and col_kind in ("phase", "amount", "other", "basic_part"):
-        yield replace(base, kind="phase", key=("basic", item), wording=label, preference=preference)
-    elif (kind == "three_public" or (kind == "total" and is_three_public)) and phase:
-        # 三公 budget: the 年初预算 column before an adjusted one.
-        yield replace(
-            base,
-            kind="three_public",
-            key=("three_public", "actual" if phase == "actual" else "budget"),
-            preference=0 if phase in ("initial", "actual") else 1,
-        )
-    elif kind == "fund":
-        fund_preference = {"adjusted": 0, "": 1, "actual": 2, "initial": 3}[phase or ""]
-        yield replace(base, kind="fund", key=("", item), wording=label, preference=fund_preference)
-    elif kind == "name" and is_project and col_kind in ("phase", "amount", "other"):
-        yield replace(
-            base,
-            kind="project",
-            key=("", item),
-            wording=label,
-            preference=preference,
-            purpose_cell=purpose_cell,
-        )
-
-
-def best_per_row(values: Iterable[TableValue]) -> list[TableValue]:
-    """For each (row, key), the cell with the best preference, in table order."""
-    best: dict[tuple[int, tuple[str, str]], TableValue] = {}
-    for value in values:
-        key = (value.row.start, value.key)
-        if key not in best or value.preference < best[key].preference:
-            best[key] = value
-    return sorted(best.values(), key=lambda v: (v.row.start, v.cell.start))
-
-
-def table_source(original: str, value: TableValue) -> Source:
-    row = value.row
-    return Source(
-        original[row.start : row.end], row.start, row.end, value.cell.start, value.cell.end
+def _read_table(
+    stream: list[Cell],
+    first: int,
+    last: int,
+    line_mode: bool,
+    lines: list[list[Cell]],
+    text: str,
+    fields: list[Field],
+) -> tuple[Table | None, int]:
+    header_cells = stream[first : last + 1]
+    wrapped = 0
+    if line_mode:
+        header_cells, wrapped = _merge_wrapped(header_cells, stream, last)
+    columns = [_column(c) for c in header_cells]
+    # The cells before the first column word name the rows: they are not value columns.
+    lead = next((i for i, c in enumerate(columns) if c.holds_values), 0)
+    corner, columns = header_cells[:lead], columns[lead:]
+    reader = _LineRows if line_mode else _StreamRows
+    serial = any(_column(c).kind == "serial" for c in corner)
+    rows, position, last_line = reader(columns, serial).read(stream, last + 1 + wrapped)
+    if not rows:
+        return None, last + 1
+    header_line = header_cells[0].line
+    # The table's title: the two lines above it, from their last sentence on ("…。主要项目如下
+    # （单位：万元）："), and the header's own corner cells.
+    before = [
+        " ".join(c.text for c in cells).rsplit("。", 1)[-1]
+        for cells in lines[max(0, header_line - 2) : header_line]
+    ]
+    context = " ".join([*before, *(c.text for c in corner)]).strip()
+    unit_note = _UNIT_NOTE.search(context + " " + " ".join(c.text for c in header_cells))
+    unit = (
+        (unit_note[1] or unit_note[2]) if unit_note else _unit_in_text(text, header_cells[0].start)
     )
+    project = next(
+        (
+            f
+            for f in reversed(fields)
+            if f.name == "project" and f.value.start < header_cells[0].start
+        ),
+        None,
+    )
+    table = Table(tuple(columns), tuple(rows), unit, context, header_line, last_line, project)
+    return table, position
+
+
+class _Rows:
+    """Rows after a header: label cells, then value cells, until the table ends."""
+
+    def __init__(self, columns: list[Column], serial: bool) -> None:
+        self.columns = columns
+        self.serial = serial
+        self.text_column = any(c.kind == "text" for c in columns)
+        self.rows: list[TableRow] = []
+
+    def add(self, labels: list[Cell], cells: list[Cell]) -> None:
+        """A row of `cells` (values, and text cells in text columns) named by `labels`."""
+        if not any(c.kind in ("number", "percent", "run") for c in cells):
+            return
+        assigned = _align(cells, self.columns)
+        if assigned:
+            start = labels[0].start if labels else cells[0].start
+            self.rows.append(TableRow(tuple(labels), assigned, start, cells[-1].end))
+
+
+class _LineRows(_Rows):
+    """The header on one line: every following line is one row (tab, pipe or space rows)."""
+
+    def read(self, stream: list[Cell], position: int) -> tuple[list[TableRow], int, int]:
+        pending: list[Cell] = []
+        last_line = stream[position - 1].line if position else 0
+        while position < len(stream):
+            line = stream[position].line
+            end = position
+            while end < len(stream) and stream[end].line == line:
+                end += 1
+            cells = stream[position:end]
+            if line - last_line > 1:
+                break  # an empty line ends the table
+            if any(_is_prose(c) for c in cells[:1]) or _header_line(cells):
+                break
+            numbered = self.serial or (
+                len(cells) > 2 and cells[0].kind == "number" and cells[1].kind == "text"
+            )
+            if numbered and cells[0].kind in ("number", "empty") and "." not in cells[0].text:
+                cells = cells[1:]  # the row's 序号
+            labels = []
+            while cells and cells[0].kind == "text":
+                labels.append(cells.pop(0))
+            if not any(c.kind in ("number", "percent", "run") for c in cells):
+                if labels and len(labels) <= 2 and not any(field_kind(c.text) for c in labels):
+                    pending = labels  # a label on a line of its own (a PDF's merged cell)
+                elif labels:
+                    break  # a line of words only: the table is over
+                last_line, position = line, end
+                continue
+            self.add(labels or pending, cells)
+            pending = []
+            last_line, position = line, end
+        return self.rows, position, last_line
+
+
+class _StreamRows(_Rows):
+    """The header one cell per line: labels and values follow one cell at a time."""
+
+    def read(self, stream: list[Cell], position: int) -> tuple[list[TableRow], int, int]:
+        labels: list[Cell] = []
+        cells: list[Cell] = []
+        last_line = stream[position - 1].line if position else 0
+        words = 0
+        while position < len(stream):
+            cell = stream[position]
+            if cell.line - last_line > 3:
+                break
+            if _is_new_header(stream, position):
+                break
+            if cell.kind == "text":
+                if _is_prose(cell):
+                    if cells and self.text_column:  # a long 原因 / 说明 cell of the row
+                        cells.append(cell)
+                        last_line = cell.line
+                        position += 1
+                        continue
+                    break
+                if field_kind(cell.text) is not None and not labels and not cells:
+                    break  # a form field (项目名称, 单位名称): the form's next part
+                if cells:
+                    self.add(labels, cells)
+                    labels, cells = [], []
+                labels = [*labels[-1:], cell]
+                words += 1
+                if words > 6:
+                    break  # words without figures: no longer a table
+            else:
+                cells.append(cell)
+                words = 0
+            last_line = cell.line
+            position += 1
+        if cells:
+            self.add(labels, cells)
+        return self.rows, position, last_line
+
+
+# "单位：万元" may stand anywhere above a form (in its title block): the nearest one before it.
+_UNIT_ANYWHERE = re.compile(r"(?:单位|金额单位)\s*[:：]\s*(亿元|万元|元)")
+
+
+def _unit_in_text(text: str, before: int) -> str | None:
+    found = None
+    for match in _UNIT_ANYWHERE.finditer(text, 0, before):
+        found = match[1]
+    return found
+
+
+def _merge_wrapped(header: list[Cell], stream: list[Cell], last: int) -> tuple[list[Cell], int]:
+    """A header wrapped over two lines ("年初" / "预算数"): the next line, with one word or empty
+    cell under each header cell, joins it. Returns the header and how many cells the second
+    line took (0 when it is not a continuation)."""
+    following = stream[last + 1 : last + 1 + len(header)]
+    after = last + 1 + len(header)
+    if not (
+        len(following) == len(header)
+        and len({c.line for c in following}) == 1
+        and following[0].line != header[-1].line
+        and (after >= len(stream) or stream[after].line != following[0].line)
+        and all(c.kind in ("text", "empty") for c in following)
+        and any(c.kind == "text" for c in following)
+        and not any(_is_column_word(c) and column_kind(c.text)[0] != "phase" for c in following)
+    ):
+        return header, 0
+    merged = [
+        Cell(top.text + below.text, top.start, max(top.end, below.end), top.line)
+        for top, below in zip(header, following, strict=True)
+    ]
+    return merged, len(following)
+
+
+def _header_line(cells: list[Cell]) -> bool:
+    """Whether a line's cells are a header: two or more column words, or a list's header (one
+    money column after the column naming the rows: "资金来源 | 金额") alone on its line."""
+    words = [i for i, c in enumerate(cells) if _is_column_word(c)]
+    if len(words) >= 2:
+        return True
+    return (
+        len(words) == 1
+        and len(cells) >= 2
+        and any(_is_label_word(c) for c in cells[: words[0]])
+        and all(c.kind in ("text", "empty") and not _is_prose(c) for c in cells)
+    )
+
+
+def _is_new_header(stream: list[Cell], position: int) -> bool:
+    return (
+        _is_column_word(stream[position])
+        and position + 1 < len(stream)
+        and _is_column_word(stream[position + 1])
+    )
+
+
+# --- aligning values with columns -------------------------------------------------------------
+
+_VALUE_KINDS = {"number", "percent", "empty", "run"}
+
+
+def _fits(cell: Cell, column: Column, whole: bool) -> bool:
+    """Whether a cell can stand in a column: a percentage only where a rate is, words only in a
+    text column; a number in a text column (指标值) only when the row has a cell for every column."""
+    if cell.kind == "empty":
+        return True
+    if cell.kind == "text":
+        return column.kind in ("text", "label", "other")
+    if column.kind == "rate":
+        return True
+    if cell.kind == "percent":
+        return False
+    return column.holds_values or (whole and column.kind in ("text", "other", "label", "serial"))
+
+
+def _align(values: list[Cell], columns: list[Column]) -> dict[int, Cell]:
+    """The value cells by column index: by position when there is one per column, else the one
+    assignment the columns' kinds and the row's arithmetic allow; uncertain values are dropped."""
+    candidates: list[dict[int, Cell]] = []
+    for expanded in _expansions(values):
+        if len(expanded) > len(columns):
+            continue
+        for chosen in combinations(range(len(columns)), len(expanded)):
+            assignment = dict(zip(chosen, expanded, strict=True))
+            whole = len(expanded) == len(columns)
+            if all(_fits(cell, columns[i], whole) for i, cell in assignment.items()):
+                candidates.append(assignment)
+    if not candidates:
+        return {}
+    verified = [c for c in candidates if _arithmetic(c, columns) is True]
+    plausible = verified or [c for c in candidates if _arithmetic(c, columns) is None]
+    if not plausible:
+        return {}
+    agreed: dict[int, Cell] = {}
+    for index, cell in plausible[0].items():
+        if all(other.get(index) == cell for other in plausible[1:]):
+            agreed[index] = cell
+    return {i: c for i, c in agreed.items() if c.kind in ("number", "percent", "text")}
+
+
+def _expansions(values: list[Cell]) -> Iterator[list[Cell]]:
+    """The value cells with each run-together cell cut in each possible way."""
+    runs = [i for i, v in enumerate(values) if v.kind == "run"]
+    if not runs:
+        yield values
+        return
+    if len(runs) > 2:
+        return  # too many ways to cut: abstain
+    options: list[list[list[Cell]]] = []
+    for index in runs:
+        run = values[index]
+        cuts = []
+        for split in run.splits:
+            pieces = []
+            for a, b in split:
+                piece = run.text[a:b]
+                kind, unit = _kind(piece)
+                pieces.append(Cell(piece, run.start + a, run.start + b, run.line, kind, unit))
+            cuts.append(pieces)
+        options.append(cuts)
+    for choice in _product(options):
+        out: list[Cell] = []
+        chosen = dict(zip(runs, choice, strict=True))
+        for i, v in enumerate(values):
+            out.extend(chosen.get(i, [v]))
+        yield out
+
+
+def _product(options: list[list[list[Cell]]]) -> Iterator[tuple[list[Cell], ...]]:
+    if not options:
+        yield ()
+        return
+    for first in options[0]:
+        for rest in _product(options[1:]):
+            yield (first, *rest)
+
+
+def _decimal(cell: Cell) -> Decimal | None:
+    number = cell.number
+    if not number:
+        return None
+    try:
+        return Decimal(number.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def _arithmetic(assignment: dict[int, Cell], columns: list[Column]) -> bool | None:
+    """Whether the row's own arithmetic holds (True), fails (False) or cannot be checked (None).
+
+    A rate column holds actual ÷ budget (执行率 = 全年执行数 ÷ 全年预算数; a 控制率 the staff or the
+    actual against the budget); a score is at most its column's weight.
+    """
+    by_kind: dict[tuple[str, str], Decimal] = {}
+    rate: Decimal | None = None
+    rate_decimals = 0
+    for index, cell in assignment.items():
+        column = columns[index]
+        value = _decimal(cell)
+        if value is None:
+            continue
+        if column.kind == "rate":
+            rate = value if cell.kind == "percent" else None
+            rate_decimals = len(cell.number.partition(".")[2])
+        elif column.kind in ("phase", "staff", "score"):
+            by_kind[(column.kind, column.item)] = value
+    checks: list[bool] = []
+    weight, score = by_kind.get(("score", "weight")), by_kind.get(("score", "score"))
+    if weight is not None and score is not None:
+        checks.append(score <= weight)
+    if rate is not None:
+        actual = by_kind.get(("phase", "actual")) or by_kind.get(("staff", "actual"))
+        budget = (
+            by_kind.get(("phase", "adjusted"))
+            or by_kind.get(("phase", "initial"))
+            or by_kind.get(("staff", "authorized"))
+        )
+        if actual is not None and budget:
+            computed = actual / budget * 100
+            tolerance = Decimal(5) / Decimal(10) ** (rate_decimals + 1) + Decimal("0.01")
+            checks.append(abs(computed - rate) <= tolerance)
+        elif actual == 0 and budget == 0:
+            checks.append(rate == 0)
+    if not checks:
+        return None
+    return all(checks)
+
+
+# --- form fields ------------------------------------------------------------------------------
+
+_INLINE_FIELD = re.compile(r"^(?P<label>[^:：]{2,12})[:：]\s*(?P<value>\S.*)$")
+
+
+def _fields(lines: list[list[Cell]]) -> Iterator[Field]:
+    """项目名称 | X, 实施单位 | Y, 单位名称：Z … in any flattening: the next text cell is the value."""
+    stream = [c for cells in lines for c in cells]
+    for index, cell in enumerate(stream):
+        if cell.kind != "text":
+            continue
+        inline = _INLINE_FIELD.match(cell.text)
+        if inline and field_kind(inline["label"]):
+            at = cell.start + inline.start("value")
+            value_text = inline["value"].strip()
+            value = Cell(value_text, at, at + len(value_text), cell.line)
+            yield Field(str(field_kind(inline["label"])), cell, value)
+            continue
+        name = field_kind(cell.text)
+        if name is None:
+            continue
+        for following in stream[index + 1 : index + 4]:
+            if following.kind == "empty":
+                continue
+            if (
+                following.kind == "text"
+                and field_kind(following.text) is None
+                and not _is_column_word(following)
+            ):
+                yield Field(name, cell, following)
+            break

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from etl.extract.forms import Meaning, best
 from etl.extract.layout import CLAUSE_END, HAS_AMOUNT, Sentence, sentence_source, with_match
 from etl.extract.prose import amount_after, is_comparison, other_year, year_differs
-from etl.extract.tables import Table, TableValue, table_source
 from etl.extract.wording import THREE_PUBLIC_RE
 from etl.model import Figure
 
@@ -47,7 +47,7 @@ def extract_three_public(
     text: str,
     original: str,
     sentences: list[Sentence],
-    tables: list[Table] | None = None,
+    in_tables: list[Meaning] | None = None,
     year: int | None = None,
 ) -> list[Figure]:
     """三公经费 budget and actual, read inside the span that names 三公经费, or in table rows.
@@ -91,22 +91,19 @@ def extract_three_public(
                     confidence=1.0 if amount.unit_stated else 0.7,
                 )
                 figures.append(other_year(figure) if elsewhere else figure)
-    for table in tables or ():
-        best: dict[tuple[str, str], TableValue] = {}
-        for value in table.values:
-            if value.kind == "three_public" and (
-                value.key not in best or value.preference < best[value.key].preference
-            ):
-                best[value.key] = value
-        for value in sorted(best.values(), key=lambda v: v.cell.start):
+    # The budget is the 年初预算 (or 预算数) column before a full-year one.
+    rank = {"initial": 0, "actual": 0, "adjusted": 1, "": 2}
+    for meaning in best((m for m in in_tables or () if m.kind == "three_public"), rank):
+        value = meaning.amount()
+        if value is not None:
             figures.append(
                 Figure(
                     section="three_public",
-                    item=value.key[1],
-                    value=value.value,
+                    item=meaning.key[1],
+                    value=value,
                     unit="万元",
-                    wording=value.wording,
-                    source=table_source(original, value),
+                    wording=meaning.wording,
+                    source=meaning.source(original),
                     confidence=0.9,
                 )
             )

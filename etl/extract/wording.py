@@ -93,68 +93,144 @@ def level_of(match: re.Match[str]) -> str:
     return LEVEL_BY_FIRST.get(match["level"][0], "district")
 
 
-# Column header -> kind. Order matters: 预算执行数 is an actual, 调整后预算 an adjusted.
-_SKIP_COLUMN = re.compile(
-    r"率|%|占|增减|增长|下降|减少|变动|差额|差异|同比|上年|去年|比较|对比|偏差"
+# --- the standard forms' columns and rows ------------------------------------------------------
+
+# Column header -> (kind, item), first match wins (so 预算执行率 is a rate, 预算执行数 an actual,
+# 调整后预算 an adjusted). Kinds:
+#   phase   initial / adjusted / actual money of this year
+#   prior   another year's money (上年决算数): never read as this year's
+#   score   分值 / 权重 / 得分: points, never money (item "weight" or "score")
+#   rate    执行率 / 控制率 / 占比: a ratio the form computed, used to check a reading
+#   staff   编制数 / 实际在职人数: head counts
+#   change  增减额 / 差额: a difference, not a figure of its own
+#   text    原因 / 说明 / 用途 / 指标值: words, or numbers that are not money
+#   label   项目 / 项目名称 / 科目: the column that names the rows
+#   serial  序号
+#   amount  金额 / 合计: the one money column of a list
+COLUMN_RULES: tuple[tuple[str, str, str], ...] = (
+    (r"^(?:序号|编号)$", "serial", ""),
+    # The label over a form's row names: 年度预算数（万元）above 总额 / 其中：财政资金.
+    (
+        r"^(?:年度)?(?:预算|项目)?资金(?:情况)?(?:\((?:万元|元)\))?$|^年度预算数?\((?:万元|元)\)$"
+        r"|^年度预算(?:情况|安排)?$|^项目资金",
+        "label",
+        "",
+    ),
+    (
+        r"指标值|完成值|目标值|实际值|度量单位|计量单位|指标性质|指标内容|评分标准|指标解释",
+        "text",
+        "",
+    ),
+    (r"增减|增长|下降|减少|变动|差额|差异|同比|比较|对比|偏差(?!原因)", "change", ""),
+    (r"率|%|占比|比重|比例", "rate", ""),
+    (r"^(?:自评)?得分|^评分|评价得分|自评分", "score", "score"),
+    (r"分值|权重|满分|标准分", "score", "weight"),
+    (r"^(?:上年|去年|上一年|前一年|上年度)", "prior", ""),
+    (r"原因|说明|备注|用途|内容|绩效目标|情况|依据|措施|目标", "text", ""),
+    (r"编制", "staff", "authorized"),
+    (r"实有|在职|实际人数|实际在岗", "staff", "actual"),
+    (r"调整|全年预算|预算调整", "phase", "adjusted"),
+    (r"执行数|实际支出|决算|支出数|实际数|实际|完成数|执行|支出", "phase", "actual"),
+    (r"年初|预算数|预算$|预算\(|预算（|批复|本年预算|预算安排", "phase", "initial"),
+    (r"名称|项目|科目|来源|级次|类别|单位|类型|指标|功能分类|经济分类", "label", ""),
+    (r"金额|资金|数额|万元|元$|合计|总计|小计", "amount", ""),
 )
-_COLUMN_RULES: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    (re.compile(r"序号|编号"), "serial", ""),
-    (re.compile(r"调整|全年预算|预算调整"), "phase", "adjusted"),
-    (re.compile(r"实际支出|决算|执行数|支出数|实际数|实际|完成数"), "phase", "actual"),
-    (re.compile(r"年初|预算数|预算$|预算\(|批复"), "phase", "initial"),
-    (re.compile(r"编制"), "staff", "authorized"),
-    (re.compile(r"实有|在职"), "staff", "actual"),
-    (re.compile(r"用途|内容|说明|备注|绩效目标"), "purpose", ""),
-    (re.compile(r"名称|项目|科目|来源|级次|类别|单位|类型"), "label", ""),
-    (re.compile(r"金额|资金|数额|万元|元|合计"), "amount", ""),
-)
+_COLUMN_RULES = tuple((re.compile(pattern), kind, item) for pattern, kind, item in COLUMN_RULES)
+_STATED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
 @lru_cache(maxsize=4096)
-def column_kind(header: str, year: int | None) -> tuple[str, str]:
-    """What a column holds, from its header: ("phase", item), ("staff", item), ("amount", "")..."""
-    if _SKIP_COLUMN.search(header):
-        return "skip", ""
-    stated = re.search(r"((?:19|20)\d{2})\s*年", header)
-    if stated and year is not None and int(stated[1]) != year:
-        return "skip", ""  # "2020年决算数" in a 2021 report: a comparison column
+def column_kind(header: str) -> tuple[str, str, int | None]:
+    """What a column holds, from its header: (kind, item, the year its header names or None).
+
+    >>> column_kind("2019年决算数")
+    ('phase', 'actual', 2019)
+    >>> column_kind("执行率（B/A）")
+    ('rate', '', None)
+    """
+    header = "".join(header.split())
+    stated = _STATED_YEAR.search(header)
+    year = int(stated[1]) if stated else None
     section = row_kind(header)
-    if section[0] in ("section", "basic_part", "three_public", "total"):
-        return section  # a transposed table: sections as columns
+    if section[0] in ("section", "basic_part", "three_public"):
+        return (*section, year)  # a transposed table: sections as columns
     if section[0] == "three_public_part":
-        return "skip", ""
+        return "text", "", year
+    if section[0] == "total" and not row_label(header).startswith("年度"):
+        return "amount", "total", year
     for pattern, kind, item in _COLUMN_RULES:
         if pattern.search(header):
-            return kind, item
-    return "other", ""
+            return kind, item, year
+    return "other", "", year
 
+
+# Columns that make a header: at least two of these in a row.
+HEADER_KINDS = frozenset(
+    {"phase", "prior", "score", "rate", "staff", "change", "amount"}
+    | {"section", "basic_part", "three_public"}  # a transposed table's sections
+)
 
 _ROW_NUMBERING = re.compile(
     r"^(?:[一二三四五六七八九十]+\s*[、.]|\(\s*[一二三四五六七八九十\d]+\s*\)|\d+\s*(?:、|\.(?!\d))|[①-⑳])\s*"
 )
-_ROW_RULES: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    (re.compile(r"三公"), "three_public", "total"),
-    (re.compile(r"因公出国|公务用车|公务接待"), "three_public_part", ""),
-    (re.compile(r"^基本支出(?:合计|小计)?$"), "section", "basic"),
-    (re.compile(r"^项目支出(?:合计|小计)?$"), "section", "project"),
-    (re.compile(r"^(?:人员经费|工资福利支出)$"), "basic_part", "personnel"),
-    (re.compile(r"^(?:日常)?公用经费$"), "basic_part", "public"),
-    (re.compile(r"^(?:合计|总计|小计|总额|支出合计|总支出)$"), "total", ""),
-    (re.compile(r"^(?:行政|事业|工勤|参公)(?:编制|人员)"), "staff_part", ""),
-    (re.compile(r"^(?:编制人数|编制数|核定编制(?:数|人数)?)$"), "staff", "authorized"),
-    (re.compile(r"^(?:实有(?:在职)?人(?:员|数)|在职人(?:员|数))$"), "staff", "actual"),
+# Row label -> (kind, item), first match wins, on the label without its numbering and 其中.
+ROW_RULES: tuple[tuple[str, str, str], ...] = (
+    # Score and indicator rows of the self-evaluation forms: never money, never a project.
+    (
+        r"\d+\s*分\)?$|\(\d+\s*分|指标|^(?:项目|部门)?(?:决策|过程|产出|效益|管理|履职|满意度)"
+        r"(?:情况)?$|^(?:总分|综合得分|自评得分|评价得分)$",
+        "indicator",
+        "",
+    ),
+    (r"三公", "three_public", "total"),
+    (r"因公出国|公务用车|公务接待|公车|出国经费|接待费", "three_public_part", ""),
+    (r"^基本支出(?:合计|小计|总额)?$", "section", "basic"),
+    (r"^项目支出(?:合计|小计|总额)?$", "section", "project"),
+    (r"^(?:人员经费|工资福利支出)(?:支出)?$", "basic_part", "personnel"),
+    (r"^(?:日常)?公用经费(?:支出)?$", "basic_part", "public"),
+    (
+        r"^(?:年度)?(?:资金|预算)?(?:合计|总计|小计|总额)$|^(?:本年)?支出(?:合计|总计)$|^总支出$"
+        r"|^年度资金总额|^年度预算(?:资金)?总额|^部门(?:整体)?支出(?:总额|合计)?$",
+        "total",
+        "",
+    ),
+    # Splits of a total by type of funds: not government levels, not projects.
+    (
+        r"^(?:本年)?财政(?:拨款|资金|补助)|^一般公共预算|^政府性基金|^国有资本|^财政专户|"
+        r"^单位资金|^(?:上年)?结转|^结余|^其他资金$|^自有资金|^事业收入|^经营收入|^其他收入"
+        r"|^社会投入|^银行贷款|^债券",
+        "fund_type",
+        "",
+    ),
+    (r"^(?:行政|事业|工勤|参公)(?:编制|人员)", "staff_part", ""),
+    (r"^(?:编制人数|编制数|核定编制(?:数|人数)?)$", "staff", "authorized"),
+    (r"^(?:实有(?:在职)?人(?:员|数)|(?:实际)?在职人(?:员|数))$", "staff", "actual"),
 )
+_ROW_RULES = tuple((re.compile(pattern), kind, item) for pattern, kind, item in ROW_RULES)
+_ROW_UNIT = re.compile(r"[(（](?:亿元|万元|元|人)[)）]$")
 
 
 def row_label(label: str) -> str:
+    """A row label without its numbering, 其中 and unit: "其中：人员经费（万元）" -> "人员经费".
+
+    >>> row_label("1、公务用车购置和维护经费")
+    '公务用车购置和维护经费'
+    """
+    label = "".join(label.split())
     label = _ROW_NUMBERING.sub("", label)
-    label = re.sub(r"^其中\s*[:]?\s*", "", label)
-    return re.sub(r"\((?:亿元|万元|元|人)\)$", "", label).strip(" :")
+    label = re.sub(r"^其中\s*[:：]?\s*", "", label)
+    return _ROW_UNIT.sub("", label).strip(" :：")
 
 
 @lru_cache(maxsize=4096)
 def row_kind(label: str) -> tuple[str, str]:
-    """What a row label (or a transposed column header) names: a section, a phase, a level..."""
+    """What a row label (or a transposed column header) names: a section, a phase, a level…
+
+    >>> row_kind("其中：本年财政拨款")
+    ('fund_type', '')
+    >>> row_kind("项目产出(30分)")
+    ('indicator', '')
+    """
     clean = row_label(label)
     for pattern, kind, item in _ROW_RULES:
         if pattern.search(clean):
@@ -166,3 +242,29 @@ def row_kind(label: str) -> tuple[str, str]:
     if level:
         return "fund", level_of(level)
     return "name", clean
+
+
+# Fields of a form: a label cell and the value cell after it (or "单位名称：XX局" in one cell).
+# Field -> what it names. The unit is read from the first of these the document has.
+FIELD_RULES: tuple[tuple[str, str], ...] = (
+    (r"^项目名称$", "project"),
+    (r"^实施单位(?:\(盖章\))?(?:名称)?$", "implementer"),
+    (r"^(?:主管部门|主管单位)(?:及代码)?(?:名称)?$", "supervisor"),
+    (
+        r"^(?:预算部门、?单位名称|一级预算单位(?:名称)?|预算单位(?:名称)?|部门\(单位\)名称|部门名称"
+        r"|单位名称|填报单位(?:名称)?|填报部门|评价单位|部门\(单位\)|单位|部门)(?:\(盖章\))?$",
+        "unit",
+    ),
+)
+_FIELD_RULES = tuple((re.compile(pattern), name) for pattern, name in FIELD_RULES)
+
+
+@lru_cache(maxsize=4096)
+def field_kind(label: str) -> str | None:
+    """The field a label cell opens ("project", "implementer", "supervisor", "unit"), or None.
+
+    >>> field_kind("预算部门、单位名称")
+    'unit'
+    """
+    clean = "".join(label.split()).strip(":：")
+    return next((name for pattern, name in _FIELD_RULES if pattern.match(clean)), None)

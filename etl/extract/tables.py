@@ -246,6 +246,7 @@ class Column:
     year: int | None
     cell: Cell
     unit: str | None = None  # 年初预算数（万元）
+    points: Decimal = Decimal(100)  # a score column's most: 分值（10分）
 
     @property
     def holds_values(self) -> bool:
@@ -258,15 +259,29 @@ _UNIT_NOTE = re.compile(
 _COLUMN_UNIT = re.compile(r"(亿元|万元|元)")
 
 
+_POINTS = re.compile(r"(\d+)\s*分")
+
+
 def _column(cell: Cell) -> Column:
     kind, item, year = column_kind(cell.text)
     unit = _COLUMN_UNIT.search(cell.text)
-    return Column(kind, item, year, cell, unit[1] if unit else None)
+    points = _POINTS.search(cell.text) if kind == "score" else None
+    return Column(
+        kind,
+        item,
+        year,
+        cell,
+        unit[1] if unit else None,
+        Decimal(points[1]) if points else Decimal(100),
+    )
 
 
 def _is_column_word(cell: Cell) -> bool:
     return (
-        cell.kind == "text" and len(cell.text) <= 24 and column_kind(cell.text)[0] in HEADER_KINDS
+        cell.kind == "text"
+        and len(cell.text) <= 24
+        and column_kind(cell.text)[0] in HEADER_KINDS
+        and not _PROSE.search(cell.text)
     )
 
 
@@ -564,14 +579,18 @@ class _Rows:
         self.serial = serial
         self.text_column = any(c.kind == "text" for c in columns)
         self.rows: list[TableRow] = []
+        self.last: tuple[list[Cell], list[Cell], int] | None = None  # the last row's cells
 
     def add(self, labels: list[Cell], cells: list[Cell]) -> None:
         """A row of `cells` (values, and text cells in text columns) named by `labels`."""
         if not any(c.kind in ("number", "percent", "run") for c in cells):
             return
+        while len(cells) > len(self.columns) and cells[-1].kind == "empty":
+            cells = cells[:-1]  # "| |||" after the last cell: nothing in them
+        start = labels[0].start if labels else cells[0].start
+        self.last = (labels, cells, start)
         assigned = _align(cells, self.columns)
         if assigned:
-            start = labels[0].start if labels else cells[0].start
             self.rows.append(TableRow(tuple(labels), assigned, start, cells[-1].end))
 
 
@@ -606,10 +625,29 @@ class _LineRows(_Rows):
                     break  # a line of words only: the table is over
                 last_line, position = line, end
                 continue
+            before = _without_trailing_empties(self.last[1]) if self.last else []
+            if (
+                not labels
+                and not pending
+                and self.last
+                and len(before) + len(_without_trailing_empties(cells)) <= len(self.columns)
+            ):
+                # A row wrapped onto the next line ("基本支出 | 985.19 | 914.97 |" / "10 | 10 |"):
+                # its cells go on where the line before stopped.
+                if self.rows and self.rows[-1].start == self.last[2]:
+                    self.rows.pop()
+                labels, cells = self.last[0], [*before, *cells]
             self.add(labels or pending, cells)
             pending = []
             last_line, position = line, end
         return self.rows, position, last_line
+
+
+def _without_trailing_empties(cells: list[Cell]) -> list[Cell]:
+    end = len(cells)
+    while end and cells[end - 1].kind == "empty":
+        end -= 1
+    return cells[:end]
 
 
 class _StreamRows(_Rows):
@@ -690,6 +728,8 @@ def _merge_wrapped(header: list[Cell], stream: list[Cell], last: int) -> tuple[l
 def _header_line(cells: list[Cell]) -> bool:
     """Whether a line's cells are a header: two or more column words, or a list's header (one
     money column after the column naming the rows: "资金来源 | 金额") alone on its line."""
+    if any(c.kind in ("number", "percent", "run") for c in cells):
+        return False
     words = [i for i, c in enumerate(cells) if _is_column_word(c)]
     if len(words) >= 2:
         return True
@@ -715,17 +755,25 @@ _VALUE_KINDS = {"number", "percent", "empty", "run"}
 
 
 def _fits(cell: Cell, column: Column, whole: bool) -> bool:
-    """Whether a cell can stand in a column: a percentage only where a rate is, words only in a
-    text column; a number in a text column (指标值) only when the row has a cell for every column."""
+    """Whether a cell can stand in a column. A row with a cell for every column is read by
+    position: only a percentage outside a rate column or words in a money column refuse it.
+    A row with cells missing is aligned by what each column can hold: a percentage only in a
+    rate column, a score only up to the column's points (分值（10分）), a head count whole, and no
+    number in a column of words."""
     if cell.kind == "empty":
         return True
     if cell.kind == "text":
         return column.kind in ("text", "label", "other")
-    if column.kind == "rate":
-        return True
     if cell.kind == "percent":
-        return False
-    return column.holds_values or (whole and column.kind in ("text", "other", "label", "serial"))
+        return column.kind == "rate"
+    if whole:
+        return column.holds_values or column.kind in ("text", "other", "label", "serial", "rate")
+    if column.kind == "score":
+        value = _decimal(cell)
+        return value is not None and value <= column.points
+    if column.kind == "staff":
+        return "." not in cell.text
+    return column.holds_values and column.kind != "rate"
 
 
 def _align(values: list[Cell], columns: list[Column]) -> dict[int, Cell]:

@@ -276,12 +276,17 @@ def _column(cell: Cell) -> Column:
     )
 
 
+# A document's or a table's title is not a column header, though it names 预算 or 支出.
+_TITLE_WORD = re.compile(r"报告|[表单]$|表[(（]|说明|公开")
+
+
 def _is_column_word(cell: Cell) -> bool:
     return (
         cell.kind == "text"
         and len(cell.text) <= 24
         and column_kind(cell.text)[0] in HEADER_KINDS
         and not _PROSE.search(cell.text)
+        and not _TITLE_WORD.search(cell.text)
     )
 
 
@@ -542,9 +547,11 @@ def _read_table(
     # The cells before the first column word name the rows: they are not value columns.
     lead = next((i for i, c in enumerate(columns) if c.holds_values), 0)
     corner, columns = header_cells[:lead], columns[lead:]
-    reader = _LineRows if line_mode else _StreamRows
+    while len(columns) > 1 and not columns[-1].cell.text:
+        columns.pop()  # "| |||" after the last header cell: no column there
     serial = any(_column(c).kind == "serial" for c in corner)
-    rows, position, last_line = reader(columns, serial).read(stream, last + 1 + wrapped)
+    reader = _LineRows(columns, serial, len(corner)) if line_mode else _StreamRows(columns, serial)
+    rows, position, last_line = reader.read(stream, last + 1 + wrapped)
     if not rows:
         return None, last + 1
     header_line = header_cells[0].line
@@ -574,9 +581,10 @@ def _read_table(
 class _Rows:
     """Rows after a header: label cells, then value cells, until the table ends."""
 
-    def __init__(self, columns: list[Column], serial: bool) -> None:
+    def __init__(self, columns: list[Column], serial: bool, lead: int = 0) -> None:
         self.columns = columns
         self.serial = serial
+        self.lead = lead  # the header's row-label cells before its first value column
         self.text_column = any(c.kind == "text" for c in columns)
         self.rows: list[TableRow] = []
         self.last: tuple[list[Cell], list[Cell], int] | None = None  # the last row's cells
@@ -610,14 +618,34 @@ class _LineRows(_Rows):
                 break  # an empty line ends the table
             if any(_is_prose(c) for c in cells[:1]) or _header_line(cells):
                 break
+            if (
+                self.lead
+                and cells[0].kind == "empty"
+                and len(_without_trailing_empties(cells)) <= self.lead + len(self.columns)
+                and any(c.kind in ("number", "percent", "run") for c in cells[self.lead :])
+            ):
+                # The row-label cells blank or merged (tab, pipe, Word rows): by position.
+                labels = [c for c in cells[: self.lead] if c.kind == "text"]
+                self.add(labels[-2:] or pending, cells[self.lead :])
+                pending = []
+                last_line, position = line, end
+                continue
             numbered = self.serial or (
                 len(cells) > 2 and cells[0].kind == "number" and cells[1].kind == "text"
             )
             if numbered and cells[0].kind in ("number", "empty") and "." not in cells[0].text:
                 cells = cells[1:]  # the row's 序号
+            while cells and cells[0].kind == "empty":
+                cells = cells[1:]  # the row-label columns left blank under a merged label
             labels = []
-            while cells and cells[0].kind == "text":
-                labels.append(cells.pop(0))
+            while (
+                cells
+                and cells[0].kind in ("text", "empty")
+                and (cells[0].kind == "text" or (len(cells) > 1 and cells[1].kind == "text"))
+            ):
+                cell = cells.pop(0)
+                if cell.kind == "text":
+                    labels.append(cell)
             if not any(c.kind in ("number", "percent", "run") for c in cells):
                 if labels and len(labels) <= 2 and not any(field_kind(c.text) for c in labels):
                     pending = labels  # a label on a line of its own (a PDF's merged cell)
@@ -891,6 +919,8 @@ def _arithmetic(assignment: dict[int, Cell], columns: list[Column]) -> bool | No
 
 # --- form fields ------------------------------------------------------------------------------
 
+# A field's value is a name: never a column header ("项目名称 | 年初预算数" is a header row).
+_NOT_A_FIELD_VALUE = frozenset({"phase", "prior", "score", "rate", "staff", "change", "serial"})
 _INLINE_FIELD = re.compile(r"^(?P<label>[^:：]{2,12})[:：]\s*(?P<value>\S.*)$")
 
 
@@ -916,7 +946,7 @@ def _fields(lines: list[list[Cell]]) -> Iterator[Field]:
             if (
                 following.kind == "text"
                 and field_kind(following.text) is None
-                and not _is_column_word(following)
+                and column_kind(following.text)[0] not in _NOT_A_FIELD_VALUE
             ):
                 yield Field(name, cell, following)
             break

@@ -515,7 +515,11 @@ def _find_header(stream: list[Cell], position: int) -> tuple[int, int, bool] | N
             last, count, probe = index, 1, index + 1
             while probe < len(stream) and stream[probe].line - stream[probe - 1].line <= 2:
                 following = stream[probe]
-                if _is_column_word(following) and _column(stream[last]).kind != "text":
+                if (
+                    _is_column_word(following)
+                    and _column(stream[last]).kind != "text"
+                    and not _row_after_columns(stream[index : last + 1], following)
+                ):
                     last, count = probe, count + 1
                 elif following.kind == "empty" or (
                     following.kind == "text" and _column(following).kind == "text" and count > 1
@@ -753,6 +757,18 @@ def _merge_wrapped(header: list[Cell], stream: list[Cell], last: int) -> tuple[l
     return merged, len(following)
 
 
+def _row_after_columns(header: list[Cell], cell: Cell) -> bool:
+    """Whether a column word, one cell per line after phase columns, is the first row's label:
+    "年度资金总额" or "基本支出" after 年初预算数 / 全年预算数 name a row, not a column."""
+    kinds = {_column(c).kind for c in header}
+    return "phase" in kinds and _column(cell).kind in (
+        "amount",
+        "section",
+        "basic_part",
+        "three_public",
+    )
+
+
 def _header_line(cells: list[Cell]) -> bool:
     """Whether a line's cells are a header: two or more column words, or a list's header (one
     money column after the column naming the rows: "资金来源 | 金额") alone on its line."""
@@ -877,10 +893,12 @@ def _decimal(cell: Cell) -> Decimal | None:
 
 
 def _arithmetic(assignment: dict[int, Cell], columns: list[Column]) -> bool | None:
-    """Whether the row's own arithmetic holds (True), fails (False) or cannot be checked (None).
+    """Whether the row's own arithmetic confirms the assignment (True), refutes it (False) or
+    cannot tell (None).
 
     A rate column holds actual ÷ budget (执行率 = 全年执行数 ÷ 全年预算数; a 控制率 the staff or the
-    actual against the budget); a score is at most its column's weight.
+    actual against the budget): a rate that matches confirms, one that does not refutes. A score
+    above its column's weight refutes; a score within it confirms nothing.
     """
     by_kind: dict[tuple[str, str], Decimal] = {}
     rate: Decimal | None = None
@@ -895,26 +913,24 @@ def _arithmetic(assignment: dict[int, Cell], columns: list[Column]) -> bool | No
             rate_decimals = len(cell.number.partition(".")[2])
         elif column.kind in ("phase", "staff", "score"):
             by_kind[(column.kind, column.item)] = value
-    checks: list[bool] = []
     weight, score = by_kind.get(("score", "weight")), by_kind.get(("score", "score"))
-    if weight is not None and score is not None:
-        checks.append(score <= weight)
-    if rate is not None:
-        actual = by_kind.get(("phase", "actual")) or by_kind.get(("staff", "actual"))
-        budget = (
-            by_kind.get(("phase", "adjusted"))
-            or by_kind.get(("phase", "initial"))
-            or by_kind.get(("staff", "authorized"))
-        )
-        if actual is not None and budget:
-            computed = actual / budget * 100
-            tolerance = Decimal(5) / Decimal(10) ** (rate_decimals + 1) + Decimal("0.01")
-            checks.append(abs(computed - rate) <= tolerance)
-        elif actual == 0 and budget == 0:
-            checks.append(rate == 0)
-    if not checks:
+    if weight is not None and score is not None and score > weight:
+        return False
+    if rate is None:
         return None
-    return all(checks)
+    actual = by_kind.get(("phase", "actual")) or by_kind.get(("staff", "actual"))
+    budget = (
+        by_kind.get(("phase", "adjusted"))
+        or by_kind.get(("phase", "initial"))
+        or by_kind.get(("staff", "authorized"))
+    )
+    if actual is not None and budget:
+        computed = actual / budget * 100
+        tolerance = Decimal(5) / Decimal(10) ** (rate_decimals + 1) + Decimal("0.01")
+        return abs(computed - rate) <= tolerance
+    if actual == 0 and not budget:
+        return rate == 0
+    return None
 
 
 # --- form fields ------------------------------------------------------------------------------

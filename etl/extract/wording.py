@@ -249,7 +249,7 @@ def row_kind(label: str) -> tuple[str, str]:
 # Field -> what it names. The unit is read from the first of these the document has.
 FIELD_RULES: tuple[tuple[str, str], ...] = (
     (r"^项目名称$", "project"),
-    (r"^实施单位(?:\(盖章\))?(?:名称)?$", "implementer"),
+    (r"^(?:项目)?实施单位(?:\(盖章\))?(?:名称)?$", "implementer"),
     (r"^(?:主管部门|主管单位)(?:及代码)?(?:名称)?$", "supervisor"),
     (
         r"^(?:预算部门、?单位名称|一级预算单位(?:名称)?|预算单位(?:名称)?|部门\(单位\)名称|部门名称"

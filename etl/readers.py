@@ -578,7 +578,8 @@ def read_pdf(path: Path | str, data: bytes) -> str:
         pages: list[list[_Line]] = []
         for index in range(len(document)):
             try:  # loading the page can fail too (a page tree that points back at itself)
-                pages.append(_page_lines(document[index].get_textpage()))
+                page = document[index]
+                pages.append(_page_lines(page.get_textpage(), _strokes(page)))
             except pdfium.PdfiumError as exc:
                 raise ReadError(path, f"PDF 第 {index + 1} 页无法读取（{exc}）") from exc
     finally:
@@ -627,10 +628,54 @@ class _Line:
         return "".join(parts)
 
 
-def _page_lines(textpage: Any) -> list[_Line]:
+class _Row(_Line):
+    """A row of a ruled table: its cells already separated by tabs."""
+
+    __slots__ = ("row",)
+
+    def __init__(self, left: float, top: float, right: float, row: str) -> None:
+        super().__init__(left, top - 1, right, top, row)
+        self.row = row
+
+    def text(self) -> str:
+        return self.row
+
+
+def _page_lines(textpage: Any, strokes: tuple[list[Any], list[Any]]) -> list[_Line]:
+    """The page's printed lines; a ruled table's rows as its cells, one line per row."""
+    from etl import ruled
+
+    runs = _runs(textpage)
+    lines: list[_Line] = []
+    taken: set[int] = set()
+    for table in ruled.tables(*strokes, runs):
+        taken |= table.runs
+        for cells, top in zip(table.rows, table.row_tops, strict=True):
+            lines.append(_Row(table.left, top, table.right, "\t".join(cells)))
+    for index, run in enumerate(runs):
+        if index in taken:
+            continue
+        left, bottom, right, top, segment = run.left, run.bottom, run.right, run.top, run.text
+        middle = (top + bottom) / 2
+        for line in reversed(lines[-8:]):  # rects come in reading order; a row is recent
+            if not isinstance(line, _Row) and line.bottom <= middle <= line.top:
+                line.segments.append((left, right, segment))
+                line.left, line.right = min(line.left, left), max(line.right, right)
+                line.bottom, line.top = min(line.bottom, bottom), max(line.top, top)
+                break
+        else:
+            lines.append(_Line(left, bottom, right, top, segment))
+    lines.sort(key=lambda line: -line.top)
+    return lines
+
+
+def _runs(textpage: Any) -> list[Any]:
+    """The page's text runs (PDFium's text rectangles) with their text, in reading order."""
     import ctypes  # here, not at the top: a .docx or .txt never needs it
 
     import pypdfium2 as pdfium
+
+    from etl.ruled import Run
 
     raw = textpage.raw
     count = pdfium.raw.FPDFText_CountRects(raw, 0, -1)
@@ -644,7 +689,7 @@ def _page_lines(textpage: Any) -> list[_Line]:
     buffer = (ctypes.c_ushort * size)()
     c_left, c_bottom, c_right, c_top = (ctypes.c_double() for _ in range(4))
     get_rect, get_text = pdfium.raw.FPDFText_GetRect, pdfium.raw.FPDFText_GetBoundedText
-    lines: list[_Line] = []
+    runs = []
     for i in range(count):
         if not get_rect(raw, i, c_left, c_top, c_right, c_bottom):
             raise pdfium.PdfiumError("Failed to get a text rectangle.")
@@ -653,19 +698,64 @@ def _page_lines(textpage: Any) -> list[_Line]:
         if written > 0 and buffer[written - 1] == 0:  # the count includes the terminating NUL
             written -= 1
         segment = ctypes.string_at(buffer, 2 * written).decode("utf-16-le", "ignore").strip("\r\n")
-        if not segment.strip():
+        if segment.strip():
+            runs.append(Run(left, bottom, right, top, segment))
+    return runs
+
+
+_MAX_PATHS = 20000  # a page of drawings, not a form: its strokes are not read
+
+
+def _strokes(
+    page: Any,
+) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
+    """The page's horizontal and vertical strokes (y, x0, x1) / (x, y0, y1): a form's borders,
+    drawn as lines or as rectangles around cells."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+
+    raw = pdfium.raw
+    horizontal: list[tuple[float, float, float]] = []
+    vertical: list[tuple[float, float, float]] = []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    matrix = raw.FS_MATRIX()
+    for number, obj in enumerate(page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3)):
+        if number >= _MAX_PATHS:
+            break
+        handle = obj.raw
+        if not raw.FPDFPageObj_GetMatrix(handle, matrix):
             continue
-        middle = (top + bottom) / 2
-        for line in reversed(lines[-8:]):  # rects come in reading order; a row is recent
-            if line.bottom <= middle <= line.top:
-                line.segments.append((left, right, segment))
-                line.left, line.right = min(line.left, left), max(line.right, right)
-                line.bottom, line.top = min(line.bottom, bottom), max(line.top, top)
-                break
-        else:
-            lines.append(_Line(left, bottom, right, top, segment))
-    lines.sort(key=lambda line: -line.top)
-    return lines
+        a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
+        points: list[tuple[float, float]] = []
+        start: tuple[float, float] | None = None
+        for i in range(raw.FPDFPath_CountSegments(handle)):
+            segment = raw.FPDFPath_GetPathSegment(handle, i)
+            if not raw.FPDFPathSegment_GetPoint(segment, x, y):
+                continue
+            point = (a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+            kind = raw.FPDFPathSegment_GetType(segment)
+            if kind == raw.FPDF_SEGMENT_MOVETO or not points:
+                points, start = [point], point
+                continue
+            _stroke(points[-1], point, horizontal, vertical)
+            points.append(point)
+            if raw.FPDFPathSegment_GetClose(segment) and start is not None:
+                _stroke(point, start, horizontal, vertical)
+    return horizontal, vertical
+
+
+def _stroke(
+    p: tuple[float, float],
+    q: tuple[float, float],
+    horizontal: list[tuple[float, float, float]],
+    vertical: list[tuple[float, float, float]],
+) -> None:
+    (x0, y0), (x1, y1) = p, q
+    if abs(y0 - y1) < 0.5 and abs(x1 - x0) > 2:
+        horizontal.append((y0, min(x0, x1), max(x0, x1)))
+    elif abs(x0 - x1) < 0.5 and abs(y1 - y0) > 2:
+        vertical.append((x0, min(y0, y1), max(y0, y1)))
 
 
 # A line starting like a heading or a list item starts a paragraph of its own. Compiled on the

@@ -9,6 +9,7 @@ indicator rows are never money. Readers of each section take the meanings they n
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -66,11 +67,15 @@ def _table_meanings(table: Table, year: int | None) -> Iterator[Meaning]:
     }
     has_parts = any(k == "staff_part" for k, _ in kinds)
     levels = any(k == "fund" for k, _ in kinds)
-    for value, (row, row_item) in zip(values, kinds, strict=True):
+    # The year the table is of: the document's, else the latest its columns name ("2021年决算数 |
+    # 2022年预算数 | 2022年决算数": 2021 is the year before).
+    this_year = year or max((c.year for c in table.header if c.year), default=None)
+    parents = _parents(values, kinds)
+    for value, (row, row_item), parent in zip(values, kinds, parents, strict=True):
         column = value.column
         if row == "fund_type" and levels and row_label(value.label).startswith("其他"):
             row, row_item = "fund", "other"  # 其他资金 among 中央 / 省级 / 市级 rows: a level
-        if column.year is not None and year is not None and column.year != year:
+        if column.year is not None and this_year is not None and column.year != this_year:
             continue  # "2020年决算数" in a 2021 document: another year's figure
         if column.kind == "score":
             if project_form and column.item == "score" and _is_total_score(value.label):
@@ -114,6 +119,26 @@ def _table_meanings(table: Table, year: int | None) -> Iterator[Meaning]:
             yield Meaning("fund", ("", row_item), phase, value, table)
         elif row == "name" and project_list and not project_form and not three_public:
             yield Meaning("project", ("", row_item), phase, value, table)
+        elif row == "name" and parent == "project" and not project_form:
+            # "项目支出 | … / 1、业务工作专项 | …": the numbered items under 项目支出 are projects.
+            yield Meaning("project", ("", row_item), phase, value, table)
+
+
+_ITEM_LABEL = re.compile(r"^\s*(?:\d+\s*[、.．]|[(（]\s*\d+\s*[)）]|[①-⑳]|其中)")
+
+
+def _parents(values: list[TableValue], kinds: list[tuple[str, str]]) -> list[str]:
+    """For each value, the section its row is an item of: "project" for the numbered rows
+    (1、 (1) ① 其中) that follow a 项目支出 row, "" otherwise."""
+    parents: list[str] = []
+    parent = ""
+    for value, (kind, item) in zip(values, kinds, strict=True):
+        if kind == "section":
+            parent = item
+        elif kind != "name" or not _ITEM_LABEL.match(value.label):
+            parent = ""
+        parents.append(parent if kind == "name" else "")
+    return parents
 
 
 def _money(

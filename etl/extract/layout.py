@@ -25,12 +25,13 @@ class Sentences(list[Sentence]):
     """The sentences of a text, with their start offsets kept for bisecting (computed once)."""
 
     starts: list[int]
+    headings: list[tuple[int, int]]  # the headings' spans, in order
 
 
 SPACES = " \t\u3000\xa0"
 
 # 一、 （一） 1、 1. (1) ① 第一部分 第二章: numbering styles are mixed even inside one report.
-_HEADING_NUMBER = re.compile(
+HEADING_NUMBER = re.compile(
     r"\s*(?:第[一二三四五六七八九十\d]+(?:部分|章|节)|[一二三四五六七八九十]+\s*[、.]"
     r"|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*(?:、|[.．](?!\d))|\d+(?:\.\d+)+\s*(?=[^\d\s.%])"
     r"|[①-⑳])"
@@ -61,6 +62,7 @@ def split_sentences(
     """
     sentences = Sentences()
     starts: list[int] = []
+    headings: list[tuple[int, int]] = []
     context: str | None = None
     paragraph = last = 0
     count = text.count
@@ -69,12 +71,14 @@ def split_sentences(
         paragraph += count("\n", last, start)  # a sentence never spans a line end
         last = start
         in_table = paragraph in table_lines
-        if end - start <= 30 and not in_table and is_heading(match.group()):
+        if end - start <= 40 and not in_table and is_heading(match.group()):
             context = heading_context(match.group())
+            headings.append((start, end))
             continue
         sentences.append(Sentence(start, end, paragraph, context, in_table))
         starts.append(start)
     sentences.starts = starts
+    sentences.headings = headings
     return sentences
 
 
@@ -83,7 +87,7 @@ def is_heading(body: str) -> bool:
     # Headings are short, carry no amount and usually a number: 一、 （一） 1、 (1) 第一部分.
     if body[-1] in ",;:，；：。":
         return False
-    number = _HEADING_NUMBER.match(body)
+    number = HEADING_NUMBER.match(body)
     if not (
         number
         or body.endswith("情况")

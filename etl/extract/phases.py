@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from etl.amounts import NUMBER
 from etl.extract.forms import ACTUAL_FIRST, Meaning, best
 from etl.extract.layout import Sentence, clauses, mask, sentence_source, with_match
 from etl.extract.prose import (
@@ -28,7 +29,9 @@ _SUBJECT_RE = re.compile(
 )
 _SUBJECT_OF = {"基本支出": "basic", "项目支出": "project"}
 # "其中基本支出800万元、项目支出434.5万元" after a total: a section named right before an amount.
-_SECTION_AMOUNT = re.compile(rf"(基本支出|项目支出)(?={FILLER}\d)")
+_SECTION_AMOUNT = re.compile(
+    rf"(基本支出|项目支出)(?={FILLER}{NUMBER}\s*(?:亿元|万元|元|万(?![人次个项])|亿(?![人次])))"
+)
 # "1、法律援助经费：年初预算120.00万元，实际支出118.20万元": the phases of one project, not of
 # 项目支出. A name ending like a project right before the first phase word marks such an item.
 _ITEM_BEFORE = re.compile(

@@ -9,7 +9,7 @@ from decimal import Decimal
 from etl.amounts import NUMBER, to_wan
 from etl.extract.forms import ACTUAL_FIRST, FULL_YEAR_FIRST, Meaning
 from etl.extract.funds import fund_sources_of
-from etl.extract.layout import Sentence, clauses, strip_span, with_match
+from etl.extract.layout import HEADING_NUMBER, Sentence, Sentences, clauses, strip_span, with_match
 from etl.extract.prose import UNIT_AFTER, is_comparison
 from etl.extract.tables import Field
 from etl.extract.wording import FUND_RE
@@ -34,9 +34,13 @@ _NOT_A_PROJECT = re.compile(
     r"|^其中"
 )
 _ITEM_PHASE = re.compile(
-    r"(?P<initial>年初预算数|年初预算|预算数)|(?P<adjusted>调整后预算数|调整后预算|调整预算数|全年预算数|全年预算|预算调整数)"
-    r"|(?P<actual>实际支出数|实际支出|决算数|支出数|执行数)"
+    r"(?P<initial>年初预算数|年初预算|年初批复(?:预算)?|年初安排(?:预算)?|预算数)"
+    r"|(?P<adjusted>调整后预算数|调整后预算|调整预算数|全年预算数|全年预算|预算调整数)"
+    r"|(?P<actual>实际支出数|实际支出|决算数|支出数|执行数|全年执行|实际执行|实际使用)"
+    # 追加 / 调减 name the size of an adjustment, not a phase: never read as one.
+    r"|(?P<change>追加|调增|调减|减少|增加)"
 )
+_ITEM_SCORE = re.compile(r"(?:自评|评价)?得分(?:为)?\s*(?P<score>\d+(?:\.\d+)?)\s*分")
 _PURPOSE_START = re.compile(r"[,、:\s]*")
 
 
@@ -78,6 +82,8 @@ def extract_projects(
             project = _read_item(text, original, i_start, i_end, year)
             if project:
                 projects.append((i_start, project))
+    if isinstance(sentences, Sentences):
+        projects.extend(_heading_items(text, original, sentences, year))
     projects.extend(_listed(original, in_tables or ()))
     projects.extend(_forms(original, in_tables or ()))
     projects.sort(key=lambda p: p[0])
@@ -247,30 +253,132 @@ def _read_item(text: str, original: str, start: int, end: int, year: int | None)
     name = re.sub(r"(?<=[费金])项$", "", name)
     if len(name) < 2 or _NOT_A_PROJECT.search(name) or FUND_RE.search(name):
         return None
-    chosen: tuple[int, re.Match[str]] | None = None
-    last_end = name_match.end()
-    for amount in _ITEM_AMOUNT.finditer(text, name_match.end(), end):
-        if is_comparison(text, name_match.end(), amount.start(), year):
-            continue
-        phase = _ITEM_PHASE.search(text, max(last_end, amount.start() - 12), amount.start())
-        preference = ACTUAL_FIRST[phase.lastgroup or ""] if phase else 3
-        if chosen is None or preference < chosen[0]:
-            chosen = (preference, amount)
-        last_end = amount.end()
-        if not phase:
-            break  # "A 16.65万元，用于…": the first plain amount is the item's
-    if chosen is None:
+    phases, plain, last_end = _item_amounts(text, name_match.end(), end, year)
+    if not phases and plain is None:
         return None
-    amount = chosen[1]
     lead = _PURPOSE_START.match(text, last_end, end)
     purpose_start = lead.end() if lead else last_end
     name_start = name_match.start("name") + (
         text.index(name, name_match.start("name")) - name_match.start("name")
     )
-    return Project(
-        name=original[name_start : name_start + len(name)],
-        amount_wan=to_wan(amount["number"], amount["unit"]),
-        purpose=original[purpose_start:end].strip(),
+    return _prose_project(
+        original,
+        original[name_start : name_start + len(name)],
+        phases,
+        plain,
         # The list item, not the whole list, is this project's source.
-        source=Source(original[start:end], start, end, amount.start("number"), amount.end()),
+        (start, end),
+        purpose=original[purpose_start:end].strip(),
     )
+
+
+def _item_amounts(
+    text: str, start: int, end: int, year: int | None
+) -> tuple[dict[str, re.Match[str]], re.Match[str] | None, int]:
+    """An item's amounts by phase (the phase word right before each), its plain amount when it
+    gives one without a phase word ("A 16.65万元，用于…"), and where its last amount ends."""
+    phases: dict[str, re.Match[str]] = {}
+    plain: re.Match[str] | None = None
+    last_end = start
+    for amount in _ITEM_AMOUNT.finditer(text, start, end):
+        if is_comparison(text, start, amount.start(), year):
+            last_end = amount.end()
+            continue
+        phase = None
+        for word in _ITEM_PHASE.finditer(text, max(last_end, amount.start() - 12), amount.start()):
+            phase = word
+        last_end = amount.end()
+        if phase is None:
+            if not phases and plain is None:
+                plain = amount
+                break  # the first plain amount is the item's; what follows is its purpose
+            continue
+        if phase.lastgroup != "change":
+            phases.setdefault(str(phase.lastgroup), amount)
+    return phases, plain, last_end
+
+
+def _prose_project(
+    original: str,
+    name: str,
+    phases: dict[str, re.Match[str]],
+    plain: re.Match[str] | None,
+    span: tuple[int, int],
+    *,
+    purpose: str = "",
+    score: re.Match[str] | None = None,
+) -> Project:
+    """A project read from sentences: its amount the actual spend when stated, else its budget."""
+    amount = plain or min(phases.items(), key=lambda item: ACTUAL_FIRST[item[0]])[1]
+    start, end = span
+
+    def source(match: re.Match[str]) -> Source:
+        return Source(original[start:end], start, end, match.start("number"), match.end())
+
+    def value(match: re.Match[str]) -> Decimal:
+        return to_wan(match["number"], match["unit"])
+
+    sources = [(phase, source(phases[phase])) for phase in PROJECT_PHASES if phase in phases]
+    if score is not None:
+        sources.append(
+            ("score", Source(original[start:end], start, end, score.start("score"), score.end()))
+        )
+    return Project(
+        name=name,
+        amount_wan=value(amount),
+        purpose=purpose,
+        source=source(amount),
+        initial_wan=value(phases["initial"]) if "initial" in phases else None,
+        adjusted_wan=value(phases["adjusted"]) if "adjusted" in phases else None,
+        actual_wan=value(phases["actual"]) if "actual" in phases else None,
+        score=Decimal(score["score"]) if score else None,
+        sources=tuple(sources),
+    )
+
+
+# A heading that names one project: "（一）审计业务专项经费", "1.“数说红河”展厅运维经费".
+_PROJECT_HEADING = re.compile(
+    r"(?P<name>[^,;:。()]{2,40}?(?:经费|费|项目|工程|资金|补助|专项|奖励|补贴|工作|建设|服务))$"
+)
+
+
+def _heading_items(
+    text: str, original: str, sentences: Sentences, year: int | None
+) -> Iterator[tuple[int, Project]]:
+    """Projects whose own paragraph follows a numbered heading naming them: the phases and the
+    自评得分 in the sentences up to the next heading are that project's."""
+    headings = sentences.headings
+    for index, (start, end) in enumerate(headings):
+        number = _ITEM_NUMBER.match(text, start, end) or HEADING_NUMBER.match(text, start, end)
+        if number is None:
+            continue
+        name = _PROJECT_HEADING.fullmatch(text, number.end(), end)
+        if name is None or _NOT_A_PROJECT.search(name["name"]) or _GENERIC.search(name["name"]):
+            continue
+        stop = headings[index + 1][0] if index + 1 < len(headings) else len(text)
+        body = [s for s in sentences if start < s.start < stop and not s.in_table]
+        if not body:
+            continue
+        phases: dict[str, re.Match[str]] = {}
+        score = None
+        for sentence in body:
+            found, _, _ = _item_amounts(text, sentence.start, sentence.end, year)
+            for phase, match in found.items():
+                phases.setdefault(phase, match)
+            score = score or _ITEM_SCORE.search(text, sentence.start, sentence.end)
+        if not phases:
+            continue
+        project_start = name.start("name")
+        project_name = original[project_start : name.end("name")]
+        yield (
+            start,
+            _prose_project(
+                original, project_name, phases, None, (start, body[-1].end), score=score
+            ),
+        )
+
+
+_GENERIC = re.compile(
+    r"^(?:项目|项目支出|项目资金|专项|专项资金|资金|经费|工作|建设|服务|基本情况)$"
+    r"|(?:情况|概况|目标|成效|问题|措施)"
+)

@@ -27,6 +27,7 @@ from etl.extract.prose import drop_other_years
 from etl.extract.staffing import extract_staffing
 from etl.extract.tables import read_tables
 from etl.extract.three_public import extract_three_public
+from etl.extract.wording import KIND_PHASE
 from etl.model import Report
 
 __all__ = ["extract_report", "split_sentences"]
@@ -39,8 +40,9 @@ def extract_report(original: str) -> Report:
     sentences = split_sentences(text, layout.table_lines)
     who = identify(original, layout.fields)
     year = who.year
-    tables = meanings(layout, year)
-    phases = extract_phases(text, original, sentences, tables, year)
+    default_phase = KIND_PHASE.get(who.kind or "", "")
+    tables = meanings(layout, year, default_phase)
+    phases = extract_phases(text, original, sentences, tables, year, default_phase=default_phase)
     readings = sorted(
         drop_other_years(
             phases
@@ -57,7 +59,9 @@ def extract_report(original: str) -> Report:
         identity_from=who.department_from,
         readings=readings,
         fund_sources=extract_fund_sources(text, original, sentences, tables, year),
-        projects=extract_projects(text, original, sentences, tables, year),
+        projects=extract_projects(
+            text, original, sentences, tables, year, default_phase=default_phase
+        ),
         department_source=who.department_source,
         adjustment_reasons=extract_adjustment_reasons(original, sentences, phases),
     )

@@ -47,13 +47,30 @@ class Meaning:
         return self.value.label or self.value.column.cell.text
 
 
-def meanings(layout: Layout, year: int | None) -> list[Meaning]:
-    """Every table value of the document that names a figure, in reading order."""
-    return [m for table in layout.tables for m in _table_meanings(table, year)]
+def meanings(layout: Layout, year: int | None, default_phase: str = "") -> list[Meaning]:
+    """Every table value of the document that names a figure, in reading order.
+
+    `default_phase` is the phase a plain amount has in this kind of document ("initial" in a 预算,
+    "actual" in a 决算); a table's own title (支出决算表, 收支预算总表) says it first.
+    """
+    return [m for table in layout.tables for m in _table_meanings(table, year, default_phase)]
 
 
-def _table_meanings(table: Table, year: int | None) -> Iterator[Meaning]:
+# A table's title names its phase: 支出决算表 → actual, 部门预算收支总表 → initial.
+_TITLE_PHASE = (("决算", "actual"), ("预算", "initial"))
+
+
+def table_phase(table: Table, default_phase: str) -> str:
+    """The phase of the table's plain amount columns: from its title, else the document's."""
+    for word, phase in _TITLE_PHASE:
+        if word in table.context:
+            return phase
+    return default_phase
+
+
+def _table_meanings(table: Table, year: int | None, default_phase: str) -> Iterator[Meaning]:
     values = list(table.values())
+    plain_phase = table_phase(table, default_phase)
     kinds = [row_kind(v.label) for v in values]
     three_public = "三公" in table.context or any(k == "three_public_part" for k, _ in kinds)
     project_form = table.project is not None
@@ -93,15 +110,17 @@ def _table_meanings(table: Table, year: int | None) -> Iterator[Meaning]:
             yield Meaning("staffing", ("staffing", row_item), "", value, table)
             continue
         if column.kind in ("section", "basic_part", "three_public"):
-            # A transposed table: sections as columns, phases as rows.
+            # A transposed table: sections as columns, phases as rows, or one 合计 row of a
+            # 支出决算表 (基本支出 | 项目支出 columns) in the table's own phase.
             if row == "phase":
-                section = "three_public" if column.kind == "three_public" else column.kind
-                yield from _money(table, value, column.kind, column.item, row_item, section)
+                yield from _money(table, value, column.kind, column.item, row_item)
+            elif row == "total" and plain_phase:
+                yield from _money(table, value, column.kind, column.item, plain_phase)
             continue
         if column.kind == "phase":
             phase = column.item
         elif column.kind == "amount":
-            phase = ""
+            phase = plain_phase
         else:
             continue
         if row == "section":
@@ -141,9 +160,7 @@ def _parents(values: list[TableValue], kinds: list[tuple[str, str]]) -> list[str
     return parents
 
 
-def _money(
-    table: Table, value: TableValue, kind: str, item: str, phase: str, section: str
-) -> Iterator[Meaning]:
+def _money(table: Table, value: TableValue, kind: str, item: str, phase: str) -> Iterator[Meaning]:
     if kind == "section":
         yield Meaning("phase", (item, phase), phase, value, table)
     elif kind == "basic_part" and phase == "actual":

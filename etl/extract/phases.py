@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from etl.amounts import NUMBER
+from etl.amounts import NUMBER, to_wan
 from etl.extract.forms import ACTUAL_FIRST, Meaning, best
 from etl.extract.layout import Sentence, clauses, mask, sentence_source, with_match
 from etl.extract.prose import (
@@ -68,6 +68,8 @@ def extract_phases(
     sentences: list[Sentence],
     in_tables: list[Meaning] | None = None,
     year: int | None = None,
+    *,
+    default_phase: str = "",
 ) -> list[Figure]:
     """Every basic/project phase figure and personnel/public split, in reading order.
 
@@ -166,6 +168,8 @@ def extract_phases(
                 figures.extend(
                     _section_split(masked, original, sentence, c_start, c_end, governing, year)
                 )
+    if default_phase:
+        figures.extend(_plain_sections(masked, original, sentences, default_phase, figures, year))
     for meaning in best((m for m in in_tables or () if m.kind == "phase"), ACTUAL_FIRST):
         value = meaning.amount()
         if value is not None:
@@ -181,6 +185,56 @@ def extract_phases(
                 )
             )
     return _prefer_personnel_wording(figures)
+
+
+# "基本支出4566793元", "项目支出(专项工作经费支出)2897260元", "基本支出预算 881300.39 元": a section's
+# amount with no phase word, in a document whose kind gives the phase.
+_PLAIN_SECTION = re.compile(
+    rf"(?P<section>基本支出|项目支出)(?:预算|决算)?(?:数)?{FILLER}(?P<number>{NUMBER})\s*"
+    rf"(?P<unit>亿元|万元|元|万(?![人次个项户])|亿(?![人次]))"
+)
+_FUNDED_BY = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本")
+
+
+def _plain_sections(
+    text: str,
+    original: str,
+    sentences: list[Sentence],
+    phase: str,
+    found: list[Figure],
+    year: int | None,
+) -> list[Figure]:
+    """Section amounts written without a phase word, in the phase the document's kind gives;
+    the all-funds figure, not a 财政拨款 part of it, when the document states both."""
+    stated = {(f.section, f.item) for f in found}
+    figures: list[Figure] = []
+    for sentence in with_match(_PLAIN_SECTION, text, sentences):
+        for match in _PLAIN_SECTION.finditer(text, sentence.start, sentence.end):
+            section = _SUBJECT_OF[match["section"]]
+            if (section, phase) in stated or is_comparison(
+                text, sentence.start, match.start(), year
+            ):
+                continue
+            part = bool(_FUNDED_BY.search(text, sentence.start, match.start()))
+            figures.append(
+                Figure(
+                    section=section,
+                    item=phase,
+                    value=to_wan(match["number"], match["unit"]),
+                    unit="万元",
+                    wording=match["section"],
+                    source=sentence_source(original, sentence, match.start("number"), match.end()),
+                    confidence=0.6 if part else 0.8,
+                    note=FUNDED_PART_NOTE if part else KIND_PHASE_NOTE,
+                )
+            )
+    # A 财政拨款 part is kept only when no all-funds figure of the slot is stated.
+    whole = {(f.section, f.item) for f in figures if f.note != FUNDED_PART_NOTE}
+    return [f for f in figures if f.note != FUNDED_PART_NOTE or (f.section, f.item) not in whole]
+
+
+KIND_PHASE_NOTE = "未写明阶段，按文件类型（预算 / 决算）读取"
+FUNDED_PART_NOTE = "财政拨款部分，文件未另写全部资金的数字时采用"
 
 
 def _part_subject(text: str, start: int, end: int) -> str | None:

@@ -23,8 +23,11 @@ _LIST_START = re.compile(
 _ITEM_NUMBER = re.compile(r"\s*(?:\d+\s*(?:、|\.(?!\d))|\(\s*\d+\s*\)|[①-⑳])\s*")
 # Where one numbered item ends and the next begins inside a line: "…；2、B…".
 _NEXT_ITEM = re.compile(r"(?<=[;。\s])(?=\s*(?:\d+\s*(?:、|\.(?!\d))|\(\s*\d+\s*\)|[①-⑳]))")
+# A name may hold a count that is part of it ("第16届人大代表第一次会议经费", "5G基站建设"), never
+# the amount after it.
 _NAME_RE = re.compile(
-    r"(?P<name>(?:(?:19|20)\d{2}年度?)?[^\d;,:。()]{2,40}?)\s*(?:项目名称)?[:为,]?\s*"
+    r"(?P<name>(?:(?:19|20)\d{2}年度?)?(?:[^\d;,:。()]|第\d+(?=[届次批期号])|\d+(?=[A-Za-z号届期批]))"
+    r"{2,40}?)\s*(?:项目名称)?[:为,]?\s*"
     r"(?=\d|(?:年初|调整|全年|实际|预算|决算|支出|执行))"
 )
 _ITEM_AMOUNT = re.compile(rf"(?P<number>{NUMBER})\s*(?P<unit>{UNIT_AFTER})(?![%\d])")
@@ -50,6 +53,8 @@ def extract_projects(
     sentences: list[Sentence],
     in_tables: list[Meaning] | None = None,
     year: int | None = None,
+    *,
+    default_phase: str = "",
 ) -> list[Project]:
     """Projects with amount (万元) and purpose, in report order.
 
@@ -79,7 +84,7 @@ def extract_projects(
         else:
             continue
         for i_start, i_end in items:
-            project = _read_item(text, original, i_start, i_end, year)
+            project = _read_item(text, original, i_start, i_end, year, default_phase)
             if project:
                 projects.append((i_start, project))
     if isinstance(sentences, Sentences):
@@ -242,7 +247,9 @@ def _list_items(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
             yield _strip_item(text, c_start, c_end)
 
 
-def _read_item(text: str, original: str, start: int, end: int, year: int | None) -> Project | None:
+def _read_item(
+    text: str, original: str, start: int, end: int, year: int | None, default_phase: str = ""
+) -> Project | None:
     number = _ITEM_NUMBER.match(text, start, end)
     pos = number.end() if number else start
     name_match = _NAME_RE.match(text, pos, end)
@@ -256,6 +263,8 @@ def _read_item(text: str, original: str, start: int, end: int, year: int | None)
     phases, plain, last_end = _item_amounts(text, name_match.end(), end, year)
     if not phases and plain is None:
         return None
+    if plain is not None and default_phase:
+        phases[default_phase] = plain  # "1、代表履职补贴643200元" in a 预算: its initial budget
     lead = _PURPOSE_START.match(text, last_end, end)
     purpose_start = lead.end() if lead else last_end
     name_start = name_match.start("name") + (

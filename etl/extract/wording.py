@@ -42,6 +42,9 @@ PHASE_WORDINGS: tuple[tuple[str, str], ...] = (
     ("公用经费", "public"),
 )
 PHASE_OF = dict(PHASE_WORDINGS)
+# The phase a plain amount has in a kind of document: a 预算 states the initial budget, a 决算
+# actual spending ("基本支出4566793元" in a 部门预算编制说明 is 基本支出's 年初预算).
+KIND_PHASE: dict[str, str] = {"budget": "initial", "final_accounts": "actual"}
 # The department's total spend ("决算总支出1,568.32万元，其中：基本支出…"): never a section's own
 # figure, but the phase its split into 基本支出 / 项目支出 takes.
 TOTAL_WORDINGS = frozenset({"决算总支出", "支出合计", "支出总额", "总支出"})
@@ -179,7 +182,7 @@ ROW_RULES: tuple[tuple[str, str, str], ...] = (
     # Score and indicator rows of the self-evaluation forms: never money, never a project.
     (
         r"\d+\s*分\)?$|\(\d+\s*分|指标|^(?:项目|部门)?(?:决策|过程|产出|效益|管理|履职|满意度)"
-        r"(?:情况)?$|^(?:总分|综合得分|自评得分|评价得分)$",
+        r"(?:情况)?$|^(?:总分|综合得分|自评得分|评价得分)$|^栏次$",
         "indicator",
         "",
     ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from etl.amounts import NUMBER, to_wan
 from etl.extract.forms import ACTUAL_FIRST, Meaning, best
@@ -193,7 +194,8 @@ _PLAIN_SECTION = re.compile(
     rf"(?P<section>基本支出|项目支出)(?:预算|决算)?(?:数)?{FILLER}(?P<number>{NUMBER})\s*"
     rf"(?P<unit>亿元|万元|元|万(?![人次个项户])|亿(?![人次]))"
 )
-_FUNDED_BY = re.compile(r"财政拨款|一般公共预算|政府性基金|国有资本")
+_FUNDED_BY = re.compile(r"财政拨款|政府性基金|国有资本")
+_CLASSIFIED = re.compile(r"功能分类|经济分类|按.{0,8}分类|科目")
 
 
 def _plain_sections(
@@ -208,7 +210,12 @@ def _plain_sections(
     the all-funds figure, not a 财政拨款 part of it, when the document states both."""
     stated = {(f.section, f.item) for f in found}
     figures: list[Figure] = []
+    headings = getattr(sentences, "headings", [])
+    heading_starts = [start for start, _ in headings]
     for sentence in with_match(_PLAIN_SECTION, text, sentences):
+        at = bisect_right(heading_starts, sentence.start) - 1
+        if at >= 0 and _CLASSIFIED.search(text, *headings[at]):
+            continue  # "按支出功能分类科目划分": each item's own 基本支出 / 项目支出 split
         for match in _PLAIN_SECTION.finditer(text, sentence.start, sentence.end):
             section = _SUBJECT_OF[match["section"]]
             if (section, phase) in stated or is_comparison(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import pairwise
 
 from etl.amounts import NUMBER, to_wan
 from etl.extract.forms import ACTUAL_FIRST, Meaning, best
@@ -92,6 +93,7 @@ def extract_phases(
     subject: str | None = None
     seen: set[tuple[str, str]] = set()
     paragraph = -1
+    governed: dict[int, str] = {}  # sentence start -> the phase of the total it ended with
     for sentence in with_match(_PHASE_RE, masked, sentences):
         if sentence.paragraph != paragraph:
             paragraph, subject, seen = sentence.paragraph, None, set()
@@ -169,6 +171,9 @@ def extract_phases(
                 figures.extend(
                     _section_split(masked, original, sentence, c_start, c_end, governing, year)
                 )
+        if governing is not None:
+            governed[sentence.start] = governing
+    figures.extend(_split_after(masked, original, sentences, governed, figures, year))
     if default_phase:
         figures.extend(_plain_sections(masked, original, sentences, default_phase, figures, year))
     for meaning in best((m for m in in_tables or () if m.kind == "phase"), ACTUAL_FIRST):
@@ -186,6 +191,34 @@ def extract_phases(
                 )
             )
     return _prefer_personnel_wording(figures)
+
+
+_THEREOF = re.compile(r"其中\s*[:：,，]?")
+
+
+def _split_after(
+    text: str,
+    original: str,
+    sentences: list[Sentence],
+    governed: dict[int, str],
+    found: list[Figure],
+    year: int | None,
+) -> list[Figure]:
+    """ "全年支出12,265.78万元。其中：基本支出1,402.66万元…": a sentence opening with 其中 splits
+    the total the sentence before it ended with, in the same paragraph."""
+    read = {f.source.value_start for f in found}
+    figures: list[Figure] = []
+    for previous, sentence in pairwise(sentences):
+        phase = governed.get(previous.start)
+        if (
+            phase is None
+            or previous.paragraph != sentence.paragraph
+            or not _THEREOF.match(text, sentence.start, sentence.end)
+        ):
+            continue
+        split = _section_split(text, original, sentence, sentence.start, sentence.end, phase, year)
+        figures.extend(f for f in split if f.source.value_start not in read)
+    return figures
 
 
 # "基本支出4566793元", "项目支出(专项工作经费支出)2897260元", "基本支出预算 881300.39 元": a section's
@@ -209,6 +242,7 @@ def _plain_sections(
     """Section amounts written without a phase word, in the phase the document's kind gives;
     the all-funds figure, not a 财政拨款 part of it, when the document states both."""
     stated = {(f.section, f.item) for f in found}
+    read = {f.source.value_start for f in found}  # amounts already read with their phase
     figures: list[Figure] = []
     headings = getattr(sentences, "headings", [])
     heading_starts = [start for start, _ in headings]
@@ -218,6 +252,8 @@ def _plain_sections(
             continue  # "按支出功能分类科目划分": each item's own 基本支出 / 项目支出 split
         for match in _PLAIN_SECTION.finditer(text, sentence.start, sentence.end):
             section = _SUBJECT_OF[match["section"]]
+            if match.start("number") in read:
+                continue
             if (section, phase) in stated or is_comparison(
                 text, sentence.start, match.start(), year
             ):

@@ -61,11 +61,16 @@ def extract_fund_sources(
 
 
 def fund_sources_of(found: list[Meaning], original: str) -> list[FundSource]:
-    """The fund rows of one table, one level per row (the full-year budget's column first);
-    none when the table names no level but 其他."""
+    """The fund rows of one table, every level in the same column: the full-year budget's when
+    the table has one, else the first phase it has (never one level's budget beside another's
+    spending); none when the table names no level but 其他."""
+    stated = [m for m in found if m.amount() is not None]
+    if not stated:
+        return []
+    phase = min((m.phase for m in stated), key=lambda p: FULL_YEAR_FIRST[p])
     funds = [
         FundSource(m.key[1], amount, m.wording, m.source(original))
-        for m in best(found, FULL_YEAR_FIRST)
+        for m in best((m for m in stated if m.phase == phase), FULL_YEAR_FIRST)
         if (amount := m.amount()) is not None
     ]
     return funds if any(f.level != "other" for f in funds) else []

@@ -190,7 +190,7 @@ def extract_phases(
                     confidence=0.9,
                 )
             )
-    return _prefer_personnel_wording(figures)
+    return _prefer_personnel_wording(figures, text)
 
 
 _THEREOF = re.compile(r"其中\s*[:：,，]?")
@@ -325,12 +325,18 @@ def _section_split(
     return figures
 
 
-def _prefer_personnel_wording(figures: list[Figure]) -> list[Figure]:
-    # 工资福利支出 is the larger part of 人员经费; when the report states 人员经费 itself, the
-    # components are not competing statements of it.
-    if any(f.item == "personnel" and f.wording == "人员经费" for f in figures):
+def _prefer_personnel_wording(figures: list[Figure], text: str) -> list[Figure]:
+    """人员经费 as stated. 工资福利支出 is its larger part (对个人和家庭的补助 the other): it stands
+    for 人员经费 only when the report states neither 人员经费 nor that other part."""
+    if any(
+        f.item == "personnel" and f.wording == "人员经费" for f in figures
+    ) or _OTHER_PART.search(text):
         return [f for f in figures if not (f.item == "personnel" and f.wording != "人员经费")]
     return figures
+
+
+# "对个人和家庭补助支出(人员支出)457838元": the part of 人员经费 beside 工资福利支出.
+_OTHER_PART = re.compile(r"对个人和家庭(?:的)?补助(?:支出)?(?:预算|决算)?[^,;。]{0,12}?\d")
 
 
 # The genre explains an adjustment with 差额的原因 / 调整原因 right after the figures.

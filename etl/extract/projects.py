@@ -34,7 +34,7 @@ _ITEM_AMOUNT = re.compile(rf"(?P<number>{NUMBER})\s*(?P<unit>{UNIT_AFTER})(?![%\
 _NOT_A_PROJECT = re.compile(
     r"年初预算|调整预算|预算调整|调整后|全年预算|预算数|实际支出|支出数|决算|执行数|合计|总计|共计"
     r"|小计|结转|基本支出|项目支出|人员经费|公用经费|工资福利|三公|公务接待|公务用车|因公出国"
-    r"|^其中"
+    r"|^其中|收入|报告|^栏次|^本年|^上年|年末|年初|结余|总额$|^部门整体"
 )
 _ITEM_PHASE = re.compile(
     r"(?P<initial>年初预算数|年初预算|年初批复(?:预算)?|年初安排(?:预算)?|预算数)"
@@ -107,6 +107,8 @@ def _listed(original: str, in_tables: Iterable[Meaning]) -> Iterator[tuple[int, 
         if label is None:
             continue
         name = project_name(chosen.key[1])
+        if len(name) < 2 or _NOT_A_PROJECT.search(name):
+            continue  # "收入总计", "本年收入合计": a list's totals, not a project
         offset = max(label.text.find(name), 0)
         purpose = next(
             (

@@ -16,9 +16,11 @@ from etl.extract.wording import FUND_RE
 from etl.model import PROJECT_PHASES, Project, Source
 
 _PROJECT_WORD = re.compile("项目支出")
+# "其中：A x万元…", and without the colon after words that can only open a list of items:
+# "项目支出主要包括乡镇财政所运转补助326.40万元、财政信息化建设经费148.65万元".
 _LIST_START = re.compile(
     r"(?:其中|分别是|分别为|具体如下|具体为|主要包括|包括|明细如下|如下|主要用于|主要有"
-    r"|主要项目|具体项目|项目明细)\s*[:]"
+    r"|主要项目|具体项目|项目明细)\s*[:]|(?:主要包括|主要用于|主要有|分别是|分别为)(?=[^\d,;:。]{2,30}\d)"
 )
 _ITEM_NUMBER = re.compile(r"\s*(?:\d+\s*(?:、|\.(?!\d))|\(\s*\d+\s*\)|[①-⑳])\s*")
 # Where one numbered item ends and the next begins inside a line: "…；2、B…".
@@ -67,15 +69,19 @@ def extract_projects(
     # A list may also follow "项目支出年初预算数…" in a paragraph under a general heading.
     mentioned: dict[int, int] = {}
     for sentence in with_match(_PROJECT_WORD, text, sentences):
-        mentioned.setdefault(sentence.paragraph, sentence.start)
+        found = _PROJECT_WORD.search(text, sentence.start, sentence.end)
+        mentioned.setdefault(sentence.paragraph, found.start() if found else sentence.start)
     for sentence in sentences:
-        if sentence.in_table or not (
-            sentence.context == "project"
-            or mentioned.get(sentence.paragraph, sentence.start) < sentence.start
-        ):
+        if sentence.in_table:
             continue
         body = text[sentence.start : sentence.end]
         list_at = _LIST_START.search(body)
+        # Under a 项目支出 heading, or after 项目支出 is named in the paragraph (the same
+        # sentence included: "项目支出主要包括A x万元、B y万元").
+        after = mentioned.get(sentence.paragraph)
+        opens = sentence.start + list_at.start() if list_at else sentence.start
+        if sentence.context != "project" and (after is None or after >= opens):
+            continue
         if list_at:
             start = sentence.start + list_at.end()
             items = list(_list_items(text, start, sentence.end))

@@ -809,7 +809,7 @@ def _fits(cell: Cell, column: Column, whole: bool) -> bool:
     if cell.kind == "text":
         return column.kind in ("text", "label", "other")
     if cell.kind == "percent":
-        return column.kind == "rate"
+        return column.kind in ("rate", "change")  # 执行率, or 增减率 beside the phases
     if whole:
         return column.holds_values or column.kind in ("text", "other", "label", "serial", "rate")
     if column.kind == "score":

@@ -21,6 +21,7 @@ what a section is: sections.py-style readers turn TableValues into figures.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -169,6 +170,9 @@ def _glued_number(token: str) -> bool:
 
 
 def _cut_glued(segment: str, offset: int, line: int) -> Iterator[Cell]:
+    if _form_like(segment):
+        yield from _unglue(segment, offset, line)
+        return
     glued = _GLUED.fullmatch(segment) if segment[-1:].isdigit() or segment[-1:] == "%" else None
     if glued and len(glued["label"]) <= 30 and not re.search(r"[。;；]", glued["label"]):
         label = glued["label"].rstrip(" :：")
@@ -180,6 +184,84 @@ def _cut_glued(segment: str, offset: int, line: int) -> Iterator[Cell]:
         yield from _number_run(segment, offset, line)
         return
     yield Cell(segment, offset, offset + len(segment), line)
+
+
+# OCR text of a form runs its cells together: "财政供养人员情况编制数2021年实际在职人数控制率",
+# "三公经费12,350.0015,000.0011,826.501、公务用车购置和维护经费8,600.00…". A number in it is a
+# run of digits that does not belong to a label: not a year (2021年), a list number (1、 2.), a
+# score (10分) or a count (30000人次).
+_DIGIT_RUN = re.compile(r"(?<![\d,.])\d[\d,.]*%?")
+_LABEL_AFTER = frozenset("年月日个人名项次户分元万亿件台辆")  # 2021年, 10分, 30000人次
+_LABEL_STARTS = frozenset({"项目", "人员", "个人", "年度", "年初", "分值"})  # …3,680.00项目支出
+# The header words a glued header is cut into: 编制数, 2021年实际在职人数, 年初预算数（A）…
+_HEADER_WORD = re.compile(
+    r"(?:(?:19|20)\d{2}年度?|本年|上年)?"
+    r"(?:年初预算数|年初预算|全年预算数|全年预算|调整后预算数|调整预算数|全年执行数|预算执行数|执行数"
+    r"|实际支出数|决算数|预算数|分值|权重|预算执行率|执行率|控制率|得分|编制数|编制人数"
+    r"|实际在职人数|实有人数|在职人数)(?:\([A-Z/]{1,5}\))?"
+)
+_UNIT_AMOUNT = re.compile(r"\d\s*(?:万元|亿元|元)")
+_SENTENCE_MARK = re.compile(r"[。，,;；]")
+
+
+def _form_like(segment: str) -> bool:
+    """Whether a segment is a form's cells run together rather than a sentence: numbers that
+    ran into one another, or several header words with no amount-with-unit and no sentence
+    punctuation between them."""
+    if any(len(tuple(_uniform(run, 2) or ())) > 1 for _, run in _glued_numbers(segment)):
+        return True
+    return (
+        len(_HEADER_WORD.findall(segment)) >= 2
+        and not _UNIT_AMOUNT.search(segment)
+        and not _SENTENCE_MARK.search(segment)
+    )
+
+
+def _unglue(segment: str, offset: int, line: int) -> Iterator[Cell]:
+    """A run-together segment as cells: its numbers apart, and each label cut at header words."""
+    pos = 0
+    for at, run in _glued_numbers(segment):
+        if at > pos:
+            yield from _label_cells(segment, pos, at, offset, line)
+        yield from _number_run(run, offset + at, line)
+        pos = at + len(run)
+    if pos < len(segment):
+        yield from _label_cells(segment, pos, len(segment), offset, line)
+
+
+def _glued_numbers(segment: str) -> Iterator[tuple[int, str]]:
+    """(offset, run) of each number run in a run-together segment. A run ending in a list
+    number ("11,826.501、公务用车…": 1、 opens the next label) gives that number back to the label;
+    digits before 年 / 分 / 人次 … are the label's own."""
+    for match in _DIGIT_RUN.finditer(segment):
+        run, end = match.group(), match.end()
+        following = segment[end : end + 1]
+        if following in _LABEL_AFTER and segment[end : end + 2] not in _LABEL_STARTS:
+            continue
+        if following in ("、", "．") or run.endswith("."):
+            # "…826.501、" / "…826.502.": the digits after the last two decimals number the
+            # next label.
+            run = run.rstrip(".")
+            tail = re.search(r"\.\d{2}(?=\d{1,2}$)", run)
+            if tail:
+                run = run[: tail.end()]
+            elif "." not in run:
+                continue  # "1、" alone: a list number
+        if run:
+            yield match.start(), run
+
+
+def _label_cells(segment: str, start: int, end: int, offset: int, line: int) -> Iterator[Cell]:
+    """Words between numbers: cut before and after each header word it holds."""
+    cuts = [start]
+    for word in _HEADER_WORD.finditer(segment, start, end):
+        cuts += [word.start(), word.end()]
+    cuts.append(end)
+    for a, b in itertools.pairwise(cuts):
+        text = segment[a:b].strip(" :：")
+        if text:
+            at = offset + a + segment[a:b].index(text)
+            yield Cell(text, at, at + len(text), line, *_kind(text)[:1])
 
 
 def _number_run(run: str, offset: int, line: int) -> Iterator[Cell]:
@@ -511,6 +593,12 @@ def _find_header(stream: list[Cell], position: int) -> tuple[int, int, bool] | N
             # Rows one per line when the header is the whole line; a header with its first
             # row after it on the same line (a PDF's text run) is read as a stream.
             return first, last, last == end and len(on_line) >= 2
+        run_end = _header_run(stream, index, end)
+        if run_end is not None:
+            # Header words, then the first row's cells on the same line (a PDF's text run, OCR
+            # text run together): the header is the run of words, its rows a stream.
+            first = index - 1 if index > start and _is_corner(stream[index - 1]) else index
+            return first, run_end, False
         if len(on_line) == 1:
             last, count, probe = index, 1, index + 1
             while probe < len(stream) and stream[probe].line - stream[probe - 1].line <= 2:
@@ -620,7 +708,7 @@ class _LineRows(_Rows):
             cells = stream[position:end]
             if line - last_line > 1:
                 break  # an empty line ends the table
-            if any(_is_prose(c) for c in cells[:1]) or _header_line(cells):
+            if any(_is_prose(c) for c in cells[:1]) or _header_line(cells) or _holds_header(cells):
                 break
             if (
                 self.lead
@@ -755,6 +843,32 @@ def _merge_wrapped(header: list[Cell], stream: list[Cell], last: int) -> tuple[l
         for top, below in zip(header, following, strict=True)
     ]
     return merged, len(following)
+
+
+def _header_run(stream: list[Cell], index: int, end: int) -> int | None:
+    """The last cell of two or more header words from `index` on, within one line, or None."""
+    last, words = index, 1
+    probe = index + 1
+    while probe <= end:
+        cell = stream[probe]
+        if _is_column_word(cell) and not _row_after_columns(stream[index : last + 1], cell):
+            last, words = probe, words + 1
+        elif not (cell.kind == "empty" or (cell.kind == "text" and _column(cell).kind == "text")):
+            break
+        probe += 1
+    return last if words >= 2 else None
+
+
+def _holds_header(cells: list[Cell]) -> bool:
+    """Whether a line holds a run of header words before its cells (a new table starts)."""
+    return any(
+        _is_column_word(cell) and _header_run(cells, index, len(cells) - 1) is not None
+        for index, cell in enumerate(cells)
+    )
+
+
+def _is_corner(cell: Cell) -> bool:
+    return cell.kind == "text" and not _is_prose(cell) and not _is_column_word(cell)
 
 
 def _row_after_columns(header: list[Cell], cell: Cell) -> bool:

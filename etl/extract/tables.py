@@ -780,7 +780,7 @@ class _StreamRows(_Rows):
         words = 0
         while position < len(stream):
             cell = stream[position]
-            if cell.line - last_line > 3:
+            if cell.line - last_line > len(self.columns) + 2:  # blank lines: empty cells
                 break
             if _is_new_header(stream, position):
                 break

@@ -33,6 +33,7 @@ from etl.extract.wording import (
     HEADER_KINDS,
     column_kind,
     field_kind,
+    row_kind,
     row_label,
 )
 from etl.model import Source
@@ -110,8 +111,9 @@ def line_cells(text: str, start: int, end: int, line: int) -> list[Cell]:
         if len(parts) > 1 and not body[parts[-1][0] : parts[-1][1]].strip():
             parts = parts[:-1]
     else:
-        pos = 0
-        for match in _CELL_SEPARATOR.finditer(body):
+        # Spaces align the cells; the ones a line starts with only indent it.
+        pos = len(body) - len(body.lstrip(" \u3000\xa0"))
+        for match in _CELL_SEPARATOR.finditer(body, pos):
             parts.append((pos, match.start()))
             pos = match.end()
         parts.append((pos, len(body)))
@@ -529,7 +531,25 @@ def read_tables(text: str) -> Layout:
         table, position = _read_table(stream, first, last, line_mode, lines, text, layout.fields)
         if table is not None:
             layout.tables.append(table)
+    layout.tables.extend(_counted_pairs(lines, layout.table_lines))
     return layout
+
+
+def _counted_pairs(lines: list[list[Cell]], taken: set[int]) -> Iterator[Table]:
+    """Head counts written as a field and its value outside any table: "编制人数 | 32 | 实有人数
+    | 30", one cell per line or side by side. Each pair is a one-cell table of its own."""
+    stream = [c for index, cells in enumerate(lines) if index not in taken for c in cells]
+    for label, value in itertools.pairwise(stream):
+        if (
+            label.kind != "text"
+            or value.kind != "number"
+            or not value.text.isdigit()
+            or row_kind(label.text)[0] != "staff"
+        ):
+            continue
+        column = Column("staff", row_kind(label.text)[1], None, label)
+        row = TableRow((label,), {0: value}, label.start, value.end)
+        yield Table((column,), (row,), None, "", label.line, value.line)
 
 
 def _all_line_cells(text: str) -> list[list[Cell]]:

@@ -208,8 +208,12 @@ ROW_RULES: tuple[tuple[str, str, str], ...] = (
         "",
     ),
     (r"^(?:行政|事业|工勤|参公)(?:编制|人员)", "staff_part", ""),
-    (r"^(?:编制人数|编制数|核定编制(?:数|人数)?)$", "staff", "authorized"),
-    (r"^(?:实有(?:在职)?人(?:员|数)|(?:实际)?在职人(?:员|数))$", "staff", "actual"),
+    (r"^(?:编制人数|编制数|人员编制(?:数)?|核定(?:人员)?编制(?:数|人数)?)$", "staff", "authorized"),
+    (
+        r"^(?:实有(?:在职)?人(?:员|数)|(?:实际)?在职人(?:员|数)|(?:\d{4}年)?实际在职人数)$",
+        "staff",
+        "actual",
+    ),
 )
 _ROW_RULES = tuple((re.compile(pattern), kind, item) for pattern, kind, item in ROW_RULES)
 _ROW_UNIT = re.compile(r"[(（](?:亿元|万元|元|人)[)）]$")

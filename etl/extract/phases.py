@@ -21,7 +21,11 @@ from etl.extract.three_public import three_public_spans
 from etl.extract.wording import PHASE_OF, PHASE_WORDINGS, THREE_PUBLIC_RE, TOTAL_WORDINGS
 from etl.model import Figure, Source
 
-_PHASE_RE = re.compile("|".join(re.escape(w) for w, _ in PHASE_WORDINGS))
+# "2、支出：799.12万元。其中：…项目支出286.83万元": 支出 alone, not ending another word, before
+# its amount names the department's total spending.
+_PHASE_RE = re.compile(
+    "|".join(re.escape(w) for w, _ in PHASE_WORDINGS) + r"|(?<![\u4e00-\u9fff])支出(?=\s*[:为])"
+)
 _BASIC_ONLY = {"personnel", "public"}
 # "人员经费支出758.01万元": a spend verb may sit between 人员经费 and its amount.
 _PART_VERB = re.compile(r"(?:实际支出|支出|开支|决算)?")

@@ -21,6 +21,7 @@ what a section is: sections.py-style readers turn TableValues into figures.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Iterator
@@ -531,8 +532,23 @@ def read_tables(text: str) -> Layout:
         table, position = _read_table(stream, first, last, line_mode, lines, text, layout.fields)
         if table is not None:
             layout.tables.append(table)
+    layout.tables = [_unit_from_text(table, text) for table in layout.tables]
     layout.tables.extend(_counted_pairs(lines, layout.table_lines))
     return layout
+
+
+_STATED_AMOUNT = re.compile(rf"(?P<number>{NUMBER})\s*(?P<unit>亿元|万元|元)")
+
+
+def _unit_from_text(table: Table, text: str) -> Table:
+    """A table with no unit note of its own takes the unit the document's sentences give the
+    same numbers ("实际支出4,035.17万元" above a table holding 4,035.17): never a guess from
+    the numbers' size."""
+    if table.unit is not None:
+        return table
+    values = {v.text for v in table.values() if "." in v.text}
+    units = {m["unit"] for m in _STATED_AMOUNT.finditer(text) if m["number"] in values}
+    return dataclasses.replace(table, unit=units.pop()) if len(units) == 1 else table
 
 
 def _counted_pairs(lines: list[list[Cell]], taken: set[int]) -> Iterator[Table]:

@@ -793,10 +793,32 @@ class _LineRows(_Rows):
                 if self.rows and self.rows[-1].start == self.last[2]:
                     self.rows.pop()
                 labels, cells = self.last[0], [*before, *cells]
-            self.add(labels or pending, cells)
+            for group_labels, group in _side_by_side(labels or pending, cells, self.text_column):
+                self.add(group_labels, group)
             pending = []
             last_line, position = line, end
         return self.rows, position, last_line
+
+
+def _side_by_side(
+    labels: list[Cell], cells: list[Cell], text_column: bool
+) -> Iterator[tuple[list[Cell], list[Cell]]]:
+    """A line holding two rows side by side ("其中：一般公共预算 | 4,802.30 | … | 其中：基本支出 |
+    1,318.64 | …": a form's 按收入性质分 and 按支出性质分 blocks) as two rows under the same
+    columns. Without a words column in the header, words after a row's numbers open the next."""
+    start = 0
+    for index in range(1, len(cells) - 1):
+        cell, following = cells[index], cells[index + 1]
+        if (
+            not text_column
+            and cell.kind == "text"
+            and not _is_prose(cell)
+            and following.kind in ("number", "percent", "run")
+            and any(c.kind in ("number", "percent", "run") for c in cells[start:index])
+        ):
+            yield labels, cells[start:index]
+            labels, start = [cell], index + 1
+    yield labels, cells[start:]
 
 
 def _without_trailing_empties(cells: list[Cell]) -> list[Cell]:

@@ -134,6 +134,8 @@ def _table_meanings(table: Table, year: int | None, default_phase: str) -> Itera
                 yield Meaning("three_public", ("three_public", item), phase, value, table)
         elif row == "total" and project_form:
             yield Meaning("project_total", ("", ""), phase, value, table)
+        elif row == "fund_type" and project_form:
+            yield Meaning("project_part", ("", ""), phase, value, table)
         elif row == "fund":
             yield Meaning("fund", ("", row_item), phase, value, table)
         elif row == "name" and project_list and not project_form and not three_public:

@@ -145,7 +145,7 @@ def _forms(original: str, in_tables: Iterable[Meaning]) -> Iterator[tuple[int, P
     forms: dict[int, tuple[Field, list[Meaning]]] = {}
     for meaning in in_tables:
         field = meaning.table.project
-        if field is not None and meaning.kind in ("project_total", "score", "fund"):
+        if field is not None and meaning.kind in ("project_total", "project_part", "score", "fund"):
             forms.setdefault(field.value.start, (field, []))[1].append(meaning)
     for field, found in forms.values():
         totals = [m for m in found if m.kind == "project_total" and m.amount() is not None]
@@ -153,7 +153,8 @@ def _forms(original: str, in_tables: Iterable[Meaning]) -> Iterator[tuple[int, P
             continue
         # The first total row of the form (年度资金总额), not a 合计 further down.
         first_row = min(m.value.row.start for m in totals)
-        totals = [m for m in totals if m.value.row.start == first_row]
+        totals = [m for m in totals if m.value.row.start == first_row] or totals
+        totals = _filled(totals, [m for m in found if m.kind == "project_part"])
         chosen = min(totals, key=lambda m: FULL_YEAR_FIRST[m.phase])
         score = next((m for m in found if m.kind == "score"), None)
         name = project_name(field.value.text)
@@ -170,6 +171,18 @@ def _forms(original: str, in_tables: Iterable[Meaning]) -> Iterator[tuple[int, P
                 funds=[m for m in found if m.kind == "fund"],
             ),
         )
+
+
+def _filled(totals: list[Meaning], parts: list[Meaning]) -> list[Meaning]:
+    """The form's 年度资金总额 row, or, when it was left at 0 while exactly one of its 其中 rows
+    (本年财政拨款, 上年结转资金, 其他资金) holds the money, that row: the total of one part."""
+    if any(m.amount() for m in totals):
+        return totals
+    rows: dict[int, list[Meaning]] = {}
+    for part in parts:
+        if part.amount():
+            rows.setdefault(part.value.row.start, []).append(part)
+    return next(iter(rows.values())) if len(rows) == 1 else totals
 
 
 def _project(

@@ -411,7 +411,7 @@ class TableRow:
     def label_text(self) -> str:
         """The label as the form writes it; "其中：" on a line of its own joins the next label."""
         texts = [c.text for c in self.labels]
-        if len(texts) > 1 and row_label(texts[-1]) and not row_label(texts[-2]):
+        if len(texts) > 1 and row_label(texts[-1]) and texts[-2].rstrip(":：") == "其中":
             return texts[-2] + texts[-1]
         return texts[-1] if texts else ""
 
@@ -690,7 +690,12 @@ def _read_table(
         for cells in lines[max(0, header_line - 2) : header_line]
     ]
     context = " ".join([*before, *(c.text for c in corner)]).strip()
-    unit_note = _UNIT_NOTE.search(context + " " + " ".join(c.text for c in header_cells))
+    # The unit may stand over the table, in a header cell, or under the corner label on the
+    # first row's line ("项目资金" / "（万元）").
+    first_labels = " ".join(c.text for c in rows[0].labels)
+    unit_note = _UNIT_NOTE.search(
+        " ".join([context, *(c.text for c in header_cells), first_labels])
+    )
     unit = (
         (unit_note[1] or unit_note[2]) if unit_note else _unit_in_text(text, header_cells[0].start)
     )
@@ -905,16 +910,20 @@ def _merge_wrapped(header: list[Cell], stream: list[Cell], last: int) -> tuple[l
 
 def _header_run(stream: list[Cell], index: int, end: int) -> int | None:
     """The last cell of two or more header words from `index` on, within one line, or None."""
-    last, words = index, 1
+    last, words = index, int(_column(stream[index]).kind in _STRONG)
     probe = index + 1
     while probe <= end:
         cell = stream[probe]
         if _is_column_word(cell) and not _row_after_columns(stream[index : last + 1], cell):
-            last, words = probe, words + 1
+            last, words = probe, words + int(_column(cell).kind in _STRONG)
         elif not (cell.kind == "empty" or (cell.kind == "text" and _column(cell).kind == "text")):
             break
         probe += 1
     return last if words >= 2 else None
+
+
+# Column words that only a header holds (a row label may read 合计 or 基本支出, never 全年执行数).
+_STRONG = frozenset({"phase", "prior", "score", "rate", "staff"})
 
 
 def _holds_header(cells: list[Cell]) -> bool:

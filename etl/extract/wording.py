@@ -142,6 +142,7 @@ COLUMN_RULES: tuple[tuple[str, str, str], ...] = (
 )
 _COLUMN_RULES = tuple((re.compile(pattern), kind, item) for pattern, kind, item in COLUMN_RULES)
 _STATED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_UNIT_ONLY = re.compile(r"[(（]?(?:单位[:：])?(?:亿元|万元|元|人)[)）]?")
 
 
 @lru_cache(maxsize=4096)
@@ -153,7 +154,9 @@ def column_kind(header: str) -> tuple[str, str, int | None]:
     >>> column_kind("执行率（B/A）")
     ('rate', '', None)
     """
-    header = "".join(header.split())
+    header = "".join(header.split()).rstrip(":：")
+    if _UNIT_ONLY.fullmatch(header):
+        return "label", "", None  # "（万元）" on a line of its own: the unit of a label above it
     stated = _STATED_YEAR.search(header)
     year = int(stated[1]) if stated else None
     section = row_kind(header)

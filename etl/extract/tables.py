@@ -581,7 +581,33 @@ def _all_line_cells(text: str) -> list[list[Cell]]:
         else:
             lines.append([])
         pos = end + 1
+    _join_wrapped_words(lines)
     return lines
+
+
+# A header word a narrow cell wrapped in two, one cell per line: "年初" / "预算数", "全年" / "执行数".
+_WORD_HEAD = frozenset(
+    {"年初", "全年", "调整后", "调整", "年度", "本年", "上年", "实际", "预算", "决算"}
+)
+_WORD_TAIL = frozenset(
+    {"预算数", "预算", "执行数", "支出数", "决算数", "执行率", "支出", "执行", "在职人数", "完成数"}
+)
+
+
+def _join_wrapped_words(lines: list[list[Cell]]) -> None:
+    """Join a header word wrapped over two single-cell lines (blank lines between allowed)."""
+    for index, cells in enumerate(lines):
+        if len(cells) != 1 or cells[0].text not in _WORD_HEAD:
+            continue
+        following = index + 1
+        while following < len(lines) and following - index <= 3 and not lines[following]:
+            following += 1
+        if following < len(lines) and len(lines[following]) == 1:
+            tail = lines[following][0]
+            if tail.text in _WORD_TAIL:
+                head = cells[0]
+                lines[index] = [Cell(head.text + tail.text, head.start, tail.end, head.line)]
+                lines[following] = []
 
 
 # A cell of prose: a long text, or one with sentence punctuation. It ends any table.
@@ -637,7 +663,7 @@ def _find_header(stream: list[Cell], position: int) -> tuple[int, int, bool] | N
             return first, run_end, False
         if len(on_line) == 1:
             last, count, probe = index, 1, index + 1
-            while probe < len(stream) and stream[probe].line - stream[probe - 1].line <= 2:
+            while probe < len(stream) and stream[probe].line - stream[probe - 1].line <= 4:
                 following = stream[probe]
                 if (
                     _is_column_word(following)
@@ -685,10 +711,8 @@ def _read_table(
     header_line = header_cells[0].line
     # The table's title: the two lines above it, from their last sentence on ("…。主要项目如下
     # （单位：万元）："), and the header's own corner cells.
-    before = [
-        " ".join(c.text for c in cells).rsplit("。", 1)[-1]
-        for cells in lines[max(0, header_line - 2) : header_line]
-    ]
+    above = [cells for cells in lines[max(0, header_line - 8) : header_line] if cells][-2:]
+    before = [" ".join(c.text for c in cells).rsplit("。", 1)[-1] for cells in above]
     context = " ".join([*before, *(c.text for c in corner)]).strip()
     # The unit may stand over the table, in a header cell, or under the corner label on the
     # first row's line ("项目资金" / "（万元）").

@@ -302,6 +302,9 @@ def _uniform(run: str, decimals: int) -> tuple[tuple[int, int], ...] | None:
     while pos < len(run):
         dot = run.find(".", pos)
         if dot == -1:
+            if pieces and _WHOLE_RATE.fullmatch(run, pos):
+                pieces.append((pos, len(run)))  # "…64.8100%": a whole percentage ends the run
+                return tuple(pieces)
             return None
         end = dot + 1 + decimals
         if end > len(run) or not run[dot + 1 : end].isdigit():
@@ -317,6 +320,7 @@ def _uniform(run: str, decimals: int) -> tuple[tuple[int, int], ...] | None:
 
 
 _PIECE = re.compile(r"(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)\.\d{1,2}%?")
+_WHOLE_RATE = re.compile(r"[1-9]\d{1,2}%")
 
 
 # --- columns and headers ----------------------------------------------------------------------

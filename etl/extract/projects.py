@@ -41,7 +41,7 @@ _NOT_A_PROJECT = re.compile(
 _ITEM_PHASE = re.compile(
     r"(?P<initial>年初预算数|年初预算|年初批复(?:预算)?|年初安排(?:预算)?|预算数)"
     r"|(?P<adjusted>调整后预算数|调整后预算|调整预算数|全年预算数|全年预算|预算调整数)"
-    r"|(?P<actual>实际支出数|实际支出|决算数|支出数|执行数|全年执行|实际执行|实际使用)"
+    r"|(?P<actual>实际支出数|实际支出|决算数|支出数|执行数|全年执行|实际执行|实际使用|支出)"
     # 追加 / 调减 name the size of an adjustment, not a phase: never read as one.
     r"|(?P<change>追加|调增|调减|减少|增加)"
 )
@@ -256,16 +256,15 @@ def _list_items(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """
     for c_start, c_end in clauses(text, Sentence(start, end, 0, None)):
         amounts = list(_ITEM_AMOUNT.finditer(text, c_start, c_end))
-        if len(amounts) > 1 and not _ITEM_PHASE.search(text, c_start, c_end):
-            pos = c_start
-            for amount in amounts[:-1]:
-                split = amount.end()
-                if split < c_end and text[split] in "、,":
-                    yield _strip_item(text, pos, split)
-                    pos = split + 1
-            yield _strip_item(text, pos, c_end)
-        else:
-            yield _strip_item(text, c_start, c_end)
+        pos = c_start
+        for amount in amounts[:-1]:
+            split = amount.end()
+            # "A支出41.26万元，B支出17.20万元": another item unless a phase word of the same
+            # item follows ("年初预算50万元，实际支出48.6万元").
+            if split < c_end and text[split] in "、," and not _ITEM_PHASE.match(text, split + 1):
+                yield _strip_item(text, pos, split)
+                pos = split + 1
+        yield _strip_item(text, pos, c_end)
 
 
 def _read_item(

@@ -1150,7 +1150,20 @@ _INLINE_FIELD = re.compile(r"^(?P<label>[^:：]{2,12})[:：]\s*(?P<value>\S.*)$"
 
 
 def _fields(lines: list[list[Cell]]) -> Iterator[Field]:
-    """项目名称 | X, 实施单位 | Y, 单位名称：Z … in any flattening: the next text cell is the value."""
+    """项目名称 | X, 实施单位 | Y, 单位名称：Z … in any flattening: the next text cell is the value.
+
+    A cover page's 项目名称：部门整体支出绩效评价报告 names the report, not a project: left out.
+    """
+    for found in _field_cells(lines):
+        if found.name == "project" and _REPORT_NAME.search(found.value.text):
+            continue
+        yield found
+
+
+_REPORT_NAME = re.compile(r"报告|自评表|评价表|部门整体|整体支出")
+
+
+def _field_cells(lines: list[list[Cell]]) -> Iterator[Field]:
     stream = [c for cells in lines for c in cells]
     for index, cell in enumerate(stream):
         if cell.kind != "text":

@@ -166,8 +166,42 @@ ACTUAL = [
     ),
 ]
 
+# The header of a 部门整体支出绩效自评表: label and value cells on one line.
+FIELDS = [
+    case(
+        "编制人数    32        实有人数    30        下属单位个数    0",
+        {"staffing.authorized": 32, "staffing.actual": 30},
+        "field-pairs-spaces",
+    ),
+    case(
+        "部门名称：青禾县测试局\n编制数\t25\t实有人数\t23\t\t",
+        {"staffing.authorized": 25, "staffing.actual": 23},
+        "field-pairs-tabs",
+    ),
+    case(
+        "编制人数\t46\t实有人数\t44\n说明：本年度预算执行良好。",
+        {"staffing.authorized": 46, "staffing.actual": 44},
+        "field-pairs-then-prose",
+    ),
+    case(
+        "部门名称：青禾县测试局\n核定编制数 | 46 | 实有人数 | 44 |",
+        {"staffing.authorized": 46, "staffing.actual": 44},
+        "field-pairs-pipes",
+    ),
+    case(
+        "行政编制\t5\t事业编制\t3",
+        {"staffing.authorized": None},
+        "field-pairs-of-parts",
+    ),
+    case(
+        "编制人数 32 人员经费 100",
+        {"staffing.authorized": None},
+        "one-space-is-not-a-cell",
+    ),
+]
 
-@pytest.mark.parametrize(("body", "expected"), AUTHORIZED + KINDS_OF_POSTS + ACTUAL)
+
+@pytest.mark.parametrize(("body", "expected"), AUTHORIZED + KINDS_OF_POSTS + ACTUAL + FIELDS)
 def test_staffing(body: str, expected: dict[str, Any]) -> None:
     check(body, expected)
 

@@ -130,6 +130,16 @@ ACTUAL = [
         "现有编制/现有教职工",
     ),
     case(
+        "本单位核定编制15名，实有14名。",
+        {"staffing.authorized": 15, "staffing.actual": 14},
+        "实有-alone",
+    ),
+    case(
+        "本单位在职职工50人，退休职工20人。",
+        {"staffing.actual": 50},
+        "在职职工",
+    ),
+    case(
         "在编在职实有人数 11 人。",
         {"staffing.actual": 11},
         "在编在职实有人数",

@@ -58,8 +58,9 @@ THREE_PUBLIC_RE = re.compile(
 # Staffing words in sentences, as departments write them. authorized: 编制人数 / 编制数 / 编制总数 /
 # 编制人员 (核定编制, 人员编制, 总编制, 现有编制: the reader looks at what stands before 编制).
 # actual: 实有在职人员(总数) / 实有人数 / 实有行政人员 / 现有在职人员 / 在职人数 / 在职在编人员 /
-# 在编在职实有人数 / 现有教职工 / 实际正式教职工 / 共有工作人员, and 在职 alone after a time or
-# 现有 ("截止到2021年末在职244人"). Never 离退休, 编外, 聘用 or 政府雇员: those words are not here.
+# 在编在职实有人数 / 在职职工 / 现有教职工 / 实际正式教职工 / 共有工作人员; 实有 alone ("核定编制15名,
+# 实有14名") and 在职 alone after a time or 现有 ("截止到2021年末在职244人"). Never 离退休, 编外,
+# 聘用 or 政府雇员: those words are not here.
 # Flat alternatives, each starting with a plain character: the regex engine then skips to
 # candidates (a lookbehind or named groups here make the scan of a report fifteen times slower).
 STAFF_RE = re.compile(
@@ -67,10 +68,10 @@ STAFF_RE = re.compile(
     r"|实有(?:正式|行政|事业)?(?:在职|在编){0,2}(?:实有)?(?:人员|人数|教职工|职工)(?:总数)?"
     r"|现有(?:正式|行政|事业)?(?:在职|在编){0,2}(?:人员|人数|教职工|职工)(?:总数)?"
     r"|实际(?:正式|行政|事业)?(?:在职|在编){0,2}(?:人员|人数|教职工|职工)(?:总数)?"
-    r"|在职(?:在编)?(?:实有)?(?:人员|人数|教职工)(?:总数)?"
+    r"|在职(?:在编)?(?:实有)?(?:人员|人数|教职工|职工)(?:总数)?"
     r"|在编(?:在职)?(?:实有)?(?:人员|人数|教职工)(?:总数)?"
     r"|共有工作人员|现有工作人员"
-    r"|在职(?=\s*\d)"
+    r"|在职(?=\s*\d)|实有(?=\s*\d)"
 )
 # 在职 alone counts staff only after these: "截止到2021年末在职244人", never "局机关在职113人".
 STAFF_BARE_AFTER = frozenset({"年末", "年底", "现有", "实有", "共有", "目前"})

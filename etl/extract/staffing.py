@@ -170,7 +170,11 @@ def _part_spans(text: str, sentence: Sentence) -> list[tuple[int, int]]:
 
 
 def _follows_list_mark(text: str, lo: int, pos: int) -> bool:
-    """Whether the word at `pos` opens a list item: right after 其中 / 包括 / 含 or a mark."""
+    """Whether the word at `pos` opens a list item: right after 其中 / 包括 / 含 or a mark.
+
+    >>> _follows_list_mark("其中:在职人员10人", 0, 3), _follows_list_mark("局机关在职113人", 0, 3)
+    (True, False)
+    """
     at = pos - 1
     while at >= lo and text[at] in " \t":
         at -= 1

@@ -101,6 +101,21 @@ KINDS_OF_POSTS = [
         {"staffing.authorized": None, "staffing.actual": 73},
         "工作人员-and-parts",
     ),
+    case(
+        "机关行政编制20名，实有18名；事业编制10名，实有9名。",
+        {"staffing.authorized": None, "staffing.actual": None},
+        "staff-of-each-kind",
+    ),
+    case(
+        "编制人数20人（行政编制15人，实有14人）。",
+        {"staffing.authorized": 20, "staffing.actual": None},
+        "staff-of-a-part",
+    ),
+    case(
+        "核定行政编制20名，实有18名。",
+        {"staffing.authorized": 20, "staffing.actual": 18},
+        "staff-of-the-one-kind",
+    ),
 ]
 
 ACTUAL = [

@@ -11,6 +11,7 @@ from etl.extract.layout import CLAUSE_END, Sentence, sentence_source, with_match
 from etl.extract.prose import is_comparison, other_year, year_differs
 from etl.extract.wording import (
     POST_KIND_BEFORE,
+    STAFF_BARE,
     STAFF_BARE_AFTER,
     STAFF_BESIDES,
     STAFF_PARTS_OPEN,
@@ -70,12 +71,11 @@ def extract_staffing(
     readings: list[_Reading] = []
     for sentence in with_match(STAFF_RE, text, sentences):
         readings.extend(_read_sentence(text, original, sentence, year))
-    stated_total = any(f.item == "authorized" for f in figures) or any(
-        r.figure.item == "authorized" and r.post_kind is None for r in readings
-    )
+    # A total stated anywhere (in a table too) makes the posts of a kind parts of it.
+    totals = {f.item for f in figures} | {r.figure.item for r in readings if not r.post_kind}
     post_kinds = {r.post_kind for r in readings if r.post_kind}
     for reading in readings:
-        if reading.post_kind and (stated_total or len(post_kinds) > 1):
+        if reading.post_kind and (reading.figure.item in totals or len(post_kinds) > 1):
             continue
         figures.append(reading.figure)
     return figures
@@ -86,6 +86,7 @@ def _read_sentence(
 ) -> list[_Reading]:
     parts = _part_spans(text, sentence)
     found: list[_Reading] = []
+    last_post: tuple[str | None, bool] = (None, False)  # the last 编制's kind, and if a part
     for match in STAFF_RE.finditer(text, sentence.start, sentence.end):
         item = "authorized" if match.group().startswith("编制") else "actual"
         start = match.start()
@@ -100,12 +101,18 @@ def _read_sentence(
         part_of = next((open_at for open_at, end in parts if open_at < start < end), None)
         post_kind: str | None = None
         if item == "authorized":
+            kind = POST_KIND_BEFORE.search(text, max(sentence.start, start - 6), start)
+            post_kind = kind.group() if kind else None
+            last_post = (post_kind, part_of is not None)
             if part_of is not None or STAFF_BESIDES.search(
                 text, max(sentence.start, start - 8), start
             ):
                 continue
-            kind = POST_KIND_BEFORE.search(text, max(sentence.start, start - 6), start)
-            post_kind = kind.group() if kind else None
+        elif match.group() in STAFF_BARE and last_post[0]:
+            # "行政编制20名，实有18名；事业编制10名，实有9名": the staff of that kind of post.
+            if last_post[1]:
+                continue
+            post_kind = last_post[0]
         elif part_of is not None:
             if not _follows_list_mark(text, sentence.start, start):
                 continue  # 局机关在职人员113人: one unit's staff

@@ -73,6 +73,7 @@ STAFF_RE = re.compile(
     r"|共有工作人员|现有工作人员"
     r"|在职(?=\s*\d)|实有(?=\s*\d)"
 )
+STAFF_BARE = frozenset({"在职", "实有"})
 # 在职 alone counts staff only after these: "截止到2021年末在职244人", never "局机关在职113人".
 STAFF_BARE_AFTER = frozenset({"年末", "年底", "现有", "实有", "共有", "目前"})
 # A kind of post before 编制: 行政编制, 事业编制, 政法专项编制, 行政工勤编制, 参公编制, 事业单位编制,

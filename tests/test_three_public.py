@@ -90,6 +90,29 @@ PARTS = [
     ),
 ]
 
+HEADINGS = [
+    case(
+        "（三）“三公”经费支出情况\n2021年支出决算4万元，主要是公务接待次数减少。",
+        both(None, 4.0),
+        "parts-named-without-figures",
+    ),
+    case(
+        "七、“三公”经费及机关运行经费情况\n2021年机关运行经费支出20万元，比上年减少2万元。",
+        both(None, None),
+        "机关运行经费-under-the-heading",
+    ),
+    case(
+        "六、“三公”经费支出情况\n2021年会议费支出2万元，培训费支出1万元。",
+        both(None, None),
+        "会议费-under-the-heading",
+    ),
+    case(
+        "（三）“三公”经费支出情况\n2021年公务用车购置及运行维护费支出3万元。",
+        both(None, None),
+        "a-part-under-the-heading",
+    ),
+]
+
 DIFFERENCES = [
     case(
         "说明：“三公”经费实际支出超出预算0.26万元，主要是车辆维修费用增加。",
@@ -132,7 +155,7 @@ YEARS = [
 ]
 
 
-@pytest.mark.parametrize(("body", "expected"), WORDINGS + PARTS + DIFFERENCES + YEARS)
+@pytest.mark.parametrize(("body", "expected"), WORDINGS + PARTS + HEADINGS + DIFFERENCES + YEARS)
 def test_three_public(body: str, expected: dict[str, Any]) -> None:
     check(body, expected)
 

@@ -47,6 +47,9 @@ _THREE_PUBLIC_PART = re.compile(
 )
 _PART_END = re.compile(r"[、,;。)]")
 _DIGIT = re.compile(r"\d")
+# Under a heading such as "“三公”经费、会议费和培训费支出情况", a sentence that names no 三公经费
+# may name another item: "会议费支出2万元", "机关运行经费支出20万元".
+_OTHER_ITEM = re.compile(r"费|资金")
 _SUBLIST = re.compile(r"其中")
 # A difference from the budget, not the budget: "实际支出超出预算0.26万元", "超预算0.45万元",
 # "年中追加预算2万元".
@@ -82,9 +85,7 @@ def extract_three_public(
     for sentence in sorted(set(named + under_heading)):
         spans = three_public_spans(text, sentence)
         if not spans and sentence.context == "three_public":
-            body = text[sentence.start : sentence.end]
-            if not _THREE_PUBLIC_PART.search(body):
-                spans = [(sentence.start, sentence.end)]
+            spans = [(sentence.start, sentence.end)]  # under its heading: the parts end it
         for start, end in spans:
             unit_hint: str | None = None
             found: set[str] = set()
@@ -107,6 +108,10 @@ def extract_three_public(
                     continue
                 if _DIFFERENCE_BEFORE.search(text, max(start, match.start() - 2), match.start()):
                     continue
+                if keyword is None and _OTHER_ITEM.search(
+                    text, _clause_start(text, start, match.start()), match.start()
+                ):
+                    continue  # under the heading, "机关运行经费支出20万元" is another item's
                 total = _TOTAL_AFTER.match(text, match.end(), stop)
                 item = "budget" if match["budget"] else "actual"
                 where = total.end() if total else match.end()

@@ -155,6 +155,16 @@ ACTUAL = [
         "在职职工",
     ),
     case(
+        "本局现有干部职工52人，其中退休干部10人。",
+        {"staffing.actual": 52},
+        "现有干部职工",
+    ),
+    case(
+        "2021年末在职人员数为19人，编制人数为20人。",
+        {"staffing.authorized": 20, "staffing.actual": 19},
+        "在职人员数",
+    ),
+    case(
         "在编在职实有人数 11 人。",
         {"staffing.actual": 11},
         "在编在职实有人数",

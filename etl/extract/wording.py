@@ -74,6 +74,7 @@ STAFF_RE = re.compile(
     r"|共有工作人员|现有工作人员"
     r"|在职(?=\s*\d)|实有(?=\s*\d)"
 )
+# Count words that stand alone ("实有14名"): whose staff they count, the post before them says.
 STAFF_BARE = frozenset({"在职", "实有"})
 # 在职 alone counts staff only after these: "截止到2021年末在职244人", never "局机关在职113人".
 STAFF_BARE_AFTER = frozenset({"年末", "年底", "现有", "实有", "共有", "目前"})

@@ -405,6 +405,11 @@ HEADINGS = [
         {"basic.initial": None, "project.initial": None},
         "no-section-no-guess",
     ),
+    case(
+        "（一）职能简介\n2.学校现有编制21人，在校小学生60人。\n（二）重点工作",
+        {"staffing.authorized": 21},
+        "numbered-line-with-a-head-count-is-a-sentence",
+    ),
 ]
 
 TOTALS = [

@@ -37,6 +37,8 @@ HEADING_NUMBER = re.compile(
     r"|[①-⑳])"
 )
 HAS_AMOUNT = re.compile(rf"(?:{NUMBER})\s*(?:{UNIT})")
+# A head count ("学校现有编制21人", "事业编制3名"): a line stating one is a sentence, not a heading.
+HAS_COUNT = re.compile(r"\d\s*[人名](?!次)")
 # A bare section name on its own line is a heading too: "基本支出" / "项目支出执行情况".
 _BARE_HEADING = re.compile(
     r"[\"“”']?(?:基本支出|项目支出|三公[\"“”']?经费(?:支出)?|[\"“”']三公[\"“”']经费)"
@@ -84,7 +86,8 @@ def split_sentences(
 
 @lru_cache(maxsize=4096)
 def is_heading(body: str) -> bool:
-    # Headings are short, carry no amount and usually a number: 一、 （一） 1、 (1) 第一部分.
+    # Headings are short, carry no amount or head count and usually a number: 一、 （一） 1、 (1)
+    # 第一部分. "2.学校现有编制21人,现有教职工21人" is short and numbered, but a sentence.
     if body[-1] in ",;:，；：。":
         return False
     number = HEADING_NUMBER.match(body)
@@ -94,7 +97,7 @@ def is_heading(body: str) -> bool:
         or _BARE_HEADING.match(body[number.end() if number else 0 :].strip())
     ):
         return False
-    return not HAS_AMOUNT.search(body)
+    return not HAS_AMOUNT.search(body) and not HAS_COUNT.search(body)
 
 
 def heading_context(body: str) -> str | None:

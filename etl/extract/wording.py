@@ -56,6 +56,42 @@ THREE_PUBLIC_RE = re.compile(
 )
 
 
+# --- staffing ----------------------------------------------------------------------------------
+
+# Staffing words in sentences, as departments write them. authorized: 编制人数 / 编制数 / 编制总数 /
+# 编制人员 (核定编制, 人员编制, 总编制, 现有编制: the reader looks at what stands before 编制).
+# actual: 实有在职人员(总数) / 实有人数 / 实有行政人员 / 现有在职人员 / 在职人数 / 在职人员数 /
+# 在职在编人员 / 在编在职实有人数 / 在职(干部)职工 / 现有教职工 / 实际正式教职工 / 共有工作人员;
+# 实有 alone ("核定编制15名，实有14名") and 在职 alone after a time or 现有 ("截止到2021年末在职
+# 244人"). Never 离退休, 编外, 聘用 or 政府雇员: those words are not here.
+# Flat alternatives, each starting with a plain character: the regex engine then skips to
+# candidates (a lookbehind or named groups here make the scan of a report fifteen times slower).
+STAFF_RE = re.compile(
+    r"编制(?:总数|人数|人员|数)?"
+    r"|实有(?:正式|行政|事业)?(?:在职|在编){0,2}(?:实有)?"
+    r"(?:人员数|人员|人数|教职工|干部职工|职工|干部)(?:总数)?"
+    r"|现有(?:正式|行政|事业)?(?:在职|在编){0,2}(?:人员数|人员|人数|教职工|干部职工|职工|干部)(?:总数)?"
+    r"|实际(?:正式|行政|事业)?(?:在职|在编){0,2}(?:人员数|人员|人数|教职工|干部职工|职工)(?:总数)?"
+    r"|在职(?:在编)?(?:实有)?(?:人员数|人员|人数|教职工|干部职工|职工|干部)(?:总数)?"
+    r"|在编(?:在职)?(?:实有)?(?:人员数|人员|人数|教职工)(?:总数)?"
+    r"|共有工作人员|现有工作人员"
+    r"|在职(?=\s*\d)|实有(?=\s*\d)"
+)
+# Count words that stand alone ("实有14名"): whose staff they count, the post before them says.
+STAFF_BARE = frozenset({"在职", "实有"})
+# 在职 alone counts staff only after these: "截止到2021年末在职244人", never "局机关在职113人".
+STAFF_BARE_AFTER = frozenset({"年末", "年底", "现有", "实有", "共有", "目前"})
+# A kind of post before 编制: 行政编制, 事业编制, 政法专项编制, 行政工勤编制, 参公编制, 事业单位编制,
+# 事业控制编制. One kind alone is the department's posts; two kinds or more are parts of a total.
+POST_KIND_BEFORE = re.compile(
+    r"(?:行政|事业|专项|工勤|参公|公务员|单位|机关|后勤|全额|差额|自收自支|控制|教师|政法)$"
+)
+# What opens a list of parts: 其中 / 包括 / 含 (to the clause end) and a parenthesis (to its close).
+# "不含人事派遣人员5名" excludes, which is no total either.
+STAFF_PARTS_OPEN = re.compile(r"其中|包括|含|\(")
+# Posts besides the department's own: "另有事业控制编制13人".
+STAFF_BESIDES = re.compile(r"另有|此外")
+
 # Government level -> contract key. Single-character levels only count before 财政 (市财政资金),
 # so 市区下达 or 辖区 are never read as a level.
 LEVEL_WORDS: tuple[tuple[str, str], ...] = (

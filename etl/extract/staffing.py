@@ -16,7 +16,6 @@ from etl.extract.wording import (
     STAFF_BESIDES,
     STAFF_PARTS_OPEN,
     STAFF_RE,
-    row_kind,
 )
 from etl.model import Figure
 
@@ -27,9 +26,6 @@ _COUNT_AFTER = re.compile(
 )
 # 个 counts posts only where the count ends its clause ("总编制为249个,其中…"), never "12个项目".
 _CLAUSE_ENDS = frozenset(",;。、)")
-# A form's header line is label and value cells: "编制人数\t46\t实有人数\t44", "编制人数    32    …".
-_CELL_GAP = r"(?:\t|[ \u3000]{2,}|[ \t\u3000]*\|[ \t\u3000]*)"
-_CELL_COUNT = re.compile(rf"{_CELL_GAP}+(?P<count>\d+)(?={_CELL_GAP}|[ \t\u3000]*$)")
 # A part that follows these directly is unqualified ("其中：在职人员10人"), unlike "局机关在职113人".
 _LIST_MARKS = frozenset(",;:、(")
 
@@ -148,19 +144,8 @@ def _count(
             if item != "authorized" or not ends:
                 return None
         return count, 1.0
-    if row_kind(_cell_label(text, sentence, match)) == ("staff", item):
-        cell = _CELL_COUNT.match(text, match.end(), sentence.end)
-        if cell:
-            return cell, 0.9
+    # A form's "编制人数 | 46 | 实有人数 | 44" is read by the table reader (tables._counted_pairs).
     return None
-
-
-def _cell_label(text: str, sentence: Sentence, match: re.Match[str]) -> str:
-    """The cell a staffing word ends, from the last cell gap before it ("核定编制数")."""
-    head = text[sentence.start : match.start()]
-    spaces = head.rfind("  ")
-    cut = max(head.rfind("\t"), head.rfind("|"), spaces + 1 if spaces != -1 else -1)
-    return head[cut + 1 :].strip() + match.group()
 
 
 def _part_spans(text: str, sentence: Sentence) -> list[tuple[int, int]]:

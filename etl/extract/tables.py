@@ -76,6 +76,8 @@ _GLUED = re.compile(
     rf"(?P<label>.*[^\d\s.,%(（:：、\-—年月日第]|.*[)）])(?P<number>(?:{NUMBER})(?:[\d.,%])*)$"
 )
 _CELL_SEPARATOR = re.compile(r" {2,}|\u3000+|\t")
+# What stands between two cells: a tab, a pipe, two spaces or more, or a line end.
+_CELL_GAP = re.compile(r"[ \u3000\xa0]*(?:[\t|\n]|[ \u3000\xa0]{2})[ \t|\n\u3000\xa0]*")
 
 
 def _kind(text: str) -> tuple[CellKind, str | None]:
@@ -537,7 +539,7 @@ def read_tables(text: str) -> Layout:
         if table is not None:
             layout.tables.append(table)
     layout.tables = [_unit_from_text(table, text) for table in layout.tables]
-    layout.tables.extend(_counted_pairs(lines, layout.table_lines))
+    layout.tables.extend(_counted_pairs(lines, layout.table_lines, text))
     return layout
 
 
@@ -555,9 +557,10 @@ def _unit_from_text(table: Table, text: str) -> Table:
     return dataclasses.replace(table, unit=units.pop()) if len(units) == 1 else table
 
 
-def _counted_pairs(lines: list[list[Cell]], taken: set[int]) -> Iterator[Table]:
+def _counted_pairs(lines: list[list[Cell]], taken: set[int], text: str) -> Iterator[Table]:
     """Head counts written as a field and its value outside any table: "编制人数 | 32 | 实有人数
-    | 30", one cell per line or side by side. Each pair is a one-cell table of its own."""
+    | 30", one cell per line or side by side (a tab, a pipe or two spaces apart: "编制人数 32
+    人员经费 100" is words, not cells). Each pair is a one-cell table of its own."""
     stream = [c for index, cells in enumerate(lines) if index not in taken for c in cells]
     for label, value in itertools.pairwise(stream):
         if (
@@ -565,6 +568,7 @@ def _counted_pairs(lines: list[list[Cell]], taken: set[int]) -> Iterator[Table]:
             or value.kind != "number"
             or not value.text.isdigit()
             or row_kind(label.text)[0] != "staff"
+            or not _CELL_GAP.fullmatch(text, label.end, value.start)
         ):
             continue
         column = Column("staff", row_kind(label.text)[1], None, label)

@@ -9,6 +9,8 @@ import itertools
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 import zlib
 from collections.abc import Callable
@@ -21,6 +23,7 @@ from etl.load import load_paths
 from etl.readers import ReadError
 from pages.ui.upload import preview_report
 
+ROOT = Path(__file__).resolve().parent.parent
 SEED = Path(__file__).parent / "fixtures" / "reports" / "2020-tianxin-transport-bureau.txt"
 LIMIT_SECONDS = 3.0
 LIMIT_BYTES = 512 * 1024 * 1024
@@ -390,3 +393,38 @@ def _until(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
             return False
         time.sleep(0.02)
     return True
+
+
+_DYING_CLIENT = """
+import sys
+from pathlib import Path
+from etl import sandbox
+
+print(sandbox.start(), flush=True)
+sandbox.read_text(Path("hang.pdf"), b"%PDF-1.4 HANG", reader="tests.hostile_parsers:slow_on_marker")
+"""
+
+
+def test_a_client_that_dies_leaves_no_server_and_no_worker() -> None:
+    # The loader or the app killed mid-parse: the server sees its socket close, ends the
+    # worker and exits; a worker would also die with the server (PR_SET_PDEATHSIG).
+    client = subprocess.Popen(
+        [sys.executable, "-c", _DYING_CLIENT], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    assert client.stdout is not None
+    server = int(client.stdout.readline())
+    children = Path(f"/proc/{server}/task/{server}/children")
+    assert _until(lambda: bool(children.read_text().split()))
+    (worker,) = map(int, children.read_text().split())
+    client.kill()
+    client.wait()
+    assert _until(lambda: not _alive(server) and not _alive(worker))
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie waiting for init to reap it has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"

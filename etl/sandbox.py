@@ -96,7 +96,7 @@ def read_text(
 
 
 def read_texts(
-    files: Iterable[tuple[Path | str, bytes]],
+    files: Iterable[tuple[Path | str, bytes | ReadError]],
     *,
     jobs: int | None = None,
     timeout: float | None = None,
@@ -105,6 +105,8 @@ def read_texts(
 ) -> Iterator[str | ReadError]:
     """Each (path, bytes)'s text, or the ReadError read_text would raise, in the order given.
 
+    A file whose bytes could not be read may stand in `files` with its ReadError instead: it
+    comes back in its place (so a caller reading files lazily keeps one order for all).
     Up to `jobs` documents (default: this process's CPUs) are parsed at once, each in its own
     worker under the limits, from this thread alone: no thread is started, so a single-threaded
     caller stays one that may fork. `files` is pulled only as workers free up.
@@ -126,15 +128,20 @@ def read_texts(
     try:
         while True:
             # A slow file (up to the time limit) holds back only its own outcome: the others
-            # go on parsing behind it, up to a bound on the text kept waiting.
-            while not exhausted and len(running) < jobs and held < _HELD_CHARS:
+            # go on parsing behind it, up to a bound on the text kept waiting. An outcome
+            # that can be given is given first (a run of plain text is not decoded ahead).
+            while (
+                not exhausted and len(running) < jobs and held < _HELD_CHARS and given not in done
+            ):
                 try:
                     raw_path, data = next(pending)
                 except StopIteration:
                     exhausted = True
                     break
                 path = Path(raw_path)
-                if reader == "etl.readers:read_text" and _is_plain_text(path, data):
+                if isinstance(data, ReadError):
+                    done[taken] = data
+                elif reader == "etl.readers:read_text" and _is_plain_text(path, data):
                     try:
                         done[taken] = read_in_process(path, data)
                     except ReadError as exc:

@@ -300,16 +300,20 @@ MARKED = {  # file name -> its bytes and the outcome the batch must give for it
 
 def test_many_files_at_once_keep_their_order_past_hostile_ones() -> None:
     """The loader's batch API: 40 files in flight two at a time, real reports between files
-    that hang, crash, balloon or recurse; each costs its own error and nothing else."""
+    that hang, crash, balloon or recurse, and files the caller could not read; each costs its
+    own error and nothing else."""
     from etl.readers import read_text
 
     reports = [p for p in sorted(SEED.parent.glob("*.*")) if p.suffix in (".pdf", ".docx")]
     reports.append(SEED)  # plain text: decoded in this process, in its place in the order
-    files: list[tuple[Path, bytes]] = []
+    files: list[tuple[Path, bytes | ReadError]] = []
     for n in range(40):
         if n % 8 == 3:
             name = list(MARKED)[(n // 8) % len(MARKED)]
             files.append((Path(f"{n:02d}-{name}"), MARKED[name][0]))
+        elif n % 8 == 6:  # a file the caller could not read stands in with its error
+            path = Path(f"{n:02d}-unreadable.pdf")
+            files.append((path, ReadError(path, "无法读取文件（Permission denied）")))
         else:
             report = reports[n % len(reports)]
             files.append((Path(f"{n:02d}-{report.name}"), report.read_bytes()))
@@ -326,7 +330,9 @@ def test_many_files_at_once_keep_their_order_past_hostile_ones() -> None:
     assert len(outcomes) == len(files)
     for (path, data), outcome in zip(files, outcomes, strict=True):
         marked = path.name[3:]
-        if marked in MARKED:
+        if isinstance(data, ReadError):
+            assert outcome is data
+        elif marked in MARKED:
             assert isinstance(outcome, ReadError), path
             assert str(outcome).startswith(f"{path.name}: {MARKED[marked][1]}"), outcome
         else:

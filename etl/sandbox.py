@@ -150,15 +150,14 @@ def read_texts(
                 else:
                     running.append(_Job(taken, path, data, reader, timeout, memory_bytes))
                 taken += 1
-            while given in done:
+            if given in done:  # one at a time, free slots refilled before waiting again
                 outcome = done.pop(given)
                 held -= _size(outcome)
                 given += 1
                 yield outcome
-            if not running:
-                if exhausted:
-                    return
                 continue
+            if not running:  # nothing left to pull either: every outcome has been given
+                return
             for job in _advance(running):
                 running.remove(job)
                 done[job.index] = job.outcome()

@@ -25,14 +25,23 @@ from bench.harness import Row, Target
 
 HERE = Path(__file__).resolve().parent
 MODES = {
-    # scales, query rounds, L1 reports / rounds, L2 reports / rounds, reader rounds, app items
-    "quick": {"scales": ["1M"], "rounds": 5, "l1": (30, 1), "l2": (100, 3), "rr": 5},
+    # scales, query rounds, L1 reports / rounds, L2 reports / rounds, reader rounds,
+    # L5 .docx/.pdf reports / rounds
+    "quick": {
+        "scales": ["1M"],
+        "rounds": 5,
+        "l1": (30, 1),
+        "l2": (100, 3),
+        "rr": 5,
+        "l5": (100, 1),
+    },
     "full": {
         "scales": ["10k", "1M", "10M"],
         "rounds": 15,
         "l1": (1000, 3),
         "l2": (1000, 5),
         "rr": 15,
+        "l5": (1000, 3),
     },
 }
 # The scale each item's target is stated for.
@@ -139,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
         step("L3", lambda: [load_items.pdf_row(data, rounds=int(plan["rr"]))])
     if wanted("L4"):
         step("L4", lambda: [load_items.docx_row(data, rounds=int(plan["rr"]))])
+    if wanted("L5"):
+        l5_count, l5_rounds = plan["l5"]
+        step("L5", lambda: [load_items.documents_load_row(data, l5_count, rounds=l5_rounds)])
 
     report(partial=False)
     print(f"bench: wrote {args.out}", file=sys.stderr)

@@ -1,11 +1,13 @@
 """A synthetic report as a 4-page PDF (fpdf2, Noto Sans CJK) and as a .docx with a table
-(python-docx), for the reader benchmarks L3 and L4. Built once per data folder."""
+(python-docx), for the reader benchmarks L3 and L4, and a folder of them for the load L5. Built
+once per data folder."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from bench.report_texts import Figures, report_text
+from bench.report_texts import Figures, figures_for, report_text
 
 FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 SIMPLIFIED_CHINESE = 2  # face index of "Noto Sans CJK SC" in the collection
@@ -45,6 +47,12 @@ def build_pdf(f: Figures, target: Path, *, pages: int = 4) -> str:
 
 
 def _pdf_bytes(text: str) -> bytes:
+    pdf = _new_pdf()
+    _lay_out(pdf, text)
+    return bytes(pdf.output())
+
+
+def _new_pdf() -> Any:
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
@@ -52,18 +60,22 @@ def _pdf_bytes(text: str) -> bytes:
     pdf.set_auto_page_break(True, margin=20)
     pdf.add_font("noto", "", str(FONT), collection_font_number=SIMPLIFIED_CHINESE)
     pdf.set_font("noto", size=11)
+    return pdf
+
+
+def _lay_out(pdf: Any, text: str) -> None:
+    """The report from a new page on, each paragraph indented two full-width spaces."""
     pdf.add_page()
     for paragraph in text.split("\n\n"):
         pdf.multi_cell(0, 7, "\u3000\u3000" + paragraph.strip(), new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
 
 
-def build_docx(f: Figures, target: Path) -> Path:
+def build_docx(f: Figures, target: Path, *, narrative_paragraphs: int = 76) -> Path:
     """The report as paragraphs, with its projects also listed in a 3-column table."""
     import docx
 
     document = docx.Document()
-    for paragraph in report_text(f).split("\n\n"):
+    for paragraph in report_text(f, narrative_paragraphs=narrative_paragraphs).split("\n\n"):
         document.add_paragraph(paragraph.strip())
     table = document.add_table(rows=1, cols=3)
     for cell, text in zip(table.rows[0].cells, ("项目名称", "金额（万元）", "用途"), strict=True):
@@ -81,5 +93,54 @@ def pdf_pages(path: Path) -> int:
     document = pypdfium2.PdfDocument(str(path))
     try:
         return len(document)
+    finally:
+        document.close()
+
+
+# The narrative that fills the L3 report's 4 A4 pages (bench/fixtures/report-4-pages.txt).
+FOUR_PAGES = 35
+
+
+def write_documents(folder: Path, count: int) -> list[Path]:
+    """`count` synthetic reports in `folder`, .docx and .pdf in turn (kept if already there),
+    each a distinct department and year with the L3 report's length: 4 pages as a PDF.
+
+    The PDFs are laid out in one fpdf2 document and split into a file per report with
+    PDFium: embedding the CJK font costs fpdf2 ~1 s per document, 8 minutes for 500 files.
+    Each file keeps its own copy of the embedded font subset, as a published PDF does.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [
+        folder / f"synthetic-{index:05d}.{'pdf' if index % 2 else 'docx'}" for index in range(count)
+    ]
+    missing = [(index, path) for index, path in enumerate(paths) if not path.exists()]
+    for index, path in missing:
+        if path.suffix == ".docx":
+            build_docx(figures_for(index), path, narrative_paragraphs=FOUR_PAGES)
+    pdfs = [(index, path) for index, path in missing if path.suffix == ".pdf"]
+    if pdfs:
+        _split_pdfs(pdfs)
+    return paths
+
+
+def _split_pdfs(targets: list[tuple[int, Path]]) -> None:
+    import pypdfium2
+
+    whole = _new_pdf()
+    ranges = []
+    for index, _ in targets:
+        _lay_out(whole, report_text(figures_for(index), narrative_paragraphs=FOUR_PAGES))
+        first = len(ranges) and ranges[-1][1]
+        ranges.append((first, whole.page_no()))
+    document = pypdfium2.PdfDocument(bytes(whole.output()))
+    try:
+        for (_, target), (first, last) in zip(targets, ranges, strict=True):
+            part = pypdfium2.PdfDocument.new()
+            try:
+                part.import_pages(document, list(range(first, last)))
+                part.save(str(target.with_suffix(".part")))
+            finally:
+                part.close()
+            target.with_suffix(".part").rename(target)  # a run stopped midway leaves no half file
     finally:
         document.close()

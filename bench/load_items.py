@@ -1,7 +1,11 @@
-"""L1-L4: loading 1,000 text reports, extraction speed, and the PDF and .docx readers."""
+"""L1-L5: loading 1,000 text reports, extraction speed, the PDF and .docx readers, and loading
+1,000 .docx/.pdf reports through the sandbox."""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import re
 import resource
 import shutil
@@ -9,10 +13,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from bench.documents import build_docx, build_pdf, pdf_pages
+from bench.documents import build_docx, build_pdf, pdf_pages, write_documents
 from bench.harness import Measurement, Row, Target, side_by_side, timed
 from bench.report_texts import figures_for, write_reports
 from etl import readers
@@ -25,6 +29,7 @@ TARGETS = {
     "L2": Target(max_ms=0.5, min_per_s=2000),
     "L3": Target(max_ms=10, max_ratio=0.1),
     "L4": Target(max_ms=1, max_ratio=0.15),
+    "L5": Target(max_ms=30_000),
 }
 
 
@@ -241,3 +246,122 @@ def docx_row(data_dir: Path, *, rounds: int) -> Row:
         f" against our reader's {low.baseline_median or 0:.2f} ms in the same rounds,"
         f" {low.ratio or 0:.2f}×",
     )
+
+
+def documents_load_row(data_dir: Path, count: int, *, rounds: int) -> Row:
+    """L5: `python -m etl load FOLDER --db FILE` of .docx and .pdf reports as a whole process,
+    each file parsed in a fork of the sandbox's fork server, against the same load through the
+    per-file sandbox it replaced (a new interpreter per file: bench/per_file_sandbox.py), each
+    into a new database every round."""
+    folder = data_dir / f"documents-{count}"
+    paths = write_documents(folder, count)
+    work = Path(tempfile.mkdtemp(prefix="bench-l5-"))
+    cpu = {"ours": 0.0, "per-file": 0.0}
+    stored: dict[str, int] = {}
+
+    def load(name: str, module: str) -> Callable[[], None]:
+        def run() -> None:
+            target = work / name
+            shutil.rmtree(target, ignore_errors=True)
+            target.mkdir()
+            with _counting_cpu(cpu, name):
+                _run(
+                    [sys.executable, "-m", module, "load", str(folder), "--db", str(target / "db")]
+                )
+            stored[name] = _count_documents(target / "db")
+
+        return run
+
+    try:
+        m = side_by_side(
+            load("ours", "etl"), load("per-file", "bench.per_file_sandbox"), rounds=rounds, warmup=0
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    start, first, warm, memory = _pool_facts(paths)
+    pdfs = sum(1 for path in paths if path.suffix == ".pdf")
+    return Row(
+        "L5",
+        f"ETL of {count:,} .docx/.pdf reports into a new DuckDB file, whole process: each file"
+        " parsed in a fork of the sandbox's fork server vs the per-file sandbox (a new"
+        " interpreter per file), both under the same limits",
+        f"{count - pdfs:,} .docx + {pdfs:,} .pdf",
+        m,
+        TARGETS["L5"] if count >= 1000 else Target(),
+        note=f"{stored.get('ours', 0):,} and {stored.get('per-file', 0):,} reports in the"
+        f" database after each run; CPU time (user + sys, every process) per run: ours"
+        f" {cpu['ours'] / rounds:.1f} s, per-file {cpu['per-file'] / rounds:.1f} s. Cold start of"
+        f" the pool (exec, imports, warm-up, until it answers): {start:.0f} ms, then the first"
+        f" 4-page PDF {first:.1f} ms against {warm:.1f} ms warm (medians). Memory per worker:"
+        f" {memory}",
+    )
+
+
+@contextlib.contextmanager
+def _counting_cpu(cpu: dict[str, float], name: str) -> Iterator[None]:
+    """Adds the CPU time of the command run inside, and of every process it left behind, to
+    cpu[name]. The loader's workers each start a fork server that outlives them by a moment:
+    as a subreaper this process inherits and waits for it, so its CPU is counted too."""
+    import ctypes
+
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    set_child_subreaper = 36
+    before_children = _children()
+
+    def used() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    before = used()
+    prctl(set_child_subreaper, 1)
+    try:
+        yield
+    finally:
+        for pid in _children() - before_children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)  # a fork server whose client is gone: it exits at once
+        prctl(set_child_subreaper, 0)
+        cpu[name] += used() - before
+
+
+def _children() -> set[int]:
+    tasks = Path("/proc/self/task")
+    return {int(pid) for task in tasks.iterdir() for pid in (task / "children").read_text().split()}
+
+
+def _pool_facts(paths: list[Path]) -> tuple[float, float, float, str]:
+    """The fork server's cold start, the first PDF after it and a warm one (ms, medians of 5),
+    and what a worker holds in memory for a PDF and a .docx, beside the per-file child's peak."""
+    from bench import per_file_sandbox
+    from etl import sandbox
+
+    pdf = next(path for path in paths if path.suffix == ".pdf")
+    docx = next(path for path in paths if path.suffix == ".docx")
+    starts, firsts, warms = [], [], []
+    for _ in range(5):
+        sandbox.stop()
+        starts.append(timed(sandbox.start))
+        firsts.append(timed(lambda: sandbox.read_text(pdf, pdf.read_bytes())))
+        warms.append(timed(lambda: sandbox.read_text(pdf, pdf.read_bytes())))
+    kinds = []
+    for path in (pdf, docx):
+        worker = json.loads(
+            sandbox.read_text(
+                path, path.read_bytes(), reader="bench.worker_memory:read_and_measure"
+            )
+        )
+        per_file_sandbox.read_text(path, path.read_bytes())
+        old_peak = per_file_sandbox.last_usage.peak_rss_kb or 0
+        kinds.append(
+            f"{path.suffix}: peak RSS {worker['peak_rss_kb'] / 1024:.1f} MiB, of it"
+            f" {worker['private_kb'] / 1024:.1f} MiB its own (the rest shared with the server,"
+            f" PSS {worker['pss_kb'] / 1024:.1f} MiB); per-file child's peak RSS"
+            f" {old_peak / 1024:.1f} MiB"
+        )
+    server = sandbox.start()
+    rollup = Path(f"/proc/{server}/smaps_rollup").read_text()
+    rss = next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Rss:"))
+    sandbox.stop()
+    memory = "; ".join(kinds) + f"; the server {rss / 1024:.1f} MiB RSS, one per client process"
+    med = statistics.median
+    return med(starts), med(firsts), med(warms), memory

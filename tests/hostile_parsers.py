@@ -47,3 +47,36 @@ def loaded_modules(path: Path, data: bytes) -> str:
     import sys
 
     return "\n".join(sorted(sys.modules))
+
+
+def by_marker(path: Path, data: bytes) -> str:
+    """A batch's misbehaving files by marker: HANG sleeps, CRASH aborts, HOG allocates 2 GiB,
+    DEEP recurses without end; any other file is read by the real reader."""
+    if b"HANG" in data:
+        return slow(path, data)
+    if b"CRASH" in data:
+        return crash(path, data)
+    if b"HOG" in data:
+        return hungry(path, data)
+    if b"DEEP" in data:
+        return by_marker(path, data + b"!")
+    from etl.readers import read_text
+
+    return read_text(path, data)
+
+
+def whoami(path: Path, data: bytes) -> str:
+    """Not a parser: the worker's pid, its parent's, and the modules loaded before this one."""
+    import json
+    import os
+    import sys
+
+    modules = sorted(name for name in sys.modules if not name.startswith("tests"))
+    return json.dumps({"pid": os.getpid(), "ppid": os.getppid(), "modules": modules})
+
+
+def nap(path: Path, data: bytes) -> str:
+    """Sleeps half a second and says when it started and ended (to see workers overlap)."""
+    started = time.time()
+    time.sleep(0.5)
+    return f"{started} {time.time()}"

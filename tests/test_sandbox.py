@@ -4,8 +4,16 @@ hostile file's wall time and the child's peak memory are printed (run with -s to
 
 from __future__ import annotations
 
+import concurrent.futures
+import itertools
+import json
+import os
+import signal
+import subprocess
+import sys
 import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +23,7 @@ from etl.load import load_paths
 from etl.readers import ReadError
 from pages.ui.upload import preview_report
 
+ROOT = Path(__file__).resolve().parent.parent
 SEED = Path(__file__).parent / "fixtures" / "reports" / "2020-tianxin-transport-bureau.txt"
 LIMIT_SECONDS = 3.0
 LIMIT_BYTES = 512 * 1024 * 1024
@@ -258,12 +267,170 @@ def test_upload_preview_reports_a_stuck_file(monkeypatch: pytest.MonkeyPatch) ->
     assert preview.error is not None and preview.error.startswith("解析超时（>3 秒）")
 
 
-def test_child_starts_without_site_and_the_parents_imports() -> None:
-    # Every .pdf/.docx pays the child's start: site's .pth hooks, dataclasses (inspect) and
-    # subprocess are the parent's business and cost more than parsing a .docx.
-    loaded = set(
-        sandbox.read_text(
-            Path("probe.docx"), b"PK", reader="tests.hostile_parsers:loaded_modules"
-        ).split()
+def test_workers_are_fresh_forks_of_one_warm_server() -> None:
+    # No interpreter start per file: each file gets a new fork (never a worker an earlier file
+    # used) of one server, which was started without site and holds the document libraries
+    # already, and which has one thread (forking a process with threads copies their locks).
+    probes = [
+        json.loads(text)
+        for text in sandbox.read_texts(
+            [(Path(f"probe-{n}.docx"), b"PK") for n in range(4)],
+            reader="tests.hostile_parsers:whoami",
+        )
+    ]
+    server = sandbox.start()
+    assert {probe["ppid"] for probe in probes} == {server}
+    assert len({probe["pid"] for probe in probes}) == 4
+    for probe in probes:
+        modules = set(probe["modules"])
+        assert {"etl.readers", "pypdfium2"} <= modules
+        assert not modules & {"site", "dataclasses", "inspect"}, modules
+    assert os.listdir(f"/proc/{server}/task") == [str(server)]
+
+
+MIXED_TIMEOUT = 3.0
+MARKED = {  # file name -> its bytes and the outcome the batch must give for it
+    "hang.pdf": (b"%PDF-1.4 HANG", "解析超时（>3 秒）：文件可能已损坏或被构造为无限循环"),
+    "crash.docx": (b"PK CRASH", "解析失败（解析进程被信号 6 终止，可能超出内存上限）"),
+    "hog.pdf": (b"%PDF-1.4 HOG", "解析超出内存上限"),
+    "deep.docx": (b"PK DEEP", "解析失败（文件结构嵌套过深）"),
+    "broken.pdf": (b"%PDF-1.4 no end marker", "PDF 文件不完整"),
+}
+
+
+def test_many_files_at_once_keep_their_order_past_hostile_ones() -> None:
+    """The loader's batch API: 40 files in flight two at a time, real reports between files
+    that hang, crash, balloon or recurse, and files the caller could not read; each costs its
+    own error and nothing else."""
+    from etl.readers import read_text
+
+    reports = [p for p in sorted(SEED.parent.glob("*.*")) if p.suffix in (".pdf", ".docx")]
+    reports.append(SEED)  # plain text: decoded in this process, in its place in the order
+    files: list[tuple[Path, bytes | ReadError]] = []
+    for n in range(40):
+        if n % 8 == 3:
+            name = list(MARKED)[(n // 8) % len(MARKED)]
+            files.append((Path(f"{n:02d}-{name}"), MARKED[name][0]))
+        elif n % 8 == 6:  # a file the caller could not read stands in with its error
+            path = Path(f"{n:02d}-unreadable.pdf")
+            files.append((path, ReadError(path, "无法读取文件（Permission denied）")))
+        else:
+            report = reports[n % len(reports)]
+            files.append((Path(f"{n:02d}-{report.name}"), report.read_bytes()))
+    server = sandbox.start()
+    outcomes = list(
+        sandbox.read_texts(
+            files,
+            jobs=2,
+            timeout=MIXED_TIMEOUT,
+            memory_bytes=LIMIT_BYTES,
+            reader="tests.hostile_parsers:by_marker",
+        )
     )
-    assert not loaded & {"site", "dataclasses", "inspect", "subprocess"}, loaded
+    assert len(outcomes) == len(files)
+    for (path, data), outcome in zip(files, outcomes, strict=True):
+        marked = path.name[3:]
+        if isinstance(data, ReadError):
+            assert outcome is data
+        elif marked in MARKED:
+            assert isinstance(outcome, ReadError), path
+            assert str(outcome).startswith(f"{path.name}: {MARKED[marked][1]}"), outcome
+        else:
+            assert outcome == read_text(path, data), path
+    assert sandbox.start() == server  # the server outlived every worker that failed
+
+
+def test_files_in_flight_are_parsed_at_the_same_time() -> None:
+    spans = [
+        tuple(map(float, str(text).split()))
+        for text in sandbox.read_texts(
+            [(Path(f"nap-{n}.pdf"), b"%PDF-1.4") for n in range(4)],
+            jobs=2,
+            reader="tests.hostile_parsers:nap",
+        )
+    ]
+    overlapping = sum(
+        1 for (a0, a1), (b0, b1) in itertools.combinations(spans, 2) if a0 < b1 and b0 < a1
+    )
+    assert overlapping >= 2, spans  # two at a time: at least the pairs 0-1 and 2-3
+
+
+def test_threads_share_the_server_as_the_app_does() -> None:
+    # Streamlit serves each session in a thread of its own; every upload parses through the
+    # same server, and this process (with its threads) is never forked.
+    from etl.readers import read_text
+
+    pdf = next(SEED.parent.glob("*.pdf"))
+    expected = read_text(pdf)
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        texts = list(pool.map(lambda _: sandbox.read_text(pdf, pdf.read_bytes()), range(24)))
+    assert texts == [expected] * 24
+
+
+def test_a_server_that_died_is_replaced() -> None:
+    pdf = next(SEED.parent.glob("*.pdf"))
+    first = sandbox.start()
+    os.kill(first, signal.SIGKILL)
+    os.waitpid(first, 0)
+    assert sandbox.read_text(pdf, pdf.read_bytes()).strip()
+    assert sandbox.start() != first
+
+
+def test_stopping_early_ends_the_workers_in_flight() -> None:
+    pdf = next(SEED.parent.glob("*.pdf"))
+    server = sandbox.start()
+    children = Path(f"/proc/{server}/task/{server}/children")
+    outcomes = sandbox.read_texts(
+        [(pdf, pdf.read_bytes()), (Path("hang.pdf"), b"%PDF-1.4 HANG")],
+        jobs=2,
+        reader="tests.hostile_parsers:slow_on_marker",
+    )
+    assert isinstance(next(outcomes), str)
+    assert _until(lambda: bool(children.read_text().split()))  # the hanging file's worker
+    outcomes.close()  # a caller leaving early: an error mid-load, a closed page
+    assert _until(lambda: not children.read_text().split()), "a worker outlived its caller"
+
+
+def _until(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    """Whether `condition` holds within `seconds` (a bounded wait for another process)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+_DYING_CLIENT = """
+import sys
+from pathlib import Path
+from etl import sandbox
+
+print(sandbox.start(), flush=True)
+sandbox.read_text(Path("hang.pdf"), b"%PDF-1.4 HANG", reader="tests.hostile_parsers:slow_on_marker")
+"""
+
+
+def test_a_client_that_dies_leaves_no_server_and_no_worker() -> None:
+    # The loader or the app killed mid-parse: the server sees its socket close, ends the
+    # worker and exits; a worker would also die with the server (PR_SET_PDEATHSIG).
+    client = subprocess.Popen(
+        [sys.executable, "-c", _DYING_CLIENT], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    assert client.stdout is not None
+    server = int(client.stdout.readline())
+    children = Path(f"/proc/{server}/task/{server}/children")
+    assert _until(lambda: bool(children.read_text().split()))
+    (worker,) = map(int, children.read_text().split())
+    client.kill()
+    client.wait()
+    assert _until(lambda: not _alive(server) and not _alive(worker))
+
+
+def _alive(pid: int) -> bool:
+    """Whether `pid` runs (a zombie waiting for init to reap it has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"

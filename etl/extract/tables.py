@@ -76,6 +76,10 @@ _GLUED = re.compile(
     rf"(?P<label>.*[^\d\s.,%(（:：、\-—年月日第]|.*[)）])(?P<number>(?:{NUMBER})(?:[\d.,%])*)$"
 )
 _CELL_SEPARATOR = re.compile(r" {2,}|\u3000+|\t")
+_SEPARATED = re.compile(r"[\t|]|\S(?: {2,}|\u3000+)\S")
+_PROSE_LINE = re.compile(r"[。，；,;]")
+# Numbers printed into one another ("12,350.0015,000.00"), as OCR text of a form has them.
+_RAN_TOGETHER = re.compile(r"\d\.\d\d\d")
 # What stands between two cells: a tab, a pipe, two spaces or more, or a line end.
 _CELL_GAP = re.compile(r"[ \u3000\xa0]*(?:[\t|\n]|[ \u3000\xa0]{2})[ \t|\n\u3000\xa0]*")
 
@@ -103,6 +107,11 @@ def line_cells(text: str, start: int, end: int, line: int) -> list[Cell]:
     [('年度资金总额', 'text'), ('238.93', 'number')]
     """
     body = text[start:end]
+    if _PROSE_LINE.search(body) and not _SEPARATED.search(body) and not _RAN_TOGETHER.search(body):
+        # A line of sentences, no cell in it: one text cell, nothing to cut (most lines).
+        lo = len(body) - len(body.lstrip(" \u3000\xa0"))
+        hi = len(body.rstrip(" \u3000\xa0"))
+        return [Cell(body[lo:hi], start + lo, start + hi, line)]
     parts: list[tuple[int, int]] = []
     if "\t" in body:
         parts = _split_at(body, "\t")

@@ -72,13 +72,13 @@ def extract_projects(
         found = _PROJECT_WORD.search(text, sentence.start, sentence.end)
         mentioned.setdefault(sentence.paragraph, found.start() if found else sentence.start)
     for sentence in sentences:
-        if sentence.in_table:
-            continue
-        body = text[sentence.start : sentence.end]
-        list_at = _LIST_START.search(body)
         # Under a 项目支出 heading, or after 项目支出 is named in the paragraph (the same
         # sentence included: "项目支出主要包括A x万元、B y万元").
         after = mentioned.get(sentence.paragraph)
+        if sentence.in_table or (sentence.context != "project" and after is None):
+            continue
+        body = text[sentence.start : sentence.end]
+        list_at = _LIST_START.search(body)
         opens = sentence.start + list_at.start() if list_at else sentence.start
         if sentence.context != "project" and (after is None or after >= opens):
             continue

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import combinations
+from typing import NamedTuple
 
 from etl.amounts import NUMBER, to_wan
 from etl.extract.wording import (
@@ -44,8 +45,7 @@ from etl.model import Source
 CellKind = str  # "text" | "number" | "percent" | "empty"
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):  # a NamedTuple, not a dataclass: one is made for every line of a report
     """One cell of a flattened table: its text and span, and which line of the text it is on."""
 
     text: str
@@ -76,10 +76,24 @@ _GLUED = re.compile(
     rf"(?P<label>.*[^\d\s.,%(（:：、\-—年月日第]|.*[)）])(?P<number>(?:{NUMBER})(?:[\d.,%])*)$"
 )
 _CELL_SEPARATOR = re.compile(r" {2,}|\u3000+|\t")
-_SEPARATED = re.compile(r"[\t|]|\S(?: {2,}|\u3000+)\S")
-_PROSE_LINE = re.compile(r"[。，；,;]")
 # Numbers printed into one another ("12,350.0015,000.00"), as OCR text of a form has them.
 _RAN_TOGETHER = re.compile(r"\d\.\d\d\d")
+
+
+def _is_sentence_line(line: str) -> bool:
+    """Whether a line is one cell of words (most lines of a report): no tab, pipe or run of
+    spaces between words, and sentence punctuation with no numbers run together, or no digit
+    at all (a heading). Plain substring tests first: this runs on every line."""
+    if "\t" in line or "|" in line or "\u3000" in line or "  " in line:
+        return False
+    if "," in line or "。" in line or ";" in line:
+        return not ("." in line and _RAN_TOGETHER.search(line))
+    return " " not in line and not _DIGIT.search(line)
+
+
+_DIGIT = re.compile(r"\d")
+
+
 # What stands between two cells: a tab, a pipe, two spaces or more, or a line end.
 _CELL_GAP = re.compile(r"[ \u3000\xa0]*(?:[\t|\n]|[ \u3000\xa0]{2})[ \t|\n\u3000\xa0]*")
 
@@ -107,11 +121,6 @@ def line_cells(text: str, start: int, end: int, line: int) -> list[Cell]:
     [('年度资金总额', 'text'), ('238.93', 'number')]
     """
     body = text[start:end]
-    if _PROSE_LINE.search(body) and not _SEPARATED.search(body) and not _RAN_TOGETHER.search(body):
-        # A line of sentences, no cell in it: one text cell, nothing to cut (most lines).
-        lo = len(body) - len(body.lstrip(" \u3000\xa0"))
-        hi = len(body.rstrip(" \u3000\xa0"))
-        return [Cell(body[lo:hi], start + lo, start + hi, line)]
     parts: list[tuple[int, int]] = []
     if "\t" in body:
         parts = _split_at(body, "\t")
@@ -591,7 +600,11 @@ def _all_line_cells(text: str) -> list[list[Cell]]:
     for index, line in enumerate(text.split("\n")):
         end = pos + len(line)
         body = line.rstrip("\r")
-        if body.strip(" \u3000\xa0\t|"):
+        stripped = body.strip(" \u3000\xa0")
+        if stripped and _is_sentence_line(stripped):
+            lo = body.index(stripped[0])
+            lines.append([Cell(stripped, pos + lo, pos + lo + len(stripped), index)])
+        elif body.strip(" \u3000\xa0\t|"):
             lines.append(line_cells(text, pos, pos + len(body), index))
         elif "|" in body:  # "|" alone: an empty cell of a form flattened one cell per line
             lines.append([Cell("", pos, pos, index, "empty")])

@@ -23,9 +23,18 @@ from etl.model import Figure, Source
 
 # "2、支出：799.12万元。其中：…项目支出286.83万元": 支出 alone, not ending another word, before
 # its amount names the department's total spending.
-_PHASE_RE = re.compile(
-    "|".join(re.escape(w) for w, _ in PHASE_WORDINGS) + r"|(?<![\u4e00-\u9fff])支出(?=\s*[:为])"
-)
+# (No lookbehind in the pattern: it would stop the engine skipping ahead to 年 / 调 / 实 …;
+# _bare_total checks the character before.)
+_PHASE_RE = re.compile("|".join(re.escape(w) for w, _ in PHASE_WORDINGS) + r"|支出(?=\s*[:为])")
+
+
+def _bare_total(text: str, match: re.Match[str]) -> bool:
+    """Whether a bare 支出 ends another word ("项目支出为…", not the department's total)."""
+    return (
+        match.group() == "支出" and "\u4e00" <= text[match.start() - 1 : match.start()] <= "\u9fff"
+    )
+
+
 _BASIC_ONLY = {"personnel", "public"}
 # "人员经费支出758.01万元": a spend verb may sit between 人员经费 and its amount.
 _PART_VERB = re.compile(r"(?:实际支出|支出|开支|决算)?")
@@ -116,13 +125,17 @@ def extract_phases(
             part_subject = _part_subject(masked, c_start, c_end)
             pos = c_start
             for match in _PHASE_RE.finditer(masked, c_start, c_end):
+                if _bare_total(masked, match):
+                    continue  # "基本支出：" — the 支出 of a section's name
                 # The subject is the section named before the phase word, in this clause.
                 here = _subject_before(masked, pos, match.start())
                 pos = match.end()
                 if here:
                     subject = named = here
                 item = PHASE_OF[match.group()]
-                if is_comparison(masked, c_start, match.start(), None):
+                if _bare_total(masked, match) or is_comparison(
+                    masked, c_start, match.start(), None
+                ):
                     continue
                 elsewhere = year_differs(masked, c_start, match.start(), year)
                 after = match.end()

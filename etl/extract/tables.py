@@ -1192,9 +1192,9 @@ _REPORT_NAME = re.compile(r"报告|自评表|评价表|部门整体|整体支出
 def _field_cells(lines: list[list[Cell]]) -> Iterator[Field]:
     stream = [c for cells in lines for c in cells]
     for index, cell in enumerate(stream):
-        if cell.kind != "text":
-            continue
-        inline = _INLINE_FIELD.match(cell.text)
+        if cell.kind != "text" or (len(cell.text) > 40 and ":" not in cell.text[:14]):
+            continue  # a field's label is short: a sentence is not one
+        inline = _INLINE_FIELD.match(cell.text) if ":" in cell.text else None
         if inline and field_kind(inline["label"]):
             at = cell.start + inline.start("value")
             value_text = inline["value"].strip()

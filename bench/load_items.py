@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).with_name("fixtures")
 TARGETS = {
     "L1": Target(max_ms=500, max_ratio=0.1),
-    "L2": Target(max_ms=0.5, min_per_s=2000),
+    "L2": Target(max_ms=1.0, min_per_s=1000),  # issue 11: plain text ≤ 1 ms a report, one core
     "L3": Target(max_ms=10, max_ratio=0.1),
     "L4": Target(max_ms=1, max_ratio=0.15),
     "L5": Target(max_ms=30_000),

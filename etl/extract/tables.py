@@ -167,7 +167,13 @@ def _cut(segment: str, offset: int, line: int) -> Iterator[Cell]:
         yield Cell(segment, offset, offset + len(segment), line, kind, unit)
         return
     tokens = list(re.finditer(r"\S+", segment))
-    if sum(_is_column_word(Cell(t.group(), 0, 0, 0)) for t in tokens) >= 2:
+    if (
+        sum(
+            _kind(t.group())[0] == "text" and _is_column_word(Cell(t.group(), 0, 0, 0))
+            for t in tokens
+        )
+        >= 2
+    ):
         # "项目 年初预算数 调整预算数 实际支出数": a header with single spaces.
         for token in tokens:
             yield from _cut(token.group(), offset + token.start(), line)
@@ -730,6 +736,8 @@ def _read_table(
     columns = [_column(c) for c in header_cells]
     # The cells before the first column word name the rows: they are not value columns.
     lead = next((i for i, c in enumerate(columns) if c.holds_values), 0)
+    if line_mode and lead == 0 and _labels_under_first(stream, last + 1 + wrapped, len(columns)):
+        lead = 1  # "年度预算执行（万元） | 年初预算数 | …" over rows named in that first column
     corner, columns = header_cells[:lead], columns[lead:]
     while len(columns) > 1 and not columns[-1].cell.text:
         columns.pop()  # "| |||" after the last header cell: no column there
@@ -814,6 +822,19 @@ class _LineRows(_Rows):
                 # The row-label cells blank or merged (tab, pipe, Word rows): by position.
                 labels = [c for c in cells[: self.lead] if c.kind == "text"]
                 self.add(labels[-2:] or pending, cells[self.lead :])
+                pending = []
+                last_line, position = line, end
+                continue
+            if (
+                self.lead
+                and len(cells) == self.lead + len(self.columns)
+                and cells[0].kind == "text"
+                and all(c.kind in ("text", "empty") for c in cells[: self.lead])
+                and any(c.kind in ("number", "percent", "run") for c in cells[self.lead :])
+            ):
+                # One cell under each header cell: "总分 | | | | | | 100 | 98.99".
+                labels = [c for c in cells[: self.lead] if c.kind == "text"]
+                self.add(labels[-2:], cells[self.lead :])
                 pending = []
                 last_line, position = line, end
                 continue
@@ -937,6 +958,21 @@ def _unit_in_text(text: str, before: int) -> str | None:
     for match in _UNIT_ANYWHERE.finditer(text, 0, before):
         found = match[1]
     return found
+
+
+def _labels_under_first(stream: list[Cell], position: int, width: int) -> bool:
+    """Whether the line after a header, one cell under each header cell, starts with words:
+    then the header's first cell names the rows, whatever its words say."""
+    if position >= len(stream):
+        return False
+    line = stream[position].line
+    row = [c for c in stream[position : position + width + 1] if c.line == line]
+    return (
+        len(row) == width
+        and row[0].kind == "text"
+        and not _is_prose(row[0])
+        and any(c.kind in ("number", "percent", "run") for c in row[1:])
+    )
 
 
 def _merge_wrapped(header: list[Cell], stream: list[Cell], last: int) -> tuple[list[Cell], int]:
@@ -1069,15 +1105,37 @@ def _align(values: list[Cell], columns: list[Column]) -> dict[int, Cell]:
                 candidates.append(assignment)
     if not candidates:
         return {}
-    verified = [c for c in candidates if _arithmetic(c, columns) is True]
-    plausible = verified or [c for c in candidates if _arithmetic(c, columns) is None]
+    verdicts = [_arithmetic(c, columns) for c in candidates]
+    verified = [c for c, v in zip(candidates, verdicts, strict=True) if v is True]
+    # A row that states its rate must be confirmed by it: an assignment the rate cannot check
+    # (the actual or the budget left out) is not taken for certain beside one it refutes.
+    rated = any(
+        columns[i].kind == "rate" and cell.kind == "percent"
+        for c in candidates
+        for i, cell in c.items()
+    )
+    plausible = verified or (
+        []
+        if rated and len(values) < len(columns)
+        else [c for c, v in zip(candidates, verdicts, strict=True) if v is None]
+    )
     if not plausible:
         return {}
+    # A form's sub-rows (其中：…) leave 分值 and 得分 empty, never the money: of the readings
+    # the arithmetic leaves, those putting fewest numbers in score columns.
+    fewest = min(_in_scores(c, columns) for c in plausible)
+    plausible = [c for c in plausible if _in_scores(c, columns) == fewest]
     agreed: dict[int, Cell] = {}
     for index, cell in plausible[0].items():
         if all(other.get(index) == cell for other in plausible[1:]):
             agreed[index] = cell
     return {i: c for i, c in agreed.items() if c.kind in ("number", "percent", "text")}
+
+
+def _in_scores(assignment: dict[int, Cell], columns: list[Column]) -> int:
+    return sum(
+        1 for i, cell in assignment.items() if columns[i].kind == "score" and cell.kind == "number"
+    )
 
 
 def _expansions(values: list[Cell]) -> Iterator[list[Cell]]:
@@ -1154,11 +1212,11 @@ def _arithmetic(assignment: dict[int, Cell], columns: list[Column]) -> bool | No
     if rate is None:
         return None
     actual = by_kind.get(("phase", "actual")) or by_kind.get(("staff", "actual"))
-    budget = (
-        by_kind.get(("phase", "adjusted"))
-        or by_kind.get(("phase", "initial"))
-        or by_kind.get(("staff", "authorized"))
-    )
+    # 执行率 = 全年执行数 ÷ 全年预算数; only a table with no full-year column divides by 年初.
+    full_year = any(c.kind == "phase" and c.item == "adjusted" for c in columns)
+    budget = by_kind.get(
+        ("phase", "adjusted") if full_year else ("phase", "initial")
+    ) or by_kind.get(("staff", "authorized"))
     if actual is not None and budget:
         computed = actual / budget * 100
         tolerance = Decimal(5) / Decimal(10) ** (rate_decimals + 1) + Decimal("0.01")
@@ -1170,8 +1228,8 @@ def _arithmetic(assignment: dict[int, Cell], columns: list[Column]) -> bool | No
 
 # --- form fields ------------------------------------------------------------------------------
 
-# A field's value is a name: never a column header ("项目名称 | 年初预算数" is a header row).
-_NOT_A_FIELD_VALUE = frozenset({"phase", "prior", "score", "rate", "staff", "change", "serial"})
+# A field's value is a name, never a column header ("项目名称 | 年初预算数" is a header row); a
+# name may end like a column word (工资性支出, 保障资金).
 _INLINE_FIELD = re.compile(r"^(?P<label>[^:：]{2,12})[:：]\s*(?P<value>\S.*)$")
 
 
@@ -1210,7 +1268,11 @@ def _field_cells(lines: list[list[Cell]]) -> Iterator[Field]:
             if (
                 following.kind == "text"
                 and field_kind(following.text) is None
-                and column_kind(following.text)[0] not in _NOT_A_FIELD_VALUE
+                and not _HEADER_WORD.fullmatch("".join(following.text.split()))
+                and not (
+                    len(following.text) <= 4
+                    and column_kind(following.text)[0] in ("serial", "label")
+                )
             ):
                 yield Field(name, cell, following)
             break

@@ -1,4 +1,4 @@
-"""The table reader on the flattenings real pages and PDFs produce: one form, many layouts.
+"""etl.extract.tables, the table reader, on the flattenings real pages and PDFs produce: one form, many layouts.
 
 Each case is a document body (after a standard title) and the contract fields it must give; a
 field not listed is not checked. None means "must stay null": a value whose column is not certain

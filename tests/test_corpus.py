@@ -89,3 +89,52 @@ def _is_gbk_only(data: bytes) -> bool:
     except UnicodeDecodeError:
         return bool(data.decode("gbk"))
     return False
+
+
+# --- tests/corpus: documents written from real published pages -----------------------------
+
+CORPUS = Path(__file__).parent / "corpus"
+PARTS = ("dev", "blind")
+# The corpus's score when this floor was last raised (python -m etl evaluate tests/corpus/dev
+# tests/corpus/blind): a change that reads fewer figures right, or more wrong or invented, fails.
+FLOOR = {"right": 981, "wrong_or_invented": 28}
+
+
+def _corpus_documents() -> list[Path]:
+    return sorted(p for part in PARTS for p in (CORPUS / part / "documents").iterdir())
+
+
+def test_every_corpus_document_has_expected_json_a_source_and_a_page() -> None:
+    import csv
+
+    documents = _corpus_documents()
+    with open(CORPUS / "SOURCES.csv", encoding="utf-8", newline="") as handle:
+        rows = {row["document"]: row for row in csv.DictReader(handle)}
+    assert {p.name for p in documents} == set(rows)
+    for path in documents:
+        assert (path.parent.parent / "expected" / f"{path.stem}.json").is_file(), path.name
+        assert rows[path.name]["urls"].startswith("http"), path.name
+    urls = {url for row in rows.values() for url in row["urls"].split()}
+    assert len(documents) >= 120 and len(urls) >= 80
+    assert sum(row["corpus"] == "blind" for row in rows.values()) >= 30
+
+
+def test_the_corpus_covers_every_kind_in_every_format() -> None:
+    from etl.model import DOCUMENT_KINDS
+
+    seen = set()
+    for path in _corpus_documents():
+        expected = json.loads(
+            (path.parent.parent / "expected" / f"{path.stem}.json").read_text(encoding="utf-8")
+        )
+        seen.add((expected["kind"], path.suffix))
+    for kind in DOCUMENT_KINDS:
+        assert {suffix for k, suffix in seen if k == kind} == {".txt", ".docx", ".pdf"}, kind
+
+
+def test_the_corpus_scores_at_least_its_floor() -> None:
+    from etl.evaluate import evaluate_folders
+
+    overall = evaluate_folders([CORPUS / part for part in PARTS]).overall
+    assert overall.right >= FLOOR["right"], overall
+    assert overall.wrong + overall.invented <= FLOOR["wrong_or_invented"], overall

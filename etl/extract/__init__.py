@@ -60,7 +60,13 @@ def extract_report(original: str) -> Report:
         readings=readings,
         fund_sources=extract_fund_sources(text, original, sentences, tables, year),
         projects=extract_projects(
-            text, original, sentences, tables, year, default_phase=default_phase
+            text,
+            original,
+            sentences,
+            tables,
+            year,
+            default_phase=default_phase,
+            section_figures=phases,
         ),
         department_source=who.department_source,
         adjustment_reasons=extract_adjustment_reasons(original, sentences, phases),

@@ -13,7 +13,7 @@ from etl.extract.layout import HEADING_NUMBER, Sentence, Sentences, clauses, str
 from etl.extract.prose import UNIT_AFTER, is_comparison
 from etl.extract.tables import Field
 from etl.extract.wording import FUND_RE
-from etl.model import PROJECT_PHASES, Project, Source
+from etl.model import PROJECT_PHASES, Figure, Project, Source
 
 _PROJECT_WORD = re.compile("项目支出")
 # "其中：A x万元…", and without the colon after words that can only open a list of items:
@@ -57,6 +57,7 @@ def extract_projects(
     year: int | None = None,
     *,
     default_phase: str = "",
+    section_figures: list[Figure] | None = None,
 ) -> list[Project]:
     """Projects with amount (万元) and purpose, in report order.
 
@@ -66,6 +67,10 @@ def extract_projects(
     actual spend is its amount.
     """
     projects: list[tuple[int, Project]] = []
+    section_figures = sorted(
+        (f for f in section_figures or () if f.section == "project" and f.item in PROJECT_PHASES),
+        key=lambda f: f.source.value_start,
+    )
     # A list may also follow "项目支出年初预算数…" in a paragraph under a general heading.
     mentioned: dict[int, int] = {}
     for sentence in with_match(_PROJECT_WORD, text, sentences):
@@ -78,7 +83,12 @@ def extract_projects(
         if sentence.in_table or (sentence.context != "project" and after is None):
             continue
         body = text[sentence.start : sentence.end]
-        list_at = _LIST_START.search(body)
+        # The first list the sentence opens after 项目支 is named ("基本支出…其中人员经费…；项目
+        # 支出…其中A x万元…": the second 其中 lists projects).
+        starts = [m for m in _LIST_START.finditer(body)]
+        if sentence.context != "project" and after is not None:
+            starts = [m for m in starts if sentence.start + m.start() > after]
+        list_at = starts[0] if starts else None
         opens = sentence.start + list_at.start() if list_at else sentence.start
         if sentence.context != "project" and (after is None or after >= opens):
             continue
@@ -89,8 +99,16 @@ def extract_projects(
             items = list(_numbered_items(text, sentence.start, sentence.end))
         else:
             continue
+        # "全年支出58.46万元，其中A 41.26万元、B 17.20万元": the items split the 项目支出 figure
+        # read just before them in the sentence, and share its phase.
+        split = [
+            f.item
+            for f in section_figures
+            if sentence.start <= f.source.value_start < opens + (list_at.end() if list_at else 0)
+        ]
+        phase = split[-1] if split else default_phase
         for i_start, i_end in items:
-            project = _read_item(text, original, i_start, i_end, year, default_phase)
+            project = _read_item(text, original, i_start, i_end, year, phase)
             if project:
                 projects.append((i_start, project))
     if isinstance(sentences, Sentences):
@@ -278,7 +296,14 @@ def _read_item(
     name = name_match["name"].strip()
     # "党建经费项2.8万元": 项 is the report's counter word, not part of the name.
     name = re.sub(r"(?<=[费金])项$", "", name)
-    if len(name) < 2 or _NOT_A_PROJECT.search(name) or FUND_RE.search(name):
+    # "基本" before "支出1,002.30万元" is 基本支出, a section: the name stopped at its second word.
+    cut_word = name[-2:] + text[name_match.end() : name_match.end() + 2]
+    if (
+        len(name) < 2
+        or _NOT_A_PROJECT.search(name)
+        or _NOT_A_PROJECT.fullmatch(cut_word)
+        or FUND_RE.search(name)
+    ):
         return None
     phases, plain, last_end = _item_amounts(text, name_match.end(), end, year)
     if not phases and plain is None:

@@ -267,6 +267,7 @@ def row_label(label: str) -> str:
     """
     label = "".join(label.split())
     label = _ROW_NUMBERING.sub("", label)
+    label = re.sub(r"^按(?:收入|支出)(?:性质|来源|功能|经济)?(?:分类?)?\s*[:：]?\s*", "", label)
     label = re.sub(r"^其中\s*[:：]?\s*", "", label)
     return _ROW_UNIT.sub("", label).strip(" :：")
 

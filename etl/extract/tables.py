@@ -939,6 +939,8 @@ class _StreamRows(_Rows):
                 words += 1
                 if words > 6:
                     break  # words without figures: no longer a table
+            elif cell.kind == "empty" and not cells and not labels:
+                pass  # "控制率 |" then "|": the header's own empty cell, before any row
             else:
                 cells.append(cell)
                 words = 0

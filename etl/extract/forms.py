@@ -154,8 +154,12 @@ def _parents(values: list[TableValue], kinds: list[tuple[str, str]]) -> list[str
     parents: list[str] = []
     parent = ""
     for value, (kind, item) in zip(values, kinds, strict=True):
+        # A 项目支出 label with no figures of its own stands before the first item's label.
+        above = [row_kind(c.text) for c in value.row.labels[:-1]]
         if kind == "section":
             parent = item
+        elif ("section", "project") in above:
+            parent = "project"
         elif kind != "name" or not _ITEM_LABEL.match(value.label):
             parent = ""
         parents.append(parent if kind == "name" else "")

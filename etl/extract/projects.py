@@ -131,7 +131,7 @@ def _listed(original: str, in_tables: Iterable[Meaning]) -> Iterator[tuple[int, 
         if label is None:
             continue
         name = project_name(chosen.key[1])
-        if len(name) < 2 or _LIST_TOTAL.search(name):
+        if len(name) < 2 or _LIST_TOTAL.search(name) or _LIST_TOTAL.search(label.text):
             continue  # "收入总计", "本年收入合计": a list's totals, not a project
         offset = max(label.text.find(name), 0)
         purpose = next(
@@ -158,7 +158,11 @@ def _listed(original: str, in_tables: Iterable[Meaning]) -> Iterator[tuple[int, 
 _PURPOSE_COLUMN = re.compile(r"用途|内容|说明|绩效目标|备注")
 # A table row that totals the list (its sections are told apart by the row vocabulary already;
 # a project may well be 生均公用经费).
-_LIST_TOTAL = re.compile(r"收入|合计|总计|小计|报告|^栏次|^本年|^上年|结余|^部门整体|总额$")
+_LIST_TOTAL = re.compile(
+    r"收入|合计|总计|小计|报告|^栏次|^本年|^上年|结余|^部门整体|总额$"
+    # Several rows' labels run into one cell ("2、运行维护专项 公用经费 其中:办公经费"): not one name.
+    r"|\s(?:公用经费|人员经费|基本支出|项目支出|三公|其中)"
+)
 
 
 def _forms(original: str, in_tables: Iterable[Meaning]) -> Iterator[tuple[int, Project]]:

@@ -71,6 +71,10 @@ def extract_projects(
         (f for f in section_figures or () if f.section == "project" and f.item in PROJECT_PHASES),
         key=lambda f: f.source.value_start,
     )
+    # A report that states 项目支出 in one phase only (its 支出 286.83万元) lists its projects'
+    # spending in that phase too ("项目支出包括委员活动经费36.3万元…").
+    phases_stated = {f.item for f in section_figures}
+    only_phase = phases_stated.pop() if len(phases_stated) == 1 else ""
     # A list may also follow "项目支出年初预算数…" in a paragraph under a general heading.
     mentioned: dict[int, int] = {}
     for sentence in with_match(_PROJECT_WORD, text, sentences):
@@ -106,7 +110,7 @@ def extract_projects(
             for f in section_figures
             if sentence.start <= f.source.value_start < opens + (list_at.end() if list_at else 0)
         ]
-        phase = split[-1] if split else default_phase
+        phase = split[-1] if split else (only_phase or default_phase)
         for i_start, i_end in items:
             project = _read_item(text, original, i_start, i_end, year, phase)
             if project:

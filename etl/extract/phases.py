@@ -293,7 +293,7 @@ def _plain_sections(
     return [f for f in figures if f.note != FUNDED_PART_NOTE or (f.section, f.item) not in whole]
 
 
-KIND_PHASE_NOTE = "未写明阶段，按文件类型（预算 / 决算）读取"
+KIND_PHASE_NOTE = "未写明阶段，按文件类型（预算 / 决算 / 自评报告）读取"
 FUNDED_PART_NOTE = "财政拨款部分，文件未另写全部资金的数字时采用"
 
 

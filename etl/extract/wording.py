@@ -42,9 +42,16 @@ PHASE_WORDINGS: tuple[tuple[str, str], ...] = (
     ("公用经费", "public"),
 )
 PHASE_OF = dict(PHASE_WORDINGS) | {"支出": "actual"}
-# The phase a plain amount has in a kind of document: a 预算 states the initial budget, a 决算
-# actual spending ("基本支出4566793元" in a 部门预算编制说明 is 基本支出's 年初预算).
-KIND_PHASE: dict[str, str] = {"budget": "initial", "final_accounts": "actual"}
+# The phase a plain amount has in a kind of document: a 预算 states the initial budget
+# ("基本支出4566793元" in a 部门预算编制说明 is 基本支出's 年初预算); a 决算 and the self-evaluation
+# reports tell what was spent ("2021年，政协南县委员会项目支出286.83万元"). The forms name each
+# column's phase themselves; a 三公 statement may be of the budget or of the accounts.
+KIND_PHASE: dict[str, str] = {
+    "budget": "initial",
+    "final_accounts": "actual",
+    "self_evaluation_report": "actual",
+    "project_evaluation": "actual",
+}
 # The department's total spend ("决算总支出1,568.32万元，其中：基本支出…"): never a section's own
 # figure, but the phase its split into 基本支出 / 项目支出 takes.
 TOTAL_WORDINGS = frozenset({"决算总支出", "支出合计", "支出总额", "总支出", "支出"})

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from etl.amounts import normalise
+from etl.extract import extract_report
 from etl.extract.kinds import Identity, document_kind, identify
 from etl.extract.tables import read_tables
 
@@ -458,3 +459,11 @@ def test_sources_point_into_the_text() -> None:
 )
 def test_document_kind(title: str, kind: str | None) -> None:
     assert document_kind(title) == kind
+
+
+def test_the_report_says_where_department_and_year_came_from() -> None:
+    report = extract_report(
+        "部门决算情况说明\n一、部门基本情况\n2021年，青禾县测试局负责全县测试工作。"
+    )
+    assert (report.department, report.identity_from) == ("青禾县测试局", "text")
+    assert (report.year, report.year_from) == (2021, "text")

@@ -372,6 +372,11 @@ TEXT_GUESSES = [
         "本局-is-no-name",
     ),
     case(
+        "部门整体支出绩效评价报告\n一、基本情况\n县财政局是县政府组成部门。\n我县教育局负责全县教育工作。",
+        {"department": None},
+        "a-short-or-pronoun-name-is-no-guess",
+    ),
+    case(
         "2017年部门预算编制说明\n一、机构及人员情况\n人大常委会办公室属一级行政预算单位。\n"
         "二、支出预算\n代表培训费100000元。\n\n青禾区人大常委会办公室\n2017年3月23日\n",
         {"department": "青禾区人大常委会办公室", "department_from": "text", "year": 2017},

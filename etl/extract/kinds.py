@@ -104,7 +104,8 @@ _PLACE_CHARS = str.maketrans("", "", "省市州县区")
 _TOWN = re.compile(r"[^省市州县区]{2,6}(?:镇|乡|街道)$")
 # Words that open a sentence, never a name: "按照北京市…", "本局负责…".
 _NOT_A_NAME = re.compile(
-    r"^(?:按照|根据|依照|参照|关于|经过|对于|为了|通过|结合|围绕|落实|年|[本我该][局院委办所站校处队馆园会厅部]"
+    r"^(?:按照|根据|依照|参照|关于|经过|对于|为了|通过|结合|围绕|落实|年"
+    r"|[本我该][局院委办所站校处队馆园会厅部县市区镇乡省]"
     r"|[本我该](?:单位|部门|中心|机关)|全(?:局|县|市|区|镇|乡|省)|各(?:级|单位|部门|乡镇))"
 )
 
@@ -730,7 +731,8 @@ def _opening_unit(head: str, start: int, end: int) -> tuple[int, int] | None:
     and does something: "…围绕", "…负责", "…项目支出"."""
     if year := _LEADING_YEAR.match(head, start, end):
         start = year.end()
-    for predicate in _PREDICATE.finditer(head, start + 4, min(end, start + 32)):
+    # Five characters at least: "县财政局是…" names the bureau too shortly to be its name.
+    for predicate in _PREDICATE.finditer(head, start + 5, min(end, start + 32)):
         name = head[start : predicate.start()]
         if name.endswith(_UNIT_ENDS) and _looks_like_unit(name):
             return start, predicate.start()

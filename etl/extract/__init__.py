@@ -57,6 +57,7 @@ def extract_report(original: str) -> Report:
         kind=who.kind,
         kind_source=who.kind_source,
         identity_from=who.department_from,
+        year_from=who.year_from,
         readings=readings,
         fund_sources=extract_fund_sources(text, original, sentences, tables, year),
         projects=extract_projects(

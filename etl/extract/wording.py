@@ -305,11 +305,13 @@ def row_kind(label: str) -> tuple[str, str]:
 # Field -> what it names. The unit is read from the first of these the document has.
 FIELD_RULES: tuple[tuple[str, str], ...] = (
     (r"^项目名称$", "project"),
-    (r"^(?:项目)?实施单位(?:\(盖章\))?(?:名称)?$", "implementer"),
+    # "项目实施单位" on Hubei and Ningxia forms; "项目单位" on a finance bureau's report cover.
+    (r"^(?:项目)?实施单位(?:\([盖公]章\))?(?:名称)?$|^项目单位$", "implementer"),
     (r"^(?:主管部门|主管单位)(?:及代码)?(?:名称)?$", "supervisor"),
     (
-        r"^(?:预算部门、?单位名称|一级预算单位(?:名称)?|预算单位(?:名称)?|部门\(单位\)名称|部门名称"
-        r"|单位名称|填报单位(?:名称)?|填报部门|评价单位|部门\(单位\)|单位|部门)(?:\(盖章\))?$",
+        r"^(?:预算部门、?单位名称|预算部门单位|一级预算单位(?:名称)?|预算单位(?:名称)?|部门\(单位\)名称"
+        r"|部门名称|单位名称|填报单位(?:名称)?|填报部门|评价单位|评价部门名称|部门\(单位\)|单位|部门)"
+        r"(?:\([盖公]章\))?$",
         "unit",
     ),
 )
@@ -325,3 +327,25 @@ def field_kind(label: str) -> str | None:
     """
     clean = "".join(label.split()).strip(":：")
     return next((name for pattern, name in _FIELD_RULES if pattern.match(clean)), None)
+
+
+# Run-together forms (OCR text, document-site dumps) write a label, its value and the next label
+# with nothing between: "单位名称襄阳市中心医院填报日期2022年3月18日项目名称…项目实施单位襄阳市中心
+# 医院项目类别". Label -> field, for the labels that open a unit's name (never bare 单位 / 部门,
+# which run-together text writes inside other words: 下属单位个数).
+RUN_TOGETHER_FIELDS: tuple[tuple[str, str], ...] = (
+    ("项目实施单位", "implementer"),
+    ("实施单位", "implementer"),
+    ("评价部门名称", "unit"),
+    ("预算部门、?单位名称", "unit"),
+    ("一级预算单位名称", "unit"),
+    ("单位名称", "unit"),
+    ("填报单位", "unit"),
+    ("部门名称", "unit"),
+    ("主管部门", "supervisor"),
+)
+# What may follow a unit's name in such text: the next label of the form.
+RUN_TOGETHER_NEXT = (
+    "填报日期|下属单位|项目类别|项目名称|项目属性|主管部门|项目实施单位|实施单位|自评得分|总分"
+    "|联系人|联系电话|项目资金|单位名称|评价部门|预算部门|单位编码|部门编码|整体支出规模"
+)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from etl.contract import report_json
-from etl.extract.tables import Cell, line_cells, read_tables
+from etl.extract.tables import UNIT_CONVENTION, Cell, line_cells, read_tables
 from etl.load import analyse_text
 
 TITLE = "2021年度青禾县测试局部门整体支出绩效自评报告\n"
@@ -200,6 +200,34 @@ ARITHMETIC = [
     ),
 ]
 
+NAMED = [
+    case(
+        "二、部门(单位)年度收支情况\n\n支出情况\n\n支出合计\n\n794.15\n\n基本支出\n\n年初预算\n\n262.60\n\n"
+        "实际支出\n\n277.77\n\n其中:人员经费\n\n246.32\n\n日常公用经费\n\n31.45\n\n项目支出\n\n"
+        "年初预算\n\n520.00\n\n实际支出\n\n516.38\n\n其中:数字城管信息采集服务费\n\n380.00\n\n378.60\n\n"
+        "数字城管系统运行维护\n\n140.00\n\n137.78\n\n“三公”经费\n\n预算数\n\n4.00\n\n实际支出\n\n2.86\n",
+        {
+            "basic.initial": 262.6,
+            "basic.actual": 277.77,
+            "basic.personnel": 246.32,
+            "basic.public": 31.45,
+            "project.initial": 520.0,
+            "project.actual": 516.38,
+            "three_public.budget": 4.0,
+            "three_public.actual": 2.86,
+            "projects.1.name": "数字城管系统运行维护",
+            "projects.1.initial": 140.0,
+            "projects.1.actual": 137.78,
+        },
+        "named-values-one-cell-per-line-no-unit",
+    ),
+    case(
+        "基本支出\n\n年初预算\n\n262\n\n实际支出\n\n277\n",
+        {"basic.initial": None, "basic.actual": None},
+        "named-values-whole-numbers-no-unit-unread",
+    ),
+]
+
 TRAPS = [
     case(
         "单位：万元\n一级指标\t二级指标\t分值\t得分\n项目决策(10分)\t决策过程\t10\t9\n"
@@ -221,7 +249,7 @@ TRAPS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), LAYOUTS + FORMS + ARITHMETIC + TRAPS)
+@pytest.mark.parametrize(("text", "expected"), LAYOUTS + FORMS + ARITHMETIC + NAMED + TRAPS)
 def test_tables(text: str, expected: dict[str, Any]) -> None:
     out = report_json(analyse_text(text))
     got = {}
@@ -301,3 +329,12 @@ def test_sentences_are_one_cell_and_end_a_table() -> None:
     (table,) = layout.tables
     assert [r.label_text for r in table.rows] == ["基本支出"]
     assert layout.lines[3] == [Cell(layout.lines[3][0].text, *layout.lines[3][0][1:])]
+
+
+def test_a_unit_read_by_the_forms_convention_is_said_so() -> None:
+    out = extract("基本支出\n\n年初预算\n\n262.60\n\n实际支出\n\n277.77\n")
+    assert out["basic"]["actual"] == 277.77
+    where = out["provenance"]["basic.actual"]
+    assert where["note"] == UNIT_CONVENTION and where["confidence"] < 0.9
+    stated = extract("基本支出\n\n年初预算\n\n262.60\n\n实际支出\n\n277.77\n单位：元\n")
+    assert stated["basic"]["actual"] is None  # the document names a unit, not for these cells

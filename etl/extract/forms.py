@@ -42,6 +42,11 @@ class Meaning:
         return self.value.source(original)
 
     @property
+    def note(self) -> str:
+        """How the figure was read when it needs saying (a unit the document does not name)."""
+        return self.table.unit_note
+
+    @property
     def wording(self) -> str:
         """The row label, or the column header for a transposed table."""
         return self.value.label or self.value.column.cell.text

@@ -204,7 +204,8 @@ def extract_phases(
                     unit="万元",
                     wording=meaning.wording,
                     source=meaning.source(original),
-                    confidence=0.9,
+                    confidence=0.6 if meaning.note else 0.9,
+                    note=meaning.note,
                 )
             )
     return _prefer_personnel_wording(figures, text)

@@ -226,7 +226,7 @@ _LABEL_STARTS = frozenset({"项目", "人员", "个人", "年度", "年初", "�
 _HEADER_WORD = re.compile(
     r"(?:(?:19|20)\d{2}年度?|本年|上年)?"
     r"(?:年初预算数|年初预算|全年预算数|全年预算|调整后预算数|调整预算数|全年执行数|预算执行数|执行数"
-    r"|实际支出数|决算数|预算数|分值|权重|预算执行率|执行率|控制率|得分|编制数|编制人数"
+    r"|实际支出数|实际支出|决算数|预算数|分值|权重|预算执行率|执行率|控制率|得分|编制数|编制人数"
     r"|实际在职人数|实有人数|在职人数)(?:\([A-Z/]{1,5}\))?"
 )
 _UNIT_AMOUNT = re.compile(r"\d\s*(?:万元|亿元|元)")
@@ -504,6 +504,7 @@ class Table:
     first_line: int
     last_line: int
     project: Field | None = None  # the 项目名称 of the form the table belongs to
+    unit_note: str = ""  # how the unit was found when the document states none (UNIT_CONVENTION)
 
     def values(self) -> Iterator[TableValue]:
         """Every value cell, with the number it holds, in reading order."""
@@ -562,23 +563,95 @@ def read_tables(text: str) -> Layout:
         table, position = _read_table(stream, first, last, line_mode, lines, text, layout.fields)
         if table is not None:
             layout.tables.append(table)
+    layout.tables.extend(_named_values(lines, layout.table_lines))
     layout.tables = [_unit_from_text(table, text) for table in layout.tables]
     layout.tables.extend(_counted_pairs(lines, layout.table_lines, text))
     return layout
 
 
+def _named_values(lines: list[list[Cell]], taken: set[int]) -> Iterator[Table]:
+    """A form flattened one cell per line that names each value instead of heading columns:
+    "基本支出 / 年初预算 / 262.60 / 实际支出 / 277.77 / 其中：人员经费 / 246.32 / 项目支出 / 年初预算 /
+    520.00 / 实际支出 / 516.38 / 其中：A / 380.00 / 378.60". A section opens, each phase word names
+    the number after it, a part of 基本支出 names its own, and an item under 项目支出 gives its
+    numbers in the order the section named its phases. Each reading is a one-row table."""
+    singles = [cells[0] for i, cells in enumerate(lines) if len(cells) == 1 and i not in taken]
+    subject: Cell | None = None
+    order: list[Column] = []
+    index = 0
+    while index < len(singles):
+        cell = singles[index]
+        kind = row_kind(cell.text)[0] if cell.kind == "text" else ""
+        following = singles[index + 1 : index + 4]
+        numbers = list(itertools.takewhile(lambda c: c.kind == "number", following))
+        if kind in ("section", "three_public") and not numbers:
+            subject, order = cell, []
+        elif subject is not None and cell.kind == "text" and _HEADER_WORD.fullmatch(cell.text):
+            column = _column(cell)
+            if column.kind == "phase" and len(numbers) == 1:
+                order.append(column)
+                yield _one_row((subject,), (column,), numbers, cell)
+                index += 1
+        elif subject is not None and kind == "basic_part" and len(numbers) == 1:
+            yield _one_row((cell,), (Column("amount", "", None, cell),), numbers, cell)
+            index += 1
+        elif subject is not None and kind == "name" and order and len(numbers) == len(order):
+            # 项目支出's items, in the order of its 年初预算 / 实际支出.
+            if row_kind(subject.text) == ("section", "project"):
+                yield _one_row((subject, cell), tuple(order), numbers, cell)
+            index += len(numbers)
+        elif cell.kind == "text" and kind not in ("name", "fund_type", "basic_part"):
+            subject = None if kind in ("total", "indicator") else subject
+        index += 1
+
+
+def _one_row(
+    labels: tuple[Cell, ...], columns: tuple[Column, ...], values: list[Cell], at: Cell
+) -> Table:
+    row = TableRow(labels, dict(enumerate(values)), labels[-1].start, values[-1].end)
+    return Table(columns, (row,), None, "", at.line, values[-1].line)
+
+
 _STATED_AMOUNT = re.compile(rf"(?P<number>{NUMBER})\s*(?P<unit>亿元|万元|元)")
+
+
+# The unit of a form whose document names no unit at all: read as 万元, and said so.
+UNIT_CONVENTION = "文件未注明金额单位：按绩效评价表的格式（两位小数）读作万元"
+_ANY_UNIT = re.compile(r"亿元|万元|元|万\s*$", re.MULTILINE)
 
 
 def _unit_from_text(table: Table, text: str) -> Table:
     """A table with no unit note of its own takes the unit the document's sentences give the
-    same numbers ("实际支出4,035.17万元" above a table holding 4,035.17): never a guess from
-    the numbers' size."""
+    same numbers ("实际支出4,035.17万元" above a table holding 4,035.17).
+
+    A document that names no unit anywhere, its amounts printed with two decimals as the forms
+    print 万元 and none of them a size only 元 could be (100,000 or more), is read in 万元 — the
+    forms' own convention (岳阳市部门整体支出绩效评价自评报告: 年初预算 262.60 …) — and each figure
+    says so (UNIT_CONVENTION). Whole numbers with no unit stay unread.
+    """
     if table.unit is not None:
         return table
-    values = {v.text for v in table.values() if "." in v.text}
-    units = {m["unit"] for m in _STATED_AMOUNT.finditer(text) if m["number"] in values}
-    return dataclasses.replace(table, unit=units.pop()) if len(units) == 1 else table
+    values = [v for v in table.values() if "%" not in v.text and v.column.kind != "score"]
+    decimals = {v.text for v in values if "." in v.text}
+    units = {m["unit"] for m in _STATED_AMOUNT.finditer(text) if m["number"] in decimals}
+    if len(units) == 1:
+        return dataclasses.replace(table, unit=units.pop())
+    money = [
+        v
+        for v in values
+        if v.column.kind in ("phase", "amount", "section", "basic_part", "three_public")
+    ]
+    if (
+        money
+        and not _ANY_UNIT.search(text)
+        and all(_TWO_DECIMALS.fullmatch(v.text) for v in money)
+        and all(Decimal(v.text.replace(",", "")) < 100000 for v in money)
+    ):
+        return dataclasses.replace(table, unit="万元", unit_note=UNIT_CONVENTION)
+    return table
+
+
+_TWO_DECIMALS = re.compile(r"\d{1,3}(?:,\d{3})*\.\d{2}|\d+\.\d{2}")
 
 
 def _counted_pairs(lines: list[list[Cell]], taken: set[int], text: str) -> Iterator[Table]:
@@ -698,7 +771,10 @@ def _find_header(stream: list[Cell], position: int) -> tuple[int, int, bool] | N
             first = index - 1 if index > start and _is_corner(stream[index - 1]) else index
             return first, run_end, False
         if len(on_line) == 1:
-            last, count, probe = index, 1, index + 1
+            # One cell per line: two header words only a header holds (年初预算数, 分值 …), not
+            # "项目支出 / 年初预算 / 520.00", a field list naming each value.
+            last, probe = index, index + 1
+            strong = int(_column(cell).kind in _STRONG)
             while probe < len(stream) and stream[probe].line - stream[probe - 1].line <= 4:
                 following = stream[probe]
                 if (
@@ -706,15 +782,15 @@ def _find_header(stream: list[Cell], position: int) -> tuple[int, int, bool] | N
                     and _column(stream[last]).kind != "text"
                     and not _row_after_columns(stream[index : last + 1], following)
                 ):
-                    last, count = probe, count + 1
+                    last, strong = probe, strong + int(_column(following).kind in _STRONG)
                 elif following.kind == "empty" or (
-                    following.kind == "text" and _column(following).kind == "text" and count > 1
+                    following.kind == "text" and _column(following).kind == "text" and strong > 1
                 ):
                     last = probe if following.kind == "text" else last
                 else:
                     break
                 probe += 1
-            if count >= 2:
+            if strong >= 2:
                 return index, last, False
         index = end + 1
     return None

@@ -153,7 +153,8 @@ def extract_three_public(
                     unit="万元",
                     wording=meaning.wording,
                     source=meaning.source(original),
-                    confidence=0.9,
+                    confidence=0.6 if meaning.note else 0.9,
+                    note=meaning.note,
                 )
             )
     return figures

@@ -396,13 +396,20 @@ _TITLE_WORD = re.compile(r"报告|[表单]$|表[(（]|说明|公开")
 
 
 def _is_column_word(cell: Cell) -> bool:
-    return (
-        cell.kind == "text"
-        and len(cell.text) <= 24
-        and column_kind(cell.text)[0] in HEADER_KINDS
-        and not _PROSE.search(cell.text)
-        and not _TITLE_WORD.search(cell.text)
-    )
+    if cell.kind != "text" or len(cell.text) > 24 or _PROSE.search(cell.text):
+        return False
+    kind = column_kind(cell.text)[0]
+    if kind not in HEADER_KINDS or _TITLE_WORD.search(cell.text):
+        return False
+    # A phase header ends like one (年初预算数, 2021年决算数, 实际支出, 全年执行数（B）) or is a
+    # wrapped fragment of one (年初 / 调整): an indicator's words (经费支出合规性, 严格执行相关制度规定)
+    # name no column.
+    return kind != "phase" or len(cell.text) <= 3 or bool(_PHASE_HEADER_END.search(cell.text))
+
+
+_PHASE_HEADER_END = re.compile(
+    r"(?:数|预算|支出|决算|执行|金额|额|合计)\s*(?:[(（][^()（）]{0,8}[)）])?$"
+)
 
 
 def _is_label_word(cell: Cell) -> bool:

@@ -171,11 +171,13 @@ _LIST_TOTAL = re.compile(
 
 def _forms(original: str, in_tables: Iterable[Meaning]) -> Iterator[tuple[int, Project]]:
     """One project per 项目支出绩效自评表: named by its 项目名称 field, its amount the 全年预算数."""
-    forms: dict[int, tuple[Field, list[Meaning]]] = {}
+    # By the project's name: a form that repeats its 项目名称 (a page break in a PDF) is one form.
+    forms: dict[str, tuple[Field, list[Meaning]]] = {}
     for meaning in in_tables:
         field = meaning.table.project
         if field is not None and meaning.kind in ("project_total", "project_part", "score", "fund"):
-            forms.setdefault(field.value.start, (field, []))[1].append(meaning)
+            key = project_name(field.value.text)
+            forms.setdefault(key, (field, []))[1].append(meaning)
     for field, found in forms.values():
         totals = [m for m in found if m.kind == "project_total" and m.amount() is not None]
         if not totals:

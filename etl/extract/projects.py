@@ -20,7 +20,7 @@ _PROJECT_WORD = re.compile("项目支出")
 # "项目支出主要包括乡镇财政所运转补助326.40万元、财政信息化建设经费148.65万元".
 _LIST_START = re.compile(
     r"(?:其中|分别是|分别为|具体如下|具体为|主要包括|包括|明细如下|如下|主要用于|主要有"
-    r"|主要项目|具体项目|项目明细)\s*[:]|(?:其中|主要包括|包括|主要用于|主要有|分别是|分别为)(?=[^\d,;:。]{2,30}\d)"
+    r"|主要项目|具体项目|项目明细)\s*[:]|(?:其中|主要包括|包括|主要用于|主要为|主要是|主要有|分别是|分别为)(?=[^\d,;:。]{2,30}\d)"
 )
 _ITEM_NUMBER = re.compile(r"\s*(?:\d+\s*(?:、|\.(?!\d))|\(\s*\d+\s*\)|[①-⑳])\s*")
 # Where one numbered item ends and the next begins inside a line: "…；2、B…".
@@ -314,7 +314,7 @@ def _read_item(
     if (
         len(name) < 2
         or _NOT_A_PROJECT.search(name)
-        or _NOT_A_PROJECT.fullmatch(cut_word)
+        or (len(name) == 2 and _NOT_A_PROJECT.fullmatch(cut_word))
         or FUND_RE.search(name)
     ):
         return None

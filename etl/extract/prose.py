@@ -12,7 +12,7 @@ from etl.model import Figure
 
 # Between a keyword and its figure the genre writes 为 / 是 / 共 / 合计 / ： or nothing.
 # A short gloss in parentheses may stand there too: "项目支出(专项工作经费支出)2897260元".
-FILLER = r"(?:为|是|共|合计|共计|总计|达|了|人民币|金额|:|\s|\([^()。,;]{1,12}\)){0,4}"
+FILLER = r"(?:为|是|共|合计|共计|总计|达|了|人民币|金额|安排|:|\s|\([^()。,;]{1,12}\)){0,4}"
 # 万 alone abbreviates 万元 ("年初预算为9.0万"), but 9.0万人次 / 2.9万平方米 are counts.
 UNIT_AFTER = (
     r"亿元|万元|亿(?![人次户台件个平方米公里吨份辆])|万(?![人次户台件个平方米公里吨份辆])|元"

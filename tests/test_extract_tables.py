@@ -172,6 +172,18 @@ FORMS = [
     ),
 ]
 
+FORMS.append(
+    case(
+        "项目名称\t东津院区建设补助\n实施单位\t青禾县中心医院\n"
+        "预算执行情况（万元）\t预算数（A）\t执行数（B）\t执行率（B/A）\t得分\n"
+        "年度财政资金总额\t1,000.00\t980.00\t98.00%\t19.6\n",
+        # One budget column, execution measured against it: the full-year budget.
+        {"projects.0.adjusted": 1000.0, "projects.0.initial": None, "projects.0.actual": 980.0},
+        "project-form-one-budget-column",
+        title=PROJECT_TITLE,
+    )
+)
+
 ARITHMETIC = [
     case(
         "单位：万元\n项目\t年初预算数\t全年预算数\t全年执行数\t执行率\n"

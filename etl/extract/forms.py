@@ -93,6 +93,14 @@ def _table_meanings(table: Table, year: int | None, default_phase: str) -> Itera
     # 2022年预算数 | 2022年决算数": 2021 is the year before).
     this_year = year or max((c.year for c in table.header if c.year), default=None)
     parents = _parents(values, kinds)
+    # A project form with one budget column, 预算数（A） beside 执行数（B） and 执行率（B/A）: the
+    # budget its execution is measured against, the full-year one.
+    budgets = [c for c in table.header if c.kind == "phase" and c.item in ("initial", "adjusted")]
+    lone_budget = (
+        budgets[0]
+        if project_form and len(budgets) == 1 and "年初" not in budgets[0].cell.text
+        else None
+    )
     for value, (row, row_item), parent in zip(values, kinds, parents, strict=True):
         column = value.column
         if row == "fund_type" and levels and row_label(value.label).startswith("其他"):
@@ -123,7 +131,7 @@ def _table_meanings(table: Table, year: int | None, default_phase: str) -> Itera
                 yield from _money(table, value, column.kind, column.item, plain_phase)
             continue
         if column.kind == "phase":
-            phase = column.item
+            phase = "adjusted" if column is lone_budget else column.item
         elif column.kind == "amount":
             phase = plain_phase
         else:

@@ -33,12 +33,23 @@ from etl.model import Report
 __all__ = ["extract_report", "split_sentences"]
 
 
-def extract_report(original: str) -> Report:
-    """Everything the report states, each figure with its source sentence; checks not yet run."""
+def extract_report(
+    original: str, *, department: str | None = None, year: int | None = None
+) -> Report:
+    """Everything the report states, each figure with its source sentence; checks not yet run.
+
+    `department` and `year`, when given (the user typed them in at load), stand for what the
+    document says: its figures are then read for that year, and the report says they came from
+    the user.
+    """
     text = normalise(original)
     layout = read_tables(text)
     sentences = split_sentences(text, layout.table_lines)
     who = identify(original, layout.fields)
+    if department is not None:
+        who = replace(who, department=department, department_source=None, department_from="user")
+    if year is not None:
+        who = replace(who, year=year, year_from="user")
     year = who.year
     default_phase = KIND_PHASE.get(who.kind or "", "")
     tables = meanings(layout, year, default_phase)

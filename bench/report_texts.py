@@ -1,7 +1,7 @@
 """SYNTHETIC report texts for the loader benchmarks, written from a template in the genre's
 wording (部门整体支出绩效自评报告, Hunan layout, like the seed report). Every department is
-示例-县NNNN-部门NN and every number comes from a seeded random generator: nothing here is a real
-report. The figures are consistent except where a report is meant to fail a check.
+示例县NNN第NN局 (named like a unit, as the extractor expects a name) and every number comes
+from a seeded random generator: nothing here is a real report. The figures are consistent except where a report is meant to fail a check.
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ def figures_for(index: int, *, seed: int = 20250101) -> Figures:
     )
     authorized = rng.randint(5, 60)
     return Figures(
-        department=f"示例-县{county + 1:04d}-部门{department + 1:02d}",
+        department=f"示例县{county + 1:03d}第{department + 1:02d}局",
         year=year,
         basic_initial=basic_initial,
         basic_adjusted=basic_adjusted,

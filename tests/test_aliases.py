@@ -143,12 +143,12 @@ def test_a_database_remembers_the_alias_file_it_was_given(tmp_path: Path) -> Non
 def test_alias_written_full_width_or_spaced_matches_the_title(tmp_path: Path) -> None:
     db = tmp_path / "budget.duckdb"
     report = seed_variant(
-        tmp_path, "paren.txt", ("长沙市天心区交通运输局", "天心区交通运输局(本级)")
+        tmp_path, "paren.txt", ("长沙市天心区交通运输局", "天心区(区本级)交通运输局")
     )
     load_paths(
         [report],
         db,
-        aliases=aliases_file(tmp_path, "alias,department\n天心区 交通运输局（本级）,X局\n"),
+        aliases=aliases_file(tmp_path, "alias,department\n天心区（区本级） 交通运输局,X局\n"),
     )
     assert departments(db) == [("X局", 2020)]
 

@@ -126,7 +126,7 @@ def check_results(con: duckdb.DuckDBPyConnection, department: str, year: int) ->
     )
 
 
-# Across departments and years. Each reads report_indicators / current_summary (one row per
+# Across departments and years. Each reads current_summary (one row per
 # report, kept by the loader); every amount is 万元 (exact Decimal), every rate a float fraction
 # (0.5 = 50 %), NULL/NaN when the report does not state an input.
 
@@ -153,7 +153,7 @@ def top_projects(con: duckdb.DuckDBPyConnection, year: int, limit: int = 20) -> 
         "  SELECT largest_project_wan FROM current_summary"
         "  WHERE year = ? AND largest_project_wan IS NOT NULL"
         "  ORDER BY largest_project_wan DESC LIMIT ?)),"
-        " candidates AS (SELECT document_id, department, projects_sum_wan FROM report_indicators"
+        " candidates AS (SELECT document_id, department, projects_sum_wan FROM current_summary"
         "  WHERE year = ? AND largest_project_wan >= (SELECT wan FROM threshold))"
         " SELECT c.department, p.name, p.amount_wan,"
         " CAST(p.amount_wan AS DOUBLE) / CAST(nullif(c.projects_sum_wan, 0) AS DOUBLE) AS share,"
@@ -161,31 +161,6 @@ def top_projects(con: duckdb.DuckDBPyConnection, year: int, limit: int = 20) -> 
         " FROM projects AS p JOIN candidates AS c USING (document_id)"
         " ORDER BY p.amount_wan DESC, c.department, p.ordinal LIMIT ?",
         [year, limit, year, limit],
-    )
-
-
-# Current summary rows with the department's canonical name, for questions over every department
-# of a year (部门对比). report_summary carries the title's own name (reported_department; a
-# document never changes), so the alias comes from the small alias table instead of a join with
-# every current document (1.8M at 10M project rows) as report_indicators does. Not a view in
-# schema.sql: a view naming report_summary's columns would not bind on a file whose summary still
-# has the old shape, before refresh_summaries rebuilds it.
-_DEPARTMENT_SUMMARY = (
-    "(SELECT coalesce(a.department, s.reported_department) AS department,"
-    " s.* EXCLUDE (reported_department) FROM current_summary AS s"
-    " LEFT JOIN department_aliases AS a ON a.alias = s.reported_department)"
-)
-
-
-def department_ranking(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
-    """Per department in the year: the standard indicators and failed checks, most adjusted first."""
-    return _frame(
-        con,
-        "SELECT department, adjustment_rate, execution_rate, three_public_control_rate,"
-        " staff_control_rate, personnel_share, failing_checks, failing_errors, failing_warnings"
-        f" FROM {_DEPARTMENT_SUMMARY} WHERE year = ?"
-        " ORDER BY adjustment_rate DESC NULLS LAST, department",
-        [year],
     )
 
 
@@ -236,11 +211,16 @@ RANKING_ORDER = (
 )
 
 
-def ranking_head(
-    con: duckdb.DuckDBPyConnection, year: int, by: str, ascending: bool, limit: int
+def department_ranking(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    by: str = "adjustment_rate",
+    ascending: bool = False,
+    limit: int | None = None,
 ) -> pd.DataFrame:
-    """The first `limit` rows of department_ranking sorted by `by` (one of RANKING_ORDER;
-    departments without the figure last, ties by name), and `departments`: how many in all."""
+    """Per department in the year: the standard indicators and failed checks, sorted by `by`
+    (one of RANKING_ORDER; departments without the figure last, ties by name), the first `limit`
+    (all when None), and `departments`: how many in all. The one sort of 部门对比."""
     if by not in RANKING_ORDER:
         raise ValueError(f"not a ranking column: {by!r}")
     # The column is chosen by a parameter (never SQL text): its value is the sort key.
@@ -254,12 +234,19 @@ def ranking_head(
         "  WHEN 'staff_control_rate' THEN staff_control_rate"
         "  WHEN 'personnel_share' THEN personnel_share"
         "  ELSE CAST(failing_checks AS DOUBLE) END AS sort_key"
-        f" FROM {_DEPARTMENT_SUMMARY} WHERE year = ?)"
+        " FROM current_summary WHERE year = ?)"
         " SELECT * EXCLUDE (sort_key), count(*) OVER () AS departments FROM ranked"
         " ORDER BY sort_key IS NULL, CASE WHEN ? THEN sort_key END ASC,"
         " CASE WHEN NOT ? THEN sort_key END DESC, department LIMIT ?",
         [by, year, ascending, ascending, limit],
     )
+
+
+def ranking_head(
+    con: duckdb.DuckDBPyConnection, year: int, by: str, ascending: bool, limit: int
+) -> pd.DataFrame:
+    """department_ranking's first `limit` rows (what the 部门对比 page draws and lists)."""
+    return department_ranking(con, year, by, ascending, limit)
 
 
 def report_years_all(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -513,21 +500,19 @@ def phase_history(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFra
     )
 
 
-_LEVEL_ORDER = {"central": 1, "provincial": 2, "city": 3, "district": 4}
-
-
 def fund_mix_history(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFrame:
     """Per year and government level: project funds (万元), share of the year's, and the change
     against the previous report year (NULL when that year does not state the level)."""
     years = _department_reports(con, department)
     stated = con.execute(
-        "SELECT document_id, level, sum(amount_wan) FROM fund_sources"
-        " WHERE document_id IN ? GROUP BY document_id, level",
+        "SELECT f.document_id, f.level, sum(f.amount_wan), coalesce(any_value(l.level_order), 9)"
+        " FROM fund_sources AS f LEFT JOIN funding_levels AS l USING (level)"
+        " WHERE f.document_id IN ? GROUP BY f.document_id, f.level",
         [list(years)],
     ).fetchall()
     previous = _previous_years(years)
     totals: dict[int, Decimal] = {}
-    for document_id, _, amount in stated:
+    for document_id, _, amount, _ in stated:
         year = years[int(document_id)]
         totals[year] = totals.get(year, Decimal(0)) + amount
     rows = [
@@ -535,12 +520,13 @@ def fund_mix_history(con: duckdb.DuckDBPyConnection, department: str) -> pd.Data
             "year": years[int(document_id)],
             "previous_year": previous[years[int(document_id)]],
             "level": level,
+            "level_order": order,
             "amount_wan": amount,
             "share": _share(amount, totals[years[int(document_id)]]),
         }
-        for document_id, level, amount in stated
+        for document_id, level, amount, order in stated
     ]
-    rows.sort(key=lambda r: (r["year"], _LEVEL_ORDER.get(r["level"], 5)))
+    rows.sort(key=lambda r: (r["year"], r["level_order"]))
     _with_changes(rows, "level")
     return _history_frame(
         rows,
@@ -562,7 +548,7 @@ def project_history(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataF
     year's projects, names as written, and the change against the previous report year; `new`
     when the previous report year does not list it."""
     years = _department_reports(con, department)
-    # project_years' grouping (schema.sql), over the department's projects only.
+    # Projects matched across years by project_key (schema/tables.sql), summed per report.
     keyed = con.execute(
         "SELECT document_id, project_key(name) AS project_key, sum(amount_wan),"
         " string_agg(name, ' / ' ORDER BY ordinal) FROM projects"

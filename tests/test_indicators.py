@@ -14,7 +14,7 @@ import pytest
 from conftest import DEPARTMENT, SEED, build_db, seed_variant
 
 from etl import queries
-from pages.ui import charts
+from ui import charts
 
 NO_THREE_PUBLIC = "长沙市雨花区交通运输局"
 OVERSPENT = "长沙市岳麓区交通运输局"
@@ -155,7 +155,7 @@ def test_flags(
 
 
 def test_agrees_with_the_ranking_and_budget_phases_on_the_demo(demo_db_file: Path) -> None:
-    """report_indicators and budget_phases keep their own formulas (pages read them hot): the same
+    """current_summary and budget_phases keep their own formulas (pages read them hot): the same
     numbers for every demo report."""
     with queries.connect(demo_db_file) as demo:
         index = queries.report_index(demo)

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.archive import Archive
+from etl.store.archive import Archive
 from etl.load import DamagedDatabase, load_paths, rebuild
 from etl.queries import connect, report_index
 

@@ -143,7 +143,7 @@ def test_department_ranking_counts_fund_sources_mismatch(con: duckdb.DuckDBPyCon
 
 
 # The 同比 histories are laid out in Python from a few rows (etl.queries); they must say what the
-# views budget_phases, fund_split and project_years say, with the change on the previous year.
+# views budget_phases and fund_split say (projects grouped by project_key), with the change on the previous year.
 
 
 def test_phase_history_matches_budget_phases(con: duckdb.DuckDBPyConnection) -> None:
@@ -183,10 +183,13 @@ def test_fund_mix_history_matches_fund_split(con: duckdb.DuckDBPyConnection) -> 
     assert district["change_rate"] == pytest.approx(-100 / 200.48)
 
 
-def test_project_history_matches_project_years(con: duckdb.DuckDBPyConnection) -> None:
+def test_project_history_groups_by_project_key(con: duckdb.DuckDBPyConnection) -> None:
     history = queries.project_history(con, DEPARTMENT)
+    # The same grouping over every current project of the department, in one statement.
     years = con.execute(
-        "SELECT project_key, year, names, amount_wan FROM project_years WHERE department = ?",
+        "SELECT project_key(p.name), d.year, string_agg(p.name, ' / ' ORDER BY p.ordinal),"
+        " sum(p.amount_wan) FROM projects AS p JOIN current_documents AS d USING (document_id)"
+        " WHERE d.department = ? GROUP BY project_key(p.name), d.year",
         [DEPARTMENT],
     ).fetchall()
     got = history[["project_key", "year", "names", "amount_wan"]].itertuples(index=False)
@@ -317,7 +320,7 @@ def test_report_years_newest_first(con: duckdb.DuckDBPyConnection) -> None:
 def test_ranking_head_sorts_like_the_page_did(
     con: duckdb.DuckDBPyConnection, by: str, ascending: bool
 ) -> None:
-    from pages.ui import charts
+    from ui import charts
 
     full = charts.rank_departments(queries.department_ranking(con, 2020), by, ascending=ascending)
     head = queries.ranking_head(con, 2020, by, ascending, 1)

@@ -74,8 +74,8 @@ def budget_phases(con: duckdb.DuckDBPyConnection, department: str, year: int) ->
         "SELECT section, initial_wan, adjusted_wan, actual_wan, adjustment_wan,"
         " adjustment_rate, execution_rate,"
         " initial_corrected, adjusted_corrected, actual_corrected FROM budget_phases"
-        " WHERE document_id IN ? ORDER BY section_order",
-        [_report_ids(con, department, year)],
+        " WHERE document_id = ? ORDER BY section_order",
+        [_report_id(con, department, year)],
     )
 
 
@@ -84,8 +84,8 @@ def fund_split(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd
     return _frame(
         con,
         "SELECT level, amount_wan, share, sentence FROM fund_split"
-        " WHERE document_id IN ? ORDER BY amount_wan DESC, first_ordinal",
-        [_report_ids(con, department, year)],
+        " WHERE document_id = ? ORDER BY amount_wan DESC, first_ordinal",
+        [_report_id(con, department, year)],
     )
 
 
@@ -94,8 +94,8 @@ def project_breakdown(con: duckdb.DuckDBPyConnection, department: str, year: int
     return _frame(
         con,
         "SELECT ordinal, name, amount_wan, share, purpose, sentence FROM project_breakdown"
-        " WHERE document_id IN ? ORDER BY amount_wan DESC, ordinal",
-        [_report_ids(con, department, year)],
+        " WHERE document_id = ? ORDER BY amount_wan DESC, ordinal",
+        [_report_id(con, department, year)],
     )
 
 
@@ -107,10 +107,10 @@ def figure_provenance(con: duckdb.DuckDBPyConnection, department: str, year: int
         "SELECT section, item, value, unit, wording, confidence, note, sentence,"
         " sentence_start, sentence_end, value_start, value_end, file_name,"
         " corrected, extracted_value, correction_reason, corrected_at, origin"
-        " FROM figure_provenance WHERE document_id IN ?"
+        " FROM figure_provenance WHERE document_id = ?"
         " ORDER BY CASE section WHEN 'basic' THEN 1 WHEN 'project' THEN 2"
         " WHEN 'three_public' THEN 3 ELSE 4 END, value_start",
-        [_report_ids(con, department, year)],
+        [_report_id(con, department, year)],
     )
 
 
@@ -119,10 +119,10 @@ def check_results(con: duckdb.DuckDBPyConnection, department: str, year: int) ->
     return _frame(
         con,
         "SELECT rule, severity, passed, message, expected_wan, actual_wan, difference_wan"
-        " FROM check_results WHERE document_id IN ?"
+        " FROM check_results WHERE document_id = ?"
         " ORDER BY passed, CASE severity WHEN 'error' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END,"
         " ordinal",
-        [_report_ids(con, department, year)],
+        [_report_id(con, department, year)],
     )
 
 
@@ -342,18 +342,19 @@ def _department_names(con: duckdb.DuckDBPyConnection, department: str) -> list[s
     return sorted(names)
 
 
-def _report_ids(con: duckdb.DuckDBPyConnection, department: str, year: int) -> list[int]:
-    """The document_id of the department's current report of the year ([] when none): the
-    per-report views filter on it, so the filter reaches their scans (see _department_names)."""
+def _report_id(con: duckdb.DuckDBPyConnection, department: str, year: int) -> int:
+    """The document_id of the department's current report of the year (-1, no document, when
+    none). The per-report views filter on `document_id = ?`: an equality reaches the scans of
+    every branch of a view (its joins carry it across), where an IN list reaches only the first
+    (see _department_names for why the names come first)."""
     names = _department_names(con, department)
     if not names:
-        return []
-    rows = con.execute(
-        "SELECT document_id FROM documents WHERE department IN ? AND year = ? AND is_current"
-        " ORDER BY document_id",
+        return -1
+    [(document_id,)] = con.execute(
+        "SELECT min(document_id) FROM documents WHERE department IN ? AND year = ? AND is_current",
         [names, year],
     ).fetchall()
-    return [int(document_id) for (document_id,) in rows]
+    return -1 if document_id is None else int(document_id)
 
 
 def _department_reports(con: duckdb.DuckDBPyConnection, department: str) -> dict[int, int]:
@@ -608,9 +609,9 @@ def standard_indicators(con: duckdb.DuckDBPyConnection, department: str, year: i
         con,
         "SELECT indicator, scope, value, numerator, denominator, missing_inputs, flagged"
         " FROM standard_indicators"
-        " WHERE document_id IN ? AND department = ? AND year = ?"
+        " WHERE document_id = ? AND department = ? AND year = ?"
         f" ORDER BY indicator_order, {_SCOPE_ORDER}",
-        [_report_ids(con, department, year), department, year],
+        [_report_id(con, department, year), department, year],
     )
 
 
@@ -622,9 +623,9 @@ def indicator_inputs(con: duckdb.DuckDBPyConnection, department: str, year: int)
         "SELECT indicator, scope, term, section, item, input_year, numerator_coef,"
         " denominator_coef, value, unit, wording, sentence, file_name"
         " FROM indicator_inputs"
-        " WHERE document_id IN ? AND department = ? AND year = ?"
+        " WHERE document_id = ? AND department = ? AND year = ?"
         f" ORDER BY indicator_order, {_SCOPE_ORDER}, term",
-        [_report_ids(con, department, year), department, year],
+        [_report_id(con, department, year), department, year],
     )
 
 
@@ -651,9 +652,9 @@ def correction_history(con: duckdb.DuckDBPyConnection, department: str, year: in
         "SELECT c.section, c.item, c.value, c.unit, f.value AS extracted_value, c.reason,"
         " c.corrected_at"
         " FROM corrections AS c LEFT JOIN figures AS f USING (document_id, section, item)"
-        " WHERE c.document_id IN ?"
+        " WHERE c.document_id = ?"
         " ORDER BY c.corrected_at DESC, c.correction_id DESC",
-        [_report_ids(con, department, year)],
+        [_report_id(con, department, year)],
     )
 
 

@@ -98,6 +98,23 @@ LABELS: dict[str, dict[str, str]] = {
         "three_public_control_rate": "“三公”经费实际支出超过预算",
         "staff_control_rate": "在职人数超过编制数",
     },
+    # The database's tables as the 数据快照 page lists them (each is a CSV in the zip).
+    "table": {
+        "documents": "报告版本",
+        "figures": "识别出的数字",
+        "fund_sources": "资金来源",
+        "projects": "项目",
+        "checks": "核对结果",
+        "corrections": "更正记录",
+        "department_aliases": "部门别名",
+        "synthetic_documents": "示例数据标记",
+        "load_settings": "载入设置",
+        "settings": "限值设置",
+        "indicator_formulas": "绩效指标公式",
+        "schema_applied": "数据库版本",
+        "report_summary": "各报告汇总（派生）",
+        "fund_split_years": "各年度资金来源汇总（派生）",
+    },
     # What `python -m etl` prints per file.
     "status": {
         "loaded": "已载入",

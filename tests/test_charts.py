@@ -10,10 +10,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import DEPARTMENT
 
-from etl import queries
-from pages.ui import charts
+from etl import labels, queries
+from tests.support.databases import DEPARTMENT
+from ui import charts, tables
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +93,7 @@ def test_project_bar_is_sorted_largest_on_top(con: duckdb.DuckDBPyConnection) ->
     ids=["sections", "with-total"],
 )
 def test_phase_table(con: duckdb.DuckDBPyConnection, include_total: bool, sections: list) -> None:
-    table = charts.phase_table(seed(con, "budget_phases"), include_total=include_total)
+    table = tables.phase_table(seed(con, "budget_phases"), include_total=include_total)
     assert table["类别"].tolist() == sections
     basic = table.iloc[0]
     assert basic["调整后预算（万元）"] == Decimal("801.07")
@@ -102,7 +102,7 @@ def test_phase_table(con: duckdb.DuckDBPyConnection, include_total: bool, sectio
 
 
 def test_fund_split_table(con: duckdb.DuckDBPyConnection) -> None:
-    table = charts.fund_split_table(seed(con, "fund_split"), with_sentence=True)
+    table = tables.fund_split_table(seed(con, "fund_split"), with_sentence=True)
     assert table.columns.tolist() == ["资金级次", "金额（万元）", "占比（%）", "原文句子"]
     assert table.values.tolist()[1][:3] == ["市级", Decimal("148.92"), Decimal("42.62")]
 
@@ -118,12 +118,12 @@ def test_fund_split_table(con: duckdb.DuckDBPyConnection) -> None:
     ids=["blank-is-all", "substring", "punctuation", "not-a-regex"],
 )
 def test_select_projects(con: duckdb.DuckDBPyConnection, search: str, names: object) -> None:
-    chosen = charts.select_projects(seed(con, "project_breakdown"), search)
+    chosen = tables.select_projects(seed(con, "project_breakdown"), search)
     assert (len(chosen) if isinstance(names, int) else chosen["name"].tolist()) == names
 
 
 def test_project_table(con: duckdb.DuckDBPyConnection) -> None:
-    table = charts.project_table(seed(con, "project_breakdown"))
+    table = tables.project_table(seed(con, "project_breakdown"))
     assert table.columns.tolist() == [
         "报告中序号",
         "项目",
@@ -142,7 +142,7 @@ def test_project_table(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_figure_table_lists_every_figure_with_its_source(con: duckdb.DuckDBPyConnection) -> None:
-    table = charts.figure_table(seed(con, "figure_provenance")).set_index(["类别", "指标"])
+    table = tables.figure_table(seed(con, "figure_provenance")).set_index(["类别", "指标"])
     assert len(table) == 12 and table["数值"].notna().all()
     adjusted = table.loc[("基本支出", "调整后预算")]
     assert adjusted["原文措辞"] == "预算调整数" and adjusted["数值"] == Decimal("801.07")
@@ -154,7 +154,7 @@ def test_figure_table_lists_every_figure_with_its_source(con: duckdb.DuckDBPyCon
 
 def test_figure_table_marks_unstated_figures(con: duckdb.DuckDBPyConnection) -> None:
     provenance = seed(con, "figure_provenance")
-    table = charts.figure_table(provenance[provenance["item"] != "personnel"])
+    table = tables.figure_table(provenance[provenance["item"] != "personnel"])
     row = table[table["指标"] == "人员经费"].iloc[0]
     assert row["数值"] is None and row["备注"] == "报告中没有找到这个数字"
 
@@ -165,7 +165,7 @@ def test_figure_table_marks_unstated_figures(con: duckdb.DuckDBPyConnection) -> 
     ids=["all", "failed-only"],
 )
 def test_check_table(con: duckdb.DuckDBPyConnection, failed_only: bool, results: list) -> None:
-    table = charts.check_table(seed(con, "check_results"), failed_only=failed_only)
+    table = tables.check_table(seed(con, "check_results"), failed_only=failed_only)
     assert table["结果"].tolist() == results
     first = table.iloc[0]
     assert (first["级别"], first["规则代码"], first["差额（万元）"]) == (
@@ -177,7 +177,7 @@ def test_check_table(con: duckdb.DuckDBPyConnection, failed_only: bool, results:
 
 
 def test_open_warnings_counts_failed_warnings_and_errors(con: duckdb.DuckDBPyConnection) -> None:
-    warnings = charts.open_warnings(seed(con, "check_results"))
+    warnings = tables.open_warnings(seed(con, "check_results"))
     assert warnings["rule"].tolist() == ["personnel_public_sum", "adjustment_rate_high"]
 
 
@@ -198,14 +198,14 @@ def test_open_warnings_counts_failed_warnings_and_errors(con: duckdb.DuckDBPyCon
     ids=lambda v: str(v),
 )
 def test_labels(kind: str, code: str, expected: str) -> None:
-    assert charts.label(kind, code) == expected
+    assert labels.label(kind, code) == expected
 
 
 def test_corrected_figures_are_flagged_in_tables_and_hatched_in_the_bars(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     phases = seed(con, "budget_phases").assign(actual_corrected=[True, False, True])
-    table = charts.phase_table(phases, include_total=True)
+    table = tables.phase_table(phases, include_total=True)
     assert table["已更正"].tolist() == ["实际支出", "", "实际支出"]
     fig = charts.phase_bar(phases)
     assert [t.name for t in fig.data] == ["年初预算", "调整后预算", "实际支出", "已更正"]

@@ -12,10 +12,10 @@ import duckdb
 import pytest
 
 from etl import load as load_module
-from etl.store import batch as batch_module
-from etl.store import versions
 from etl.load import LoadBusy, load_paths
 from etl.queries import budget_phases, connect
+from etl.store import batch as batch_module
+from etl.store import versions
 
 ROOT = Path(__file__).resolve().parent.parent
 

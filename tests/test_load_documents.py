@@ -14,7 +14,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.store.archive import Archive
 from etl.load import (
     correct_figure,
     display_name,
@@ -25,6 +24,7 @@ from etl.load import (
     restore_version,
 )
 from etl.queries import budget_phases, connect
+from etl.store.archive import Archive
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "fixtures" / "reports" / "2020-tianxin-transport-bureau.txt"

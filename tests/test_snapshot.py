@@ -15,9 +15,9 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pytest
-from conftest import DEPARTMENT, SEED, seed_variant
 
 from etl.load import correct_figure, load_documents, load_manual
+from tests.support.databases import DEPARTMENT, SEED, seed_variant
 from ui import snapshot
 
 EXPORTED = datetime(2026, 3, 5, 14, 7, 9)

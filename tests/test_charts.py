@@ -214,3 +214,38 @@ def test_corrected_figures_are_flagged_in_tables_and_hatched_in_the_bars(
     assert overlay.marker.pattern.shape == "/"
     assert list(fig.data[2].customdata) == ["（已更正）", ""]
     assert fig.layout.annotations[0].text == "调整 +313.56 万元（+64.32%）"
+
+
+def test_one_colour_per_funding_level_on_every_chart() -> None:
+    """The same level is drawn in the same colour by the donut, the 同比 bars and 全部部门."""
+    split = pd.DataFrame(
+        {
+            "level": ["district", "city"],
+            "amount_wan": [Decimal("2"), Decimal("1")],
+            "share": [2 / 3, 1 / 3],
+        }
+    )
+    history = split.assign(year=2021, previous_year=None)
+    years = split.assign(year=2021, reports=1)
+    donut = charts.fund_split_donut(split).data[0]
+    seen = {
+        "donut": dict(zip(donut.labels, donut.marker.colors, strict=True)),
+        "同比": {t.name: t.marker.color for t in charts.fund_mix_bar(history).data},
+        "全部部门": {t.name: t.marker.color for t in charts.fund_split_by_year_bar(years).data},
+    }
+    expected = {
+        labels.label("level", k): v
+        for k, v in charts.LEVEL_COLOURS.items()
+        if k in ("city", "district")
+    }
+    assert all(colours == expected for colours in seen.values()), seen
+
+
+def test_counts_have_whole_number_axes_and_flags_one_colour() -> None:
+    ranked = pd.DataFrame(
+        {"department": ["甲局", "乙局"], "failing_checks": [3, 0], "adjustment_rate": [0.45, 0.1]}
+    )
+    counts = charts.ranking_bar(ranked, "failing_checks")
+    assert counts.layout.xaxis.dtick == 1 and counts.layout.xaxis.tickformat == ",d"
+    rates = charts.ranking_bar(ranked, "adjustment_rate").data[0].marker.color
+    assert list(rates) == [charts.FLAG_COLOUR, charts.BAR_COLOUR]  # 45 % is beyond the limit

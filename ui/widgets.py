@@ -144,19 +144,26 @@ def chart_and_table(
 
 
 def show_table(table: pd.DataFrame, *, placeholder: str = MISSING) -> None:
-    """A table as literal text: 万元 like 1,150.47, percentages like 64.32%, whole numbers like 38,
-    gaps as 未识别 (or `placeholder`, e.g. — where a gap is a change with nothing to compare
-    with); long text wraps, and flags (tables.flag_mask) are coloured as on the charts."""
+    """A table as literal text that fits the page: 万元 like 1,150.47, percentages like 64.32%,
+    whole numbers like 38, gaps as 未识别 (or `placeholder`, e.g. — where a gap is a change with
+    nothing to compare with); long text in wide columns, positions and hashes left to the CSV;
+    flags (tables.flag_mask) coloured as on the charts."""
     mask = tables.flag_mask(table)
+    mixed = [c for c in table.columns if c in AMOUNT_HEADERS and _has_whole(table[c])]
     shown: Any = table
-    if mask.to_numpy().any():
+    if mask.to_numpy().any() or mixed:
         colour = f"color: {charts.FLAG_COLOUR}; font-weight: 600"
         shown = table.style.apply(lambda _: mask.replace({True: colour, False: ""}), axis=None)
+        for column in mixed:  # 万元 and head counts in one column: each cell as its unit
+            shown = shown.format(_amount_or_count, subset=[column], na_rep=placeholder)
     st.dataframe(
         shown,
         height=_ROW_PX * (min(len(table), _MAX_ROWS) + 1) + 3,
         hide_index=True,
-        column_config={c: _column(c, table[c]) for c in table.columns},
+        column_config={
+            c: _column(c) if c not in mixed else st.column_config.Column(c) for c in table.columns
+        },
+        column_order=[c for c in table.columns if c not in _CSV_ONLY],
         placeholder=placeholder,
     )
 
@@ -183,13 +190,25 @@ def csv_download(
     )
 
 
-_WRAPPED = ("原文句子", "说明", "用途", "提示", "公式", "理由", "更正理由", "报告中写法", "备注")
+# Long text gets the room (pixels, in a main column of about 940 at a 1,400 px window); a
+# cell shows the rest when clicked, and the CSV has it whole.
+_TEXT_WIDTHS = {"原文句子": 360, "说明": 330, "用途": 200, "公式": 220, "提示": 200, "理由": 200}
+_TEXT_WIDTHS |= {"报告中写法": 240, "更正理由": 200, "备注": 160, "规则": 180}
+# In the CSV, not on the screen: character positions, confidence, rule codes, full hashes.
+_CSV_ONLY = ("数值位置", "句子位置", "置信度", "规则代码", "内容哈希（SHA-256）")
 
 
-def _column(header: str, values: pd.Series[Any]) -> Any:
-    whole = values.map(lambda v: v is None or isinstance(v, int)).all()
+def _has_whole(values: pd.Series[Any]) -> bool:
+    return any(isinstance(v, int) and not isinstance(v, bool) for v in values)
+
+
+def _amount_or_count(value: Any) -> str:
+    return labels.format_count(value) if isinstance(value, int) else format_wan(value)
+
+
+def _column(header: str) -> Any:
     if header.endswith(AMOUNT_SUFFIX) or header in AMOUNT_HEADERS:
-        return st.column_config.NumberColumn(header, format="%,d" if whole else "%,.2f")
+        return st.column_config.NumberColumn(header, format="%,.2f")
     if header.endswith(PERCENT_SUFFIX):
         return st.column_config.NumberColumn(header, format="%.2f%%")
     if header.endswith(POINTS_SUFFIX):
@@ -198,27 +217,27 @@ def _column(header: str, values: pd.Series[Any]) -> Any:
         return st.column_config.NumberColumn(header, format="%.2f")
     if header.endswith(COUNT_SUFFIX) or header in ("名次", "年度", "行数", "更正数", "行"):
         return st.column_config.NumberColumn(header, format="%d")
-    if header in _WRAPPED:
-        return st.column_config.TextColumn(header, width="large")
+    if header in _TEXT_WIDTHS:
+        return st.column_config.TextColumn(header, width=_TEXT_WIDTHS[header])
     return st.column_config.Column(header)
 
 
 def file_uploader_in_chinese(key: str, types: list[str]) -> None:
-    """Chinese words for the file uploader with key `key`. Streamlit 1.67 has no option for the
-    drop zone's own words ("Drag and drop files here", "Upload", "… per file • TXT"), so CSS
-    hides them and writes these instead: the only way its public API leaves."""
+    """Chinese words for the file uploader with key `key`. Streamlit 1.67 has no option or locale
+    for the drop zone's own words (the button's "Upload", "20MB per file • TXT, DOCX, PDF"; the
+    label and help are ours), so CSS hides them and writes these instead: the only way its
+    public API leaves. The limit is server.maxUploadSize, as Streamlit enforces it."""
     limit = int(st.get_option(config.UPLOAD_LIMIT_OPTION))
     kinds = "、".join(t.upper() for t in types)
     zone = f".st-key-{key} [data-testid='stFileUploaderDropzone']"
     st.html(
         f"""<style>
 {zone} [data-testid='stFileUploaderDropzoneInstructions'] span {{ font-size: 0; }}
-{zone} [data-testid='stFileUploaderDropzoneInstructions'] > div > span::after {{
+{zone} [data-testid='stFileUploaderDropzoneInstructions'] span::after {{
   content: "每个文件不超过 {limit} MB · {kinds}"; font-size: 0.875rem; }}
-{zone} [data-testid='stFileUploaderDropzoneInstructions'] > span::after {{
-  content: "把文件拖到这里"; font-size: 1rem; }}
-{zone} button {{ font-size: 0; }}
-{zone} button::after {{ content: "选择文件"; font-size: 0.875rem; }}
+{zone} button [data-testid='stMarkdownContainer'] p {{ font-size: 0; }}
+{zone} button [data-testid='stMarkdownContainer'] p::after {{
+  content: "选择文件"; font-size: 0.875rem; }}
 </style>"""
     )
 

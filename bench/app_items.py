@@ -229,22 +229,10 @@ def _free_port() -> int:
 @contextlib.contextmanager
 def _server(db: Path, port: int, script: Path = APP) -> Iterator[subprocess.Popen[bytes]]:
     env = {**os.environ, "BUDGET_LENS_DB": str(db)}
+    from tests.support.live_app import serve_command, stop
+
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(script),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        serve_command(script, port),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -253,12 +241,7 @@ def _server(db: Path, port: int, script: Path = APP) -> Iterator[subprocess.Pope
     try:
         yield server
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
 
 def cold_start_row(db: Path, scale: str, *, rounds: int) -> Row:

@@ -57,14 +57,7 @@ widgets.csv_download(
     key="comparison_table_csv",
 )
 st.caption(
-    labels.formulas(
-        "adjustment_rate",
-        "execution_rate",
-        "three_public_control_rate",
-        "staff_control_rate",
-        "personnel_share",
-        "failing_checks",
-    )
+    labels.formulas(*queries.RANKING_ORDER)
     + f"预算调整率按基本支出与项目支出合计，超过 {labels.LIMIT} 需说明原因。"
     "报告未写明的数字显示为“未识别”，排在最后。"
 )

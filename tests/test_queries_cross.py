@@ -16,45 +16,34 @@ import pytest
 
 from etl import queries
 from etl.load import load_paths
+from tests.support.databases import DEPARTMENT, SEED, seed_variant
 
-SEED = Path(__file__).parent / "fixtures" / "reports" / "2020-tianxin-transport-bureau.txt"
-DEPARTMENT = "长沙市天心区交通运输局"
 OTHER = "长沙市天心区示例局"
-
-
-def write_variant(folder: Path, name: str, replacements: list[tuple[str, str]]) -> Path:
-    text = SEED.read_text(encoding="utf-8")
-    for old, new in replacements:
-        assert old in text, old
-        text = text.replace(old, new)
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
     folder = tmp_path_factory.mktemp("cross")
-    year_2021 = write_variant(
+    year_2021 = seed_variant(
         folder,
         "2021.txt",
-        [
+        *[
             ("2020年度", "2021年度"),
             ("实际支出为5.26", "实际支出为7.89"),
             ("区级资金200.48万元", "区级资金100.48万元"),
         ],
     )
-    other = write_variant(
+    other = seed_variant(
         folder,
         "other.txt",
-        [
+        *[
             (DEPARTMENT, OTHER),
             ("预算调整数为801.07万元", "预算调整数为500.00万元"),
             ("实际支出数为801.07万元", "实际支出数为500.00万元"),
         ],
     )
     # A second version of the seed kept as history: no query may count it.
-    history = write_variant(folder, "history.txt", [("区级资金200.48万元", "区级资金999.99万元")])
+    history = seed_variant(folder, "history.txt", *[("区级资金200.48万元", "区级资金999.99万元")])
     db = folder / "budget.duckdb"
     results = load_paths([SEED, year_2021, other, history], db)
     assert [r.status for r in results] == ["loaded", "loaded", "loaded", "conflict"]
@@ -243,7 +232,7 @@ def summary_diff(db: Path) -> int:
 
 def test_summary_equals_its_source_after_loads(tmp_path: Path) -> None:
     db = tmp_path / "budget.duckdb"
-    other = write_variant(tmp_path, "2021.txt", [("2020年度", "2021年度")])
+    other = seed_variant(tmp_path, "2021.txt", *[("2020年度", "2021年度")])
     load_paths([SEED], db)
     load_paths([other], db)
     assert summary_diff(db) == 0
@@ -274,7 +263,7 @@ def test_a_summary_missing_or_out_of_shape_is_rebuilt(tmp_path: Path) -> None:
     with duckdb.connect(str(db)) as c:  # as a database from before the table, or older code
         c.execute("DROP TABLE report_summary")
         c.execute("CREATE TABLE report_summary AS SELECT document_id FROM documents LIMIT 0")
-    other = write_variant(tmp_path, "2021.txt", [("2020年度", "2021年度")])
+    other = seed_variant(tmp_path, "2021.txt", *[("2020年度", "2021年度")])
     load_paths([other], db)
     assert summary_diff(db) == 0
 
@@ -288,7 +277,7 @@ def _stored_years(db: Path) -> list[int]:
 def test_the_summary_is_stored_by_year(tmp_path: Path) -> None:
     # Loaded newest first, so document_id order is the reverse of year order.
     files = [
-        write_variant(tmp_path, f"{year}.txt", [("2020年度", f"{year}年度")])
+        seed_variant(tmp_path, f"{year}.txt", *[("2020年度", f"{year}年度")])
         for year in (2022, 2021)
     ]
     db = tmp_path / "budget.duckdb"
@@ -296,7 +285,7 @@ def test_the_summary_is_stored_by_year(tmp_path: Path) -> None:
     assert _stored_years(db) == [2020, 2021, 2022]
     with duckdb.connect(str(db)) as c:  # a summary of an older shape is rebuilt whole
         c.execute("ALTER TABLE report_summary DROP COLUMN reported_department")
-    load_paths([write_variant(tmp_path, "2019.txt", [("2020年度", "2019年度")])], db)
+    load_paths([seed_variant(tmp_path, "2019.txt", *[("2020年度", "2019年度")])], db)
     assert _stored_years(db) == [2019, 2020, 2021, 2022]
     assert summary_diff(db) == 0
 

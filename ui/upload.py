@@ -11,7 +11,7 @@ from typing import Literal
 
 import pandas as pd
 
-from etl import sandbox
+from etl import labels, sandbox
 from etl.labels import MISSING, format_wan, item_label, label
 from etl.load import LoadResult, analyse_text, display_name
 from etl.manual import SECTION_LABELS as MANUAL_SECTIONS
@@ -37,7 +37,6 @@ VERSION_COLUMNS = [
     "origin",
     "corrections",
 ]
-NO_TITLE = "未能从标题识别部门名称或年度（应形如“2020年度XX局整体支出绩效自评报告”）"
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def preview_report(name: str, data: bytes, limit_mb: int) -> Preview:
         return Preview(label_name, len(data), digest, None, exc.problem)
     report = analyse_text(text)
     if report.department is None or report.year is None:
-        return Preview(label_name, len(data), digest, report, NO_TITLE)
+        return Preview(label_name, len(data), digest, report, labels.NO_TITLE)
     return Preview(label_name, len(data), digest, report, None)
 
 

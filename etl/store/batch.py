@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import sandbox
+from etl import labels, sandbox
 from etl.model import Report
 from etl.readers import ReadError, read_bytes
 from etl.store.archive import Archive
@@ -57,7 +57,7 @@ def analyse_file(path: Path, archive: Archive | None = None) -> Staged:
         return Staged(path, data, failed=LoadResult(path, "failed", exc.problem))
     report = analyse_text(text)
     if report.department is None or report.year is None:
-        problem = "未能从标题识别部门名称或年度（应形如“2020年度XX局整体支出绩效自评报告”）"
+        problem = labels.NO_TITLE
         return Staged(path, data, failed=LoadResult(path, "failed", problem))
     sha256 = hashlib.sha256(data).hexdigest()
     if archive is not None:

@@ -14,7 +14,7 @@ import duckdb
 
 from etl.checks import check_report
 from etl.extract import extract_report
-from etl.model import Report
+from etl.model import Check, Figure, Report
 from etl.store.aliases import NAMES_OF_DEPARTMENT
 
 # The line `python -m etl demo` writes into every synthetic report; a report with it is flagged.
@@ -208,59 +208,62 @@ def insert_children(con: duckdb.DuckDBPyConnection, reports: list[tuple[int, Rep
         con,
         "figures",
         [
-            [
-                document_id,
-                f.section,
-                f.item,
-                f.value,
-                f.unit,
-                f.wording,
-                f.confidence,
-                f.note,
-                *_span(f.source),
-            ]
+            figure_row(document_id, f)
             for document_id, report in reports
             for f in report.figures.values()
         ],
     )
-    insert_many(
-        con,
-        "fund_sources",
-        [
-            [document_id, i, f.level, f.amount_wan, f.wording, *_span(f.source)]
-            for document_id, report in reports
-            for i, f in enumerate(report.fund_sources, start=1)
-        ],
-    )
-    insert_many(
-        con,
-        "projects",
-        [
-            [document_id, i, p.name, p.amount_wan, p.purpose, *_span(p.source)]
-            for document_id, report in reports
-            for i, p in enumerate(report.projects, start=1)
-        ],
-    )
+    for table in ("fund_sources", "projects"):
+        insert_many(
+            con,
+            table,
+            [
+                [document_id, i, name, amount, text, *_span(source)]
+                for document_id, report in reports
+                for i, (name, amount, text, source) in enumerate(_listed(report, table), start=1)
+            ],
+        )
     insert_many(
         con,
         "checks",
         [
-            [
-                document_id,
-                i,
-                c.rule,
-                c.severity,
-                c.passed,
-                c.message,
-                c.expected_wan,
-                c.actual_wan,
-                c.difference_wan,
-                ",".join(c.fields),
-            ]
+            check_row(document_id, i, c)
             for document_id, report in reports
             for i, c in enumerate(report.checks, start=1)
         ],
     )
+
+
+def figure_row(document_id: int, figure: Figure) -> list[Any]:
+    """One row of the table figures."""
+    f = figure
+    values = [f.section, f.item, f.value, f.unit, f.wording, f.confidence, f.note]
+    return [document_id, *values, *_span(f.source)]
+
+
+def check_row(document_id: int, ordinal: int, check: Check) -> list[Any]:
+    """One row of the table checks."""
+    c = check
+    return [
+        document_id,
+        ordinal,
+        c.rule,
+        c.severity,
+        c.passed,
+        c.message,
+        c.expected_wan,
+        c.actual_wan,
+        c.difference_wan,
+        ",".join(c.fields),
+    ]
+
+
+def _listed(report: Report, table: str) -> list[tuple[str, Any, str, Any]]:
+    """A report's fund sources or projects as rows: level or name, amount, wording or purpose,
+    and where each was read; numbered in report order by the caller."""
+    if table == "fund_sources":
+        return [(f.level, f.amount_wan, f.wording, f.source) for f in report.fund_sources]
+    return [(p.name, p.amount_wan, p.purpose, p.source) for p in report.projects]
 
 
 def _span(source: Any) -> list[Any]:

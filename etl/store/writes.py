@@ -3,16 +3,18 @@ of the database (files.py), archived by content hash and journaled (archive.py).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from etl import config, sandbox
+from etl import config, labels, sandbox
+from etl.model import Report
 from etl.readers import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, ReadError, read_bytes
 from etl.store.aliases import (
     alias_source,
@@ -85,70 +87,26 @@ def archive_write(
     )
 
 
-def load_bytes(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    data: bytes,
-    on_conflict: OnConflict,
-    *,
-    source: str | None = None,
-    loaded_at: datetime | None = None,
-) -> LoadResult:
+def read_document(path: Path, data: bytes, origin: Origin) -> tuple[Report, int] | LoadResult:
+    """A document's extracted report and text length, or why it cannot be loaded: a report
+    file (type by content, pdf/docx parsed under time and memory limits), or one department-year
+    in the hand-entry template's canonical CSV (what load_manual archives)."""
+    if origin == "manual":
+        from etl import manual
+
+        entries, issues = manual.read_template(path.name, data)
+        if issues or len(entries) != 1:
+            problems = "；".join(i.message() for i in issues[:3]) or "应恰好包含一个部门年度"
+            return LoadResult(path, "failed", f"手工录入数据无法读取：{problems}")
+        return manual.entry_report(entries[0]), len(data.decode("utf-8-sig"))
     try:
-        text = sandbox.read_text(path, data)  # pdf/docx parsed under time and memory limits
+        text = sandbox.read_text(path, data)
     except ReadError as exc:
         return LoadResult(path, "failed", exc.problem)
     report = analyse_text(text)
     if report.department is None or report.year is None:
-        return LoadResult(
-            path,
-            "failed",
-            "未能从标题识别部门名称或年度（应形如“2020年度XX局整体支出绩效自评报告”）",
-        )
-    sha256 = hashlib.sha256(data).hexdigest()
-    return load_report(
-        con,
-        path,
-        sha256,
-        len(text),
-        report,
-        on_conflict,
-        origin="report",
-        source=source,
-        loaded_at=loaded_at,
-    )
-
-
-def load_manual_bytes(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    data: bytes,
-    on_conflict: OnConflict,
-    *,
-    source: str | None = None,
-    loaded_at: datetime | None = None,
-) -> LoadResult:
-    """One department-year in the template's canonical CSV (what load_manual archives)."""
-    from etl import manual
-
-    entries, issues = manual.read_template(path.name, data)
-    if issues or len(entries) != 1:
-        problems = "；".join(i.message() for i in issues[:3]) or "应恰好包含一个部门年度"
-        return LoadResult(path, "failed", f"手工录入数据无法读取：{problems}")
-    report = manual.entry_report(entries[0])
-    sha256 = hashlib.sha256(data).hexdigest()
-    text_chars = len(data.decode("utf-8-sig"))
-    return load_report(
-        con,
-        path,
-        sha256,
-        text_chars,
-        report,
-        on_conflict,
-        origin="manual",
-        source=source,
-        loaded_at=loaded_at,
-    )
+        return LoadResult(path, "failed", labels.NO_TITLE)
+    return report, len(text)
 
 
 def load_any(
@@ -161,8 +119,16 @@ def load_any(
     source: str | None = None,
     loaded_at: datetime | None = None,
 ) -> LoadResult:
-    load = load_manual_bytes if origin == "manual" else load_bytes
-    return load(con, path, data, on_conflict, source=source, loaded_at=loaded_at)
+    """Read one document's bytes and store it in its own transaction."""
+    read = read_document(path, data, origin)
+    if isinstance(read, LoadResult):
+        return read
+    report, text_chars = read
+    sha256 = hashlib.sha256(data).hexdigest()
+    return load_report(
+        con, path, sha256, text_chars, report, on_conflict,
+        origin=origin, source=source, loaded_at=loaded_at,
+    )  # fmt: skip
 
 
 def report_files(paths: Iterable[Path | str]) -> list[Path]:
@@ -292,6 +258,22 @@ def display_name(name: str) -> str:
     return base
 
 
+@contextlib.contextmanager
+def _writing(
+    db: Path, *, wait: bool
+) -> Iterator[tuple[duckdb.DuckDBPyConnection, Archive, list[dict[str, Any]]]]:
+    """An app write (upload, hand entry): under the lock, a working copy with today's schema,
+    the archive and a journal to fill; the journal is recorded once the copy is swapped in."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    archive = Archive(db)
+    journal: list[dict[str, Any]] = []
+    with load_lock(db, wait=wait):
+        with working_copy(db) as con:
+            apply_schema(con)
+            yield con, archive, journal
+        archive.record(journal)
+
+
 def load_documents(
     documents: Iterable[Document],
     db: Path,
@@ -306,39 +288,37 @@ def load_documents(
     display_name() and never opened; the type is decided by content (etl.readers).
     """
     items = [(display_name(d[0]), d[1], d[2] if len(d) == 3 else on_conflict) for d in documents]
-    db.parent.mkdir(parents=True, exist_ok=True)
-    archive = Archive(db)
     results: list[LoadResult] = []
-    journal: list[dict[str, Any]] = []
-    with load_lock(db, wait=wait):
-        with working_copy(db) as con:
-            apply_schema(con)
-            for index, (name, data, choice) in enumerate(items, start=1):
-                path = Path(name)
-                if len(data) > MAX_FILE_BYTES:
-                    size = len(data) // 1024 // 1024
-                    result = LoadResult(
-                        path, "failed", f"文件过大（{size} MB）：报告文件应小于 100 MB"
-                    )
-                else:
-                    source, at = f"upload:{name}", now()
-                    result = load_bytes(con, path, data, choice, source=source, loaded_at=at)
-                    archive_write(
-                        archive,
-                        journal,
-                        Path(source),
-                        data,
-                        result,
-                        choice,
-                        file_name=name,
-                        suffix=content_suffix(path, data),
-                        origin="report",
-                        at=at.isoformat(),
-                    )
-                results.append(result)
-                if progress:
-                    progress(index, len(items), result)
-        archive.record(journal)
+    with _writing(db, wait=wait) as (con, archive, journal):
+        for index, (name, data, choice) in enumerate(items, start=1):
+            path = Path(name)
+            if len(data) > MAX_FILE_BYTES:
+                size = len(data) // 1024 // 1024
+                result = LoadResult(
+                    path,
+                    "failed",
+                    f"文件过大（{size} MB）：报告文件应小于 {MAX_FILE_BYTES // 2**20} MB",
+                )
+            else:
+                source, at = f"upload:{name}", now()
+                result = load_any(
+                    con, path, data, choice, origin="report", source=source, loaded_at=at
+                )
+                archive_write(
+                    archive,
+                    journal,
+                    Path(source),
+                    data,
+                    result,
+                    choice,
+                    file_name=name,
+                    suffix=content_suffix(path, data),
+                    origin="report",
+                    at=at.isoformat(),
+                )
+            results.append(result)
+            if progress:
+                progress(index, len(items), result)
     return results
 
 
@@ -361,35 +341,35 @@ def load_manual(
     entries, issues = manual.read_template(name, data)
     if issues:
         return [], issues
-    db.parent.mkdir(parents=True, exist_ok=True)
-    archive = Archive(db)
     results: list[LoadResult] = []
-    journal: list[dict[str, Any]] = []
-    with load_lock(db, wait=wait):
-        with working_copy(db) as con:
-            apply_schema(con)
-            for index, entry in enumerate(entries, start=1):
-                canonical = manual.canonical_bytes(entry)
-                source, at = f"manual:{name}", now()
-                result = load_manual_bytes(
-                    con, Path(name), canonical, on_conflict, source=source, loaded_at=at
-                )
-                archive_write(
-                    archive,
-                    journal,
-                    Path(source),
-                    canonical,
-                    result,
-                    on_conflict,
-                    file_name=name,
-                    suffix=".csv",
-                    origin="manual",
-                    at=at.isoformat(),
-                )
-                results.append(result)
-                if progress:
-                    progress(index, len(entries), result)
-        archive.record(journal)
+    with _writing(db, wait=wait) as (con, archive, journal):
+        for index, entry in enumerate(entries, start=1):
+            canonical = manual.canonical_bytes(entry)
+            source, at = f"manual:{name}", now()
+            result = load_any(
+                con,
+                Path(name),
+                canonical,
+                on_conflict,
+                origin="manual",
+                source=source,
+                loaded_at=at,
+            )
+            archive_write(
+                archive,
+                journal,
+                Path(source),
+                canonical,
+                result,
+                on_conflict,
+                file_name=name,
+                suffix=".csv",
+                origin="manual",
+                at=at.isoformat(),
+            )
+            results.append(result)
+            if progress:
+                progress(index, len(entries), result)
     return results, []
 
 

@@ -15,11 +15,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-# Per read connection (one per database file the app has open). Measured at 10M project rows
-# (bench S2, every page once): peak RSS 5,981 MiB with DuckDB's default (80 % of RAM), 462 MiB
-# at 256MB, 304 MiB at 80MB, 289 MiB at 64MB; the Python side (streamlit, pandas, plotly) is
-# 158 MiB of that. At 64MB with 2 threads department_ranking ran out of memory; with 1 thread
-# it did not, and on this 2-core machine shared by sessions it was no slower.
+# Per read connection (one per database file the app has open): DuckDB's default buffer pool is
+# 80 % of RAM, which a dashboard reading blocks once never needs; 64MB and one thread is the
+# smallest setting every page's query ran in at the largest scale measured (docs/scaling.md).
 MEMORY_LIMIT = "64MB"
 THREADS = 1
 
@@ -51,7 +49,7 @@ def _frame(
     con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
 ) -> pd.DataFrame:
     # Through Arrow, not fetchall(): numbers and strings move column by column without a Python
-    # object per value (report_index at 180,000 reports: 1 s -> 0.1 s); DECIMAL still arrives as
+    # object per value (docs/scaling.md); DECIMAL still arrives as
     # exact decimal.Decimal (object dtype), never float.
     frame: pd.DataFrame = con.sql(sql, params=params or []).to_arrow_table().to_pandas()
     return frame
@@ -164,8 +162,8 @@ def top_projects(con: duckdb.DuckDBPyConnection, year: int, limit: int = 20) -> 
     )
 
 
-# For the 部门 / 年度 selectors at any scale: report_index returns every current report (1.8M
-# rows at national scale, ~1 GB once in pandas); these return one row per department, and the
+# For the 部门 / 年度 selectors at any scale: report_index returns every current report (millions
+# at national scale); these return one row per department, and the
 # years of one department.
 
 
@@ -329,7 +327,7 @@ def _department_names(con: duckdb.DuckDBPyConnection, department: str) -> list[s
 
     current_documents gives the same reports, but once department_aliases has a row its
     department is computed (coalesce over the alias join), so a filter on it reads every
-    document (1.8M at 10M project rows: 37 ms). The names that mean the department come from
+    document. The names that mean the department come from
     the small alias table first, and the documents scan filters on those constants.
     """
     aliases = con.execute(
@@ -381,9 +379,9 @@ def _previous_years(years: dict[int, int]) -> dict[int, int | None]:
 
 
 # The three history questions of the 同比 page run many times per visit, each for one department
-# of up to 1.8M reports. A join from current_documents (the department computed, aliases
+# of millions of reports. A join from current_documents (the department computed, aliases
 # applied) to the report tables gives their scans no constant to skip row groups by, and planning
-# a statement with windows and self-joins costs more than running it (EXPLAIN alone ~5-10 ms).
+# a statement with windows and self-joins costs more than running it.
 # So each asks two plain statements, the department's document_ids first, then the rows of those
 # ids (zone maps on document_id skip the rest), and lays out the few dozen rows here, with the
 # same arithmetic as SQL: amounts exact Decimal, shares and rates float, NULL never 0.

@@ -100,7 +100,7 @@ def analyser(count: int, archive: Archive) -> Iterator[Callable[[list[Path]], It
 @contextlib.contextmanager
 def few_gc_pauses() -> Iterator[None]:
     """The cycle collector off while a load runs. A batch holds thousands of extracted reports,
-    which every full collection walked again: ~15% of a 1,000-report load's CPU (bench L1).
+    which every full collection walked again (a sizeable share of a load's CPU: docs/scaling.md).
     Extraction makes next to no reference cycles; the collector runs as usual afterwards."""
     enabled = gc.isenabled()
     gc.disable()

@@ -42,8 +42,8 @@ def refresh_summaries(con: duckdb.DuckDBPyConnection) -> int:
 
     Rows are stored by year (then document_id), rebuilt or appended: the summary's readers ask
     about one year of every department (部门对比, 全部部门), and zone maps on year then skip the
-    other years' row groups (10M project rows: top_projects 85 -> 37 ms, ranking_head
-    152 -> 85 ms; one department's reads by document_id unchanged).
+    other years' row groups (docs/scaling.md); one department's reads by document_id are no
+    slower.
     """
     shape = con.execute("SELECT column_name, column_type FROM (DESCRIBE report_summary)").fetchall()
     wanted = con.execute(

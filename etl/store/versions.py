@@ -284,8 +284,8 @@ def insert_many(
 ) -> None:
     """All rows in one INSERT: one list parameter per column, unnested side by side, each cast
     to its column's type (DECIMAL ones go in as exact strings). A statement per report, or per
-    row, was most of a load's time (bench L1); Python values become DuckDB values here at ~1 us
-    each. `table` comes from this module, never from input; the values stay parameters."""
+    row, was most of a load's time (docs/scaling.md); Python values become DuckDB values here
+    in one pass. `table` comes from this module, never from input; the values stay parameters."""
     if not rows:
         return
     types = dict(

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from etl import queries
 from tests.support.databases import SEED, build_db, seed_variant, use_db
 
 
@@ -94,3 +96,10 @@ def page(browser: object) -> Iterator[object]:
     yield page
     context.close()
     assert errors == []
+
+
+@pytest.fixture(scope="module")
+def con(seed_db_file: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read connection to the seed database, as the app opens one."""
+    with queries.connect(seed_db_file) as connection:
+        yield connection

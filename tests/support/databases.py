@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
+import pandas as pd
 import pytest
 import streamlit as st
 
+from etl import queries
 from etl.load import load_paths
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,3 +45,9 @@ def use_db(db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield db
     st.cache_data.clear()
     st.cache_resource.clear()  # closes the cached connection
+
+
+def seed_frame(con: duckdb.DuckDBPyConnection, query: str) -> pd.DataFrame:
+    """etl.queries.`query` for the seed report (DEPARTMENT, 2020)."""
+    frame: pd.DataFrame = getattr(queries, query)(con, DEPARTMENT, 2020)
+    return frame

@@ -52,4 +52,7 @@ def schema_sha256() -> str:
     """SHA-256 of the schema and its settings as this version of Budget Lens ships them."""
     digest = hashlib.sha256(schema_text().encode("utf-8"))
     digest.update(repr(sorted(SETTINGS.items())).encode("utf-8"))
+    from etl import indicators, labels  # the other data apply_schema writes
+
+    digest.update(repr((indicators.FORMULAS, labels.LEVELS)).encode("utf-8"))
     return digest.hexdigest()

@@ -137,6 +137,10 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+# The government levels funds come from, in the order every table and chart lists them (SQL
+# reads it from the table funding_levels).
+LEVELS = tuple(LABELS["level"])
+
 # The figures as the checks' messages name them (no quotes around 三公, as reports write it).
 SECTION_LABELS = {"basic": "基本支出", "project": "项目支出", "three_public": "三公经费"}
 SLOT_LABELS = {

@@ -15,6 +15,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from etl import labels
+
 # Per read connection (one per database file the app has open): DuckDB's default buffer pool is
 # 80 % of RAM, which a dashboard reading blocks once never needs; 64MB and one thread is the
 # smallest setting every page's query ran in at the largest scale measured (docs/scaling.md).
@@ -499,19 +501,21 @@ def phase_history(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFra
     )
 
 
+_LEVEL_ORDER = {level: n for n, level in enumerate(labels.LEVELS, start=1)}
+
+
 def fund_mix_history(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFrame:
     """Per year and government level: project funds (万元), share of the year's, and the change
     against the previous report year (NULL when that year does not state the level)."""
     years = _department_reports(con, department)
     stated = con.execute(
-        "SELECT f.document_id, f.level, sum(f.amount_wan), coalesce(any_value(l.level_order), 9)"
-        " FROM fund_sources AS f LEFT JOIN funding_levels AS l USING (level)"
-        " WHERE f.document_id IN ? GROUP BY f.document_id, f.level",
+        "SELECT document_id, level, sum(amount_wan) FROM fund_sources"
+        " WHERE document_id IN ? GROUP BY document_id, level",
         [list(years)],
     ).fetchall()
     previous = _previous_years(years)
     totals: dict[int, Decimal] = {}
-    for document_id, _, amount, _ in stated:
+    for document_id, _, amount in stated:
         year = years[int(document_id)]
         totals[year] = totals.get(year, Decimal(0)) + amount
     rows = [
@@ -519,11 +523,11 @@ def fund_mix_history(con: duckdb.DuckDBPyConnection, department: str) -> pd.Data
             "year": years[int(document_id)],
             "previous_year": previous[years[int(document_id)]],
             "level": level,
-            "level_order": order,
+            "level_order": _LEVEL_ORDER.get(level, len(_LEVEL_ORDER) + 1),
             "amount_wan": amount,
             "share": _share(amount, totals[years[int(document_id)]]),
         }
-        for document_id, level, amount, order in stated
+        for document_id, level, amount in stated
     ]
     rows.sort(key=lambda r: (r["year"], r["level_order"]))
     _with_changes(rows, "level")

@@ -165,6 +165,13 @@ CREATE TABLE IF NOT EXISTS settings (
     value DECIMAL(18, 6) NOT NULL
 );
 
+-- The government levels funds come from, in the order every table and chart lists them: written
+-- from etl/labels.py (LEVELS) whenever the schema is applied.
+CREATE TABLE IF NOT EXISTS funding_levels (
+    level VARCHAR PRIMARY KEY,
+    level_order INTEGER NOT NULL
+);
+
 -- The standard indicators of 财预〔2013〕53号 (部门整体支出绩效评价共性指标体系框架) as data, one row
 -- per term, rewritten from etl/indicators.py (FORMULAS) whenever the schema is applied: each
 -- indicator is Σ numerator_coef·x ÷ Σ denominator_coef·x over the figures x listed, read from the

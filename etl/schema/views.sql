@@ -39,11 +39,6 @@ LEFT JOIN department_aliases AS a ON a.alias = d.department
 LEFT JOIN synthetic_documents AS s ON s.document_id = d.document_id
 WHERE d.is_current;
 
--- The government levels funds come from, in the order every table and chart lists them.
-CREATE OR REPLACE VIEW funding_levels AS
-SELECT * FROM (VALUES ('central', 1), ('provincial', 2), ('city', 3), ('district', 4), ('other', 5))
-    AS l (level, level_order);
-
 -- Every same-year indicator of every report version: the terms of indicator_formulas over the
 -- report's effective figures (a correction in force replaces the extracted value), by
 -- document_id so a filter on it reaches the figure scans. value is NULL when an input is not

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import duckdb
 
-from etl import config, indicators
+from etl import config, indicators, labels
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -17,6 +17,11 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(config.schema_text())
         con.execute("DELETE FROM settings")
         con.executemany("INSERT INTO settings VALUES (?, ?)", list(config.SETTINGS.items()))
+        con.execute("DELETE FROM funding_levels")
+        con.executemany(
+            "INSERT INTO funding_levels VALUES (?, ?)",
+            [[level, order] for order, level in enumerate(labels.LEVELS, start=1)],
+        )
         con.execute("DELETE FROM indicator_formulas")
         con.executemany(
             "INSERT INTO indicator_formulas VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -15,24 +15,24 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute(config.schema_text())
-        con.execute("DELETE FROM settings")
-        con.executemany("INSERT INTO settings VALUES (?, ?)", list(config.SETTINGS.items()))
-        con.execute("DELETE FROM funding_levels")
-        con.executemany(
-            "INSERT INTO funding_levels VALUES (?, ?)",
-            [[level, order] for order, level in enumerate(labels.LEVELS, start=1)],
-        )
-        con.execute("DELETE FROM indicator_formulas")
-        con.executemany(
-            "INSERT INTO indicator_formulas VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [list(term) for term in indicators.FORMULAS],
-        )
+        settings: list[list[object]] = [[n, format(v, "f")] for n, v in config.SETTINGS.items()]
+        _replace(con, "settings", settings)
+        _replace(con, "funding_levels", [[level, n] for n, level in enumerate(labels.LEVELS, 1)])
+        _replace(con, "indicator_formulas", [list(term) for term in indicators.FORMULAS])
         con.execute("DELETE FROM schema_applied")
         con.execute("INSERT INTO schema_applied VALUES (?)", [config.schema_sha256()])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def _replace(con: duckdb.DuckDBPyConnection, table: str, rows: list[list[object]]) -> None:
+    """`table` (a name from this module) holding exactly `rows`: one statement for all of them,
+    a list parameter per column (a statement per row cost more than the rest of the schema)."""
+    con.execute(f"DELETE FROM {table}")
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    con.execute(f"INSERT INTO {table} SELECT {', '.join(['unnest(?)'] * len(columns))}", columns)
 
 
 def refresh_summaries(con: duckdb.DuckDBPyConnection) -> int:

@@ -223,23 +223,26 @@ def department_ranking(
     (all when None), and `departments`: how many in all. The one sort of 部门对比."""
     if by not in RANKING_ORDER:
         raise ValueError(f"not a ranking column: {by!r}")
-    # The column is chosen by a parameter (never SQL text): its value is the sort key.
-    return _frame(
-        con,
-        "WITH ranked AS (SELECT department, adjustment_rate, execution_rate,"
-        " three_public_control_rate, staff_control_rate, personnel_share, failing_checks,"
-        " failing_errors, failing_warnings, CASE ?"
-        "  WHEN 'adjustment_rate' THEN adjustment_rate WHEN 'execution_rate' THEN execution_rate"
-        "  WHEN 'three_public_control_rate' THEN three_public_control_rate"
-        "  WHEN 'staff_control_rate' THEN staff_control_rate"
-        "  WHEN 'personnel_share' THEN personnel_share"
-        "  ELSE CAST(failing_checks AS DOUBLE) END AS sort_key"
-        " FROM current_summary WHERE year = ?)"
-        " SELECT * EXCLUDE (sort_key), count(*) OVER () AS departments FROM ranked"
-        " ORDER BY sort_key IS NULL, CASE WHEN ? THEN sort_key END ASC,"
-        " CASE WHEN NOT ? THEN sort_key END DESC, department LIMIT ?",
-        [by, year, ascending, ascending, limit],
+    # The ORDER BY is one of the statements built below from the allow-list (never from input),
+    # so DuckDB sorts on the column itself; counting all departments is only needed for a head.
+    frame = _frame(con, _RANKING_SQL[(by, ascending, limit is not None)], [year, limit])
+    if limit is None:
+        frame["departments"] = len(frame)
+    return frame
+
+
+_RANKING_SQL = {
+    (by, ascending, head): (
+        "SELECT department, adjustment_rate, execution_rate, three_public_control_rate,"
+        " staff_control_rate, personnel_share, failing_checks, failing_errors, failing_warnings"
+        + (", count(*) OVER () AS departments" if head else "")
+        + " FROM current_summary WHERE year = ?"
+        + f" ORDER BY {by} {'ASC' if ascending else 'DESC'} NULLS LAST, department LIMIT ?"
     )
+    for by in RANKING_ORDER
+    for ascending in (False, True)
+    for head in (False, True)
+}
 
 
 def ranking_head(

@@ -5,7 +5,6 @@ python -m bench.app_items memory ours|naive DB   # prints the process's peak RSS
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import os
 import resource
@@ -45,30 +44,10 @@ TARGETS = {
 
 
 def app_pages() -> dict[str, str]:
-    """{path: title} of every st.Page(...) in app.py, in navigation order."""
-    pages = {}
-    for node in ast.walk(ast.parse(APP.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page":
-            titles = [k.value for k in node.keywords if k.arg == "title"]
-            pages[ast.literal_eval(node.args[0])] = ast.literal_eval(titles[0])  # type: ignore[arg-type]
-    return pages
+    """{path: title} of every page of the app, in navigation order (ui.frame.PAGES)."""
+    from ui.frame import PAGES
 
-
-def _route_by_app_py() -> None:
-    """As tests/conftest.py does: a pages/ folder beside app.py must not switch Streamlit into
-    its legacy multipage mode inside AppTest (a server leaves it once st.navigation runs)."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    legacy = PagesManager.__init__
-    if getattr(legacy, "_bench_routed", False):
-        return
-
-    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
-        legacy(self, *args, **kwargs)  # type: ignore[arg-type]
-        PagesManager.uses_pages_directory = False
-
-    init._bench_routed = True  # type: ignore[attr-defined]
-    PagesManager.__init__ = init  # type: ignore[method-assign]
+    return dict(PAGES)
 
 
 def _clear_caches() -> None:
@@ -89,7 +68,6 @@ def page_rows(db: Path, scale: str, *, rounds: int, timeout: float = 300) -> lis
     page (cold and warm, same rounds) and against a page that only draws the chart."""
     from streamlit.testing.v1 import AppTest
 
-    _route_by_app_py()
     os.environ["BUDGET_LENS_DB"] = str(db)
     pages = app_pages()
     cold: dict[str, list[float]] = {p: [] for p in pages}
@@ -191,7 +169,6 @@ def _run_for_memory(which: str, db: Path) -> None:
     """Run every page of app.py (or the naive page) once, as the app process would serve them."""
     from streamlit.testing.v1 import AppTest
 
-    _route_by_app_py()
     os.environ["BUDGET_LENS_DB"] = str(db)
     if which == "naive":
         at = AppTest.from_file(str(NAIVE), default_timeout=600)
@@ -252,22 +229,10 @@ def _free_port() -> int:
 @contextlib.contextmanager
 def _server(db: Path, port: int, script: Path = APP) -> Iterator[subprocess.Popen[bytes]]:
     env = {**os.environ, "BUDGET_LENS_DB": str(db)}
+    from tests.support.live_app import serve_command, stop
+
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(script),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        serve_command(script, port),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -276,12 +241,7 @@ def _server(db: Path, port: int, script: Path = APP) -> Iterator[subprocess.Pope
     try:
         yield server
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
 
 def cold_start_row(db: Path, scale: str, *, rounds: int) -> Row:

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from pages.ui import charts
+from ui import charts
 
 phases = pd.DataFrame(
     {

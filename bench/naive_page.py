@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from etl import config
-from pages.ui import charts
+from ui import charts
 
 
 @st.cache_data(show_spinner=False)

@@ -232,9 +232,9 @@ def export_row(
     frames: pb.Frames | None,
 ) -> Row:
     """Q4: one department's 同比预算表 as the CSV its download button serves: the page's query,
-    its table (pages.ui.charts) and its bytes (pages.ui.export), as pages/year_over_year.py."""
-    from pages.ui.charts import phase_history_table
-    from pages.ui.export import csv_bytes  # the page's own export, utf-8-sig
+    its table (ui.tables) and its bytes (ui.export), as pages/year_over_year.py."""
+    from ui.export import csv_bytes  # the page's own export, utf-8-sig
+    from ui.tables import phase_history_table
 
     def ours() -> bytes:
         return csv_bytes(phase_history_table(queries.phase_history(con, p.department)))

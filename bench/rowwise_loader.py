@@ -18,6 +18,7 @@ import duckdb
 
 from etl.load import analyse_text, apply_schema
 from etl.readers import read_bytes, read_text
+from etl.store.versions import check_row, figure_row
 
 
 def load_rowwise(db: Path, paths: list[Path]) -> int:
@@ -43,24 +44,9 @@ def load_rowwise(db: Path, paths: list[Path]) -> int:
         ).fetchall()[0]
         written += 1
         for f in report.figures.values():
-            s = f.source
             con.execute(
                 "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    document_id,
-                    f.section,
-                    f.item,
-                    f.value,
-                    f.unit,
-                    f.wording,
-                    f.confidence,
-                    f.note,
-                    s.sentence,
-                    s.sentence_start,
-                    s.sentence_end,
-                    s.value_start,
-                    s.value_end,
-                ],
+                figure_row(document_id, f),
             )
             written += 1
         for i, fs in enumerate(report.fund_sources, start=1):
@@ -102,18 +88,7 @@ def load_rowwise(db: Path, paths: list[Path]) -> int:
         for i, c in enumerate(report.checks, start=1):
             con.execute(
                 "INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    document_id,
-                    i,
-                    c.rule,
-                    c.severity,
-                    c.passed,
-                    c.message,
-                    c.expected_wan,
-                    c.actual_wan,
-                    c.difference_wan,
-                    ",".join(c.fields),
-                ],
+                check_row(document_id, i, c),
             )
             written += 1
     con.close()

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import duckdb
 
-from etl.load import SCHEMA, apply_schema, refresh_summaries
+from etl import config
+from etl.load import apply_schema, refresh_summaries
 
 SYNTH_SQL = Path(__file__).with_name("synth.sql")
 
@@ -55,7 +56,7 @@ def generator_key(scale: Scale) -> str:
     digest = hashlib.sha256()
     digest.update(SYNTH_SQL.read_bytes())
     digest.update(Path(__file__).read_bytes())
-    schema = SCHEMA.read_text(encoding="utf-8")
+    schema = (config.SCHEMA_DIR / "tables.sql").read_text(encoding="utf-8")
     digest.update(
         "".join(re.findall(r"CREATE TABLE IF NOT EXISTS \w+ \(.*?\n\);", schema, re.S)).encode()
     )

@@ -9,20 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from etl import config
+from etl import config, labels
 
 if TYPE_CHECKING:
     from etl.load import LoadResult
 
-STATUS_LABELS = {
-    "loaded": "已载入",
-    "unchanged": "未变化",
-    "replaced": "已替换",
-    "restored": "已恢复",
-    "conflict": "有冲突",
-    "corrected": "已更正",
-    "failed": "失败",
-}
+STATUS_LABELS = labels.LABELS["status"]  # what each file's line says it did
 
 
 def main(argv: list[str] | None = None) -> int:

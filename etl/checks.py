@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+from etl import config, indicators, labels
 from etl.model import FIGURE_SLOTS, Check, Report
 
-TOLERANCE_WAN = Decimal("0.005")
+TOLERANCE_WAN = config.TOLERANCE_WAN
 # Stable rule names: scripts and the README rely on them.
 RULE_NAMES = (
     "personnel_public_sum",
@@ -19,33 +20,12 @@ RULE_NAMES = (
     "conflicting_values",
     "missing_figures",
 )
-# Budget-integration systems commonly ask for a reason above this 预算调整率.
-ADJUSTMENT_RATE_LIMIT = Decimal("0.30")
-
-SECTION_LABELS = {"basic": "基本支出", "project": "项目支出", "three_public": "三公经费"}
-SLOT_LABELS = {
-    ("basic", "initial"): "基本支出年初预算",
-    ("basic", "adjusted"): "基本支出调整后预算",
-    ("basic", "actual"): "基本支出实际支出",
-    ("basic", "personnel"): "人员经费",
-    ("basic", "public"): "公用经费",
-    ("project", "initial"): "项目支出年初预算",
-    ("project", "adjusted"): "项目支出调整后预算",
-    ("project", "actual"): "项目支出实际支出",
-    ("three_public", "budget"): "三公经费预算",
-    ("three_public", "actual"): "三公经费实际支出",
-    ("staffing", "authorized"): "编制人数",
-    ("staffing", "actual"): "实有在职人数",
-}
+ADJUSTMENT_RATE_LIMIT = config.ADJUSTMENT_RATE_LIMIT
+SECTION_LABELS = labels.SECTION_LABELS
+SLOT_LABELS = labels.SLOT_LABELS
 
 
-def fmt(value: Decimal) -> str:
-    """A 万元 amount as the UI writes it.
-
-    >>> fmt(Decimal("1234.5"))
-    '1,234.50'
-    """
-    return f"{value:,.2f}"
+fmt = labels.format_wan  # a 万元 amount as the UI writes it: 1,234.50
 
 
 def _sum_check(
@@ -159,13 +139,13 @@ def check_actual_over_adjusted(report: Report) -> list[Check]:
 
 
 def check_adjustment_rate(report: Report) -> list[Check]:
-    """预算调整率 above 30 %: a warning, or info when the report states the reason."""
+    """预算调整率 above the limit (config): a warning, or info when the report states the reason."""
     checks = []
     for section in ("basic", "project"):
+        rate = indicators.evaluate("adjustment_rate", section, report.value)
         initial, adjusted = report.value(section, "initial"), report.value(section, "adjusted")
-        if initial is None or adjusted is None or initial == 0:
+        if rate is None or initial is None or adjusted is None:
             continue
-        rate = (adjusted - initial) / initial
         passed = abs(rate) <= ADJUSTMENT_RATE_LIMIT
         label = SECTION_LABELS[section]
         reason = _stated_reason(report, section)
@@ -174,9 +154,9 @@ def check_adjustment_rate(report: Report) -> list[Check]:
             f"÷ 年初 {fmt(initial)}）"
         )
         if passed:
-            message += "，未超过 30%"
+            message += f"，未超过 {labels.LIMIT}"
         else:
-            message += "，超过 30%" + (
+            message += f"，超过 {labels.LIMIT}" + (
                 f"；报告说明了原因：{reason}" if reason else "，报告未说明原因"
             )
         checks.append(

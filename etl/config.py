@@ -1,9 +1,12 @@
-"""Paths: one environment variable for the database, everything else under data/."""
+"""Paths and limits, declared once: Python reads these names, SQL reads the limits from the table
+`settings` (written from SETTINGS whenever the schema is applied), the upload widget its limit
+from .streamlit/config.toml (server.maxUploadSize, Streamlit's own setting)."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -16,8 +19,22 @@ ALIASES_PATH = DATA_DIR / "department_aliases.csv"
 DEMO_DIR = DATA_DIR / "demo"
 DEMO_DB = DATA_DIR / "demo.duckdb"
 DB_ENV = "BUDGET_LENS_DB"
-# The one owner of the tables and views; a file records the SHA-256 of the text that built it.
-SCHEMA = Path(__file__).with_name("schema.sql")
+# The one owner of the tables and views, applied in this order; migrations bring an older file's
+# tables to today's shape before the views bind. A file records the SHA-256 of what built it.
+SCHEMA_DIR = Path(__file__).with_name("schema")
+SCHEMA_FILES = ("tables.sql", "migrations.sql", "views.sql")
+
+# Budget-integration systems commonly ask for a reason above this 预算调整率 (either way).
+ADJUSTMENT_RATE_LIMIT = Decimal("0.30")
+# Parts and totals that differ by less than this (万元) agree: half the last digit a report
+# writes (0.01 万元), so rounding in the report is never a warning.
+TOLERANCE_WAN = Decimal("0.005")
+# The limits as SQL reads them: SELECT value FROM settings WHERE name = ...
+SETTINGS: dict[str, Decimal] = {
+    "adjustment_rate_limit": ADJUSTMENT_RATE_LIMIT,
+    "tolerance_wan": TOLERANCE_WAN,
+}
+UPLOAD_LIMIT_OPTION = "server.maxUploadSize"  # MB per uploaded file, in .streamlit/config.toml
 
 
 def db_path() -> Path:
@@ -25,7 +42,17 @@ def db_path() -> Path:
     return Path(os.environ.get(DB_ENV) or DATA_DIR / "budget.duckdb")
 
 
+def schema_text() -> str:
+    """The schema's SQL, every file in SCHEMA_FILES order."""
+    return "\n".join((SCHEMA_DIR / name).read_text(encoding="utf-8") for name in SCHEMA_FILES)
+
+
 @cache
 def schema_sha256() -> str:
-    """SHA-256 of etl/schema.sql as this version of Budget Lens ships it."""
-    return hashlib.sha256(SCHEMA.read_bytes()).hexdigest()
+    """SHA-256 of the schema and its settings as this version of Budget Lens ships them."""
+    digest = hashlib.sha256(schema_text().encode("utf-8"))
+    digest.update(repr(sorted(SETTINGS.items())).encode("utf-8"))
+    from etl import indicators, labels  # the other data apply_schema writes
+
+    digest.update(repr((indicators.FORMULAS, labels.LEVELS)).encode("utf-8"))
+    return digest.hexdigest()

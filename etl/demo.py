@@ -21,8 +21,8 @@ from pathlib import Path
 import duckdb
 
 from etl import queries
-from etl.archive import Archive
 from etl.load import SYNTHETIC_MARK, LoadResult, load_paths
+from etl.store.archive import Archive
 
 CENT = Decimal("0.01")
 # The rules a demo report may break on purpose, one per report at most.

@@ -15,11 +15,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-# Per read connection (one per database file the app has open). Measured at 10M project rows
-# (bench S2, every page once): peak RSS 5,981 MiB with DuckDB's default (80 % of RAM), 462 MiB
-# at 256MB, 304 MiB at 80MB, 289 MiB at 64MB; the Python side (streamlit, pandas, plotly) is
-# 158 MiB of that. At 64MB with 2 threads department_ranking ran out of memory; with 1 thread
-# it did not, and on this 2-core machine shared by sessions it was no slower.
+from etl import labels
+
+# Per read connection (one per database file the app has open): DuckDB's default buffer pool is
+# 80 % of RAM, which a dashboard reading blocks once never needs; 64MB and one thread is the
+# smallest setting every page's query ran in at the largest scale measured (docs/scaling.md).
 MEMORY_LIMIT = "64MB"
 THREADS = 1
 
@@ -51,7 +51,7 @@ def _frame(
     con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
 ) -> pd.DataFrame:
     # Through Arrow, not fetchall(): numbers and strings move column by column without a Python
-    # object per value (report_index at 180,000 reports: 1 s -> 0.1 s); DECIMAL still arrives as
+    # object per value (docs/scaling.md); DECIMAL still arrives as
     # exact decimal.Decimal (object dtype), never float.
     frame: pd.DataFrame = con.sql(sql, params=params or []).to_arrow_table().to_pandas()
     return frame
@@ -74,8 +74,8 @@ def budget_phases(con: duckdb.DuckDBPyConnection, department: str, year: int) ->
         "SELECT section, initial_wan, adjusted_wan, actual_wan, adjustment_wan,"
         " adjustment_rate, execution_rate,"
         " initial_corrected, adjusted_corrected, actual_corrected FROM budget_phases"
-        " WHERE document_id IN ? ORDER BY section_order",
-        [_report_ids(con, department, year)],
+        " WHERE document_id = ? ORDER BY section_order",
+        [_report_id(con, department, year)],
     )
 
 
@@ -84,8 +84,8 @@ def fund_split(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd
     return _frame(
         con,
         "SELECT level, amount_wan, share, sentence FROM fund_split"
-        " WHERE document_id IN ? ORDER BY amount_wan DESC, first_ordinal",
-        [_report_ids(con, department, year)],
+        " WHERE document_id = ? ORDER BY amount_wan DESC, first_ordinal",
+        [_report_id(con, department, year)],
     )
 
 
@@ -94,8 +94,8 @@ def project_breakdown(con: duckdb.DuckDBPyConnection, department: str, year: int
     return _frame(
         con,
         "SELECT ordinal, name, amount_wan, share, purpose, sentence FROM project_breakdown"
-        " WHERE document_id IN ? ORDER BY amount_wan DESC, ordinal",
-        [_report_ids(con, department, year)],
+        " WHERE document_id = ? ORDER BY amount_wan DESC, ordinal",
+        [_report_id(con, department, year)],
     )
 
 
@@ -107,10 +107,10 @@ def figure_provenance(con: duckdb.DuckDBPyConnection, department: str, year: int
         "SELECT section, item, value, unit, wording, confidence, note, sentence,"
         " sentence_start, sentence_end, value_start, value_end, file_name,"
         " corrected, extracted_value, correction_reason, corrected_at, origin"
-        " FROM figure_provenance WHERE document_id IN ?"
+        " FROM figure_provenance WHERE document_id = ?"
         " ORDER BY CASE section WHEN 'basic' THEN 1 WHEN 'project' THEN 2"
         " WHEN 'three_public' THEN 3 ELSE 4 END, value_start",
-        [_report_ids(con, department, year)],
+        [_report_id(con, department, year)],
     )
 
 
@@ -119,14 +119,14 @@ def check_results(con: duckdb.DuckDBPyConnection, department: str, year: int) ->
     return _frame(
         con,
         "SELECT rule, severity, passed, message, expected_wan, actual_wan, difference_wan"
-        " FROM check_results WHERE document_id IN ?"
+        " FROM check_results WHERE document_id = ?"
         " ORDER BY passed, CASE severity WHEN 'error' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END,"
         " ordinal",
-        [_report_ids(con, department, year)],
+        [_report_id(con, department, year)],
     )
 
 
-# Across departments and years. Each reads report_indicators / current_summary (one row per
+# Across departments and years. Each reads current_summary (one row per
 # report, kept by the loader); every amount is 万元 (exact Decimal), every rate a float fraction
 # (0.5 = 50 %), NULL/NaN when the report does not state an input.
 
@@ -153,7 +153,7 @@ def top_projects(con: duckdb.DuckDBPyConnection, year: int, limit: int = 20) -> 
         "  SELECT largest_project_wan FROM current_summary"
         "  WHERE year = ? AND largest_project_wan IS NOT NULL"
         "  ORDER BY largest_project_wan DESC LIMIT ?)),"
-        " candidates AS (SELECT document_id, department, projects_sum_wan FROM report_indicators"
+        " candidates AS (SELECT document_id, department, projects_sum_wan FROM current_summary"
         "  WHERE year = ? AND largest_project_wan >= (SELECT wan FROM threshold))"
         " SELECT c.department, p.name, p.amount_wan,"
         " CAST(p.amount_wan AS DOUBLE) / CAST(nullif(c.projects_sum_wan, 0) AS DOUBLE) AS share,"
@@ -164,33 +164,8 @@ def top_projects(con: duckdb.DuckDBPyConnection, year: int, limit: int = 20) -> 
     )
 
 
-# Current summary rows with the department's canonical name, for questions over every department
-# of a year (部门对比). report_summary carries the title's own name (reported_department; a
-# document never changes), so the alias comes from the small alias table instead of a join with
-# every current document (1.8M at 10M project rows) as report_indicators does. Not a view in
-# schema.sql: a view naming report_summary's columns would not bind on a file whose summary still
-# has the old shape, before refresh_summaries rebuilds it.
-_DEPARTMENT_SUMMARY = (
-    "(SELECT coalesce(a.department, s.reported_department) AS department,"
-    " s.* EXCLUDE (reported_department) FROM current_summary AS s"
-    " LEFT JOIN department_aliases AS a ON a.alias = s.reported_department)"
-)
-
-
-def department_ranking(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
-    """Per department in the year: the standard indicators and failed checks, most adjusted first."""
-    return _frame(
-        con,
-        "SELECT department, adjustment_rate, execution_rate, three_public_control_rate,"
-        " staff_control_rate, personnel_share, failing_checks, failing_errors, failing_warnings"
-        f" FROM {_DEPARTMENT_SUMMARY} WHERE year = ?"
-        " ORDER BY adjustment_rate DESC NULLS LAST, department",
-        [year],
-    )
-
-
-# For the 部门 / 年度 selectors at any scale: report_index returns every current report (1.8M
-# rows at national scale, ~1 GB once in pandas); these return one row per department, and the
+# For the 部门 / 年度 selectors at any scale: report_index returns every current report (millions
+# at national scale); these return one row per department, and the
 # years of one department.
 
 
@@ -236,30 +211,45 @@ RANKING_ORDER = (
 )
 
 
+def department_ranking(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    by: str = "adjustment_rate",
+    ascending: bool = False,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """Per department in the year: the standard indicators and failed checks, sorted by `by`
+    (one of RANKING_ORDER; departments without the figure last, ties by name), the first `limit`
+    (all when None), and `departments`: how many in all. The one sort of 部门对比."""
+    if by not in RANKING_ORDER:
+        raise ValueError(f"not a ranking column: {by!r}")
+    # The ORDER BY is one of the statements built below from the allow-list (never from input),
+    # so DuckDB sorts on the column itself; counting all departments is only needed for a head.
+    frame = _frame(con, _RANKING_SQL[(by, ascending, limit is not None)], [year, limit])
+    if limit is None:
+        frame["departments"] = len(frame)
+    return frame
+
+
+_RANKING_SQL = {
+    (by, ascending, head): (
+        "SELECT department, adjustment_rate, execution_rate, three_public_control_rate,"
+        " staff_control_rate, personnel_share, failing_checks, failing_errors, failing_warnings"
+        + (", count(*) OVER () AS departments" if head else "")
+        + " FROM current_summary WHERE year = ?"
+        + f" ORDER BY {by} {'ASC' if ascending else 'DESC'} NULLS LAST, department LIMIT ?"
+    )
+    for by in RANKING_ORDER
+    for ascending in (False, True)
+    for head in (False, True)
+}
+
+
 def ranking_head(
     con: duckdb.DuckDBPyConnection, year: int, by: str, ascending: bool, limit: int
 ) -> pd.DataFrame:
-    """The first `limit` rows of department_ranking sorted by `by` (one of RANKING_ORDER;
-    departments without the figure last, ties by name), and `departments`: how many in all."""
-    if by not in RANKING_ORDER:
-        raise ValueError(f"not a ranking column: {by!r}")
-    # The column is chosen by a parameter (never SQL text): its value is the sort key.
-    return _frame(
-        con,
-        "WITH ranked AS (SELECT department, adjustment_rate, execution_rate,"
-        " three_public_control_rate, staff_control_rate, personnel_share, failing_checks,"
-        " failing_errors, failing_warnings, CASE ?"
-        "  WHEN 'adjustment_rate' THEN adjustment_rate WHEN 'execution_rate' THEN execution_rate"
-        "  WHEN 'three_public_control_rate' THEN three_public_control_rate"
-        "  WHEN 'staff_control_rate' THEN staff_control_rate"
-        "  WHEN 'personnel_share' THEN personnel_share"
-        "  ELSE CAST(failing_checks AS DOUBLE) END AS sort_key"
-        f" FROM {_DEPARTMENT_SUMMARY} WHERE year = ?)"
-        " SELECT * EXCLUDE (sort_key), count(*) OVER () AS departments FROM ranked"
-        " ORDER BY sort_key IS NULL, CASE WHEN ? THEN sort_key END ASC,"
-        " CASE WHEN NOT ? THEN sort_key END DESC, department LIMIT ?",
-        [by, year, ascending, ascending, limit],
-    )
+    """department_ranking's first `limit` rows (what the 部门对比 page draws and lists)."""
+    return department_ranking(con, year, by, ascending, limit)
 
 
 def report_years_all(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -342,7 +332,7 @@ def _department_names(con: duckdb.DuckDBPyConnection, department: str) -> list[s
 
     current_documents gives the same reports, but once department_aliases has a row its
     department is computed (coalesce over the alias join), so a filter on it reads every
-    document (1.8M at 10M project rows: 37 ms). The names that mean the department come from
+    document. The names that mean the department come from
     the small alias table first, and the documents scan filters on those constants.
     """
     aliases = con.execute(
@@ -355,18 +345,19 @@ def _department_names(con: duckdb.DuckDBPyConnection, department: str) -> list[s
     return sorted(names)
 
 
-def _report_ids(con: duckdb.DuckDBPyConnection, department: str, year: int) -> list[int]:
-    """The document_id of the department's current report of the year ([] when none): the
-    per-report views filter on it, so the filter reaches their scans (see _department_names)."""
+def _report_id(con: duckdb.DuckDBPyConnection, department: str, year: int) -> int:
+    """The document_id of the department's current report of the year (-1, no document, when
+    none). The per-report views filter on `document_id = ?`: an equality reaches the scans of
+    every branch of a view (its joins carry it across), where an IN list reaches only the first
+    (see _department_names for why the names come first)."""
     names = _department_names(con, department)
     if not names:
-        return []
-    rows = con.execute(
-        "SELECT document_id FROM documents WHERE department IN ? AND year = ? AND is_current"
-        " ORDER BY document_id",
+        return -1
+    [(document_id,)] = con.execute(
+        "SELECT min(document_id) FROM documents WHERE department IN ? AND year = ? AND is_current",
         [names, year],
     ).fetchall()
-    return [int(document_id) for (document_id,) in rows]
+    return -1 if document_id is None else int(document_id)
 
 
 def _department_reports(con: duckdb.DuckDBPyConnection, department: str) -> dict[int, int]:
@@ -393,9 +384,9 @@ def _previous_years(years: dict[int, int]) -> dict[int, int | None]:
 
 
 # The three history questions of the 同比 page run many times per visit, each for one department
-# of up to 1.8M reports. A join from current_documents (the department computed, aliases
+# of millions of reports. A join from current_documents (the department computed, aliases
 # applied) to the report tables gives their scans no constant to skip row groups by, and planning
-# a statement with windows and self-joins costs more than running it (EXPLAIN alone ~5-10 ms).
+# a statement with windows and self-joins costs more than running it.
 # So each asks two plain statements, the department's document_ids first, then the rows of those
 # ids (zone maps on document_id skip the rest), and lays out the few dozen rows here, with the
 # same arithmetic as SQL: amounts exact Decimal, shares and rates float, NULL never 0.
@@ -513,7 +504,7 @@ def phase_history(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFra
     )
 
 
-_LEVEL_ORDER = {"central": 1, "provincial": 2, "city": 3, "district": 4}
+_LEVEL_ORDER = {level: n for n, level in enumerate(labels.LEVELS, start=1)}
 
 
 def fund_mix_history(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFrame:
@@ -535,12 +526,13 @@ def fund_mix_history(con: duckdb.DuckDBPyConnection, department: str) -> pd.Data
             "year": years[int(document_id)],
             "previous_year": previous[years[int(document_id)]],
             "level": level,
+            "level_order": _LEVEL_ORDER.get(level, len(_LEVEL_ORDER) + 1),
             "amount_wan": amount,
             "share": _share(amount, totals[years[int(document_id)]]),
         }
         for document_id, level, amount in stated
     ]
-    rows.sort(key=lambda r: (r["year"], _LEVEL_ORDER.get(r["level"], 5)))
+    rows.sort(key=lambda r: (r["year"], r["level_order"]))
     _with_changes(rows, "level")
     return _history_frame(
         rows,
@@ -562,7 +554,7 @@ def project_history(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataF
     year's projects, names as written, and the change against the previous report year; `new`
     when the previous report year does not list it."""
     years = _department_reports(con, department)
-    # project_years' grouping (schema.sql), over the department's projects only.
+    # Projects matched across years by project_key (schema/tables.sql), summed per report.
     keyed = con.execute(
         "SELECT document_id, project_key(name) AS project_key, sum(amount_wan),"
         " string_agg(name, ' / ' ORDER BY ordinal) FROM projects"
@@ -622,9 +614,9 @@ def standard_indicators(con: duckdb.DuckDBPyConnection, department: str, year: i
         con,
         "SELECT indicator, scope, value, numerator, denominator, missing_inputs, flagged"
         " FROM standard_indicators"
-        " WHERE document_id IN ? AND department = ? AND year = ?"
+        " WHERE document_id = ? AND department = ? AND year = ?"
         f" ORDER BY indicator_order, {_SCOPE_ORDER}",
-        [_report_ids(con, department, year), department, year],
+        [_report_id(con, department, year), department, year],
     )
 
 
@@ -636,9 +628,9 @@ def indicator_inputs(con: duckdb.DuckDBPyConnection, department: str, year: int)
         "SELECT indicator, scope, term, section, item, input_year, numerator_coef,"
         " denominator_coef, value, unit, wording, sentence, file_name"
         " FROM indicator_inputs"
-        " WHERE document_id IN ? AND department = ? AND year = ?"
+        " WHERE document_id = ? AND department = ? AND year = ?"
         f" ORDER BY indicator_order, {_SCOPE_ORDER}, term",
-        [_report_ids(con, department, year), department, year],
+        [_report_id(con, department, year), department, year],
     )
 
 
@@ -665,9 +657,9 @@ def correction_history(con: duckdb.DuckDBPyConnection, department: str, year: in
         "SELECT c.section, c.item, c.value, c.unit, f.value AS extracted_value, c.reason,"
         " c.corrected_at"
         " FROM corrections AS c LEFT JOIN figures AS f USING (document_id, section, item)"
-        " WHERE c.document_id IN ?"
+        " WHERE c.document_id = ?"
         " ORDER BY c.corrected_at DESC, c.correction_id DESC",
-        [_report_ids(con, department, year)],
+        [_report_id(con, department, year)],
     )
 
 

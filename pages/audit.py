@@ -1,12 +1,16 @@
 """数据核对: every figure with the sentence it was read from, and every check with its message."""
 
+from decimal import Decimal
+
 import streamlit as st
 
 from etl import config
+from etl.labels import MISSING, format_count, format_wan, item_label, label
 from etl.model import FIGURE_SLOTS
-from pages.ui import charts, data, widgets
+from ui import data, tables, widgets
+from ui.tables import records
 
-selection = widgets.require_report()
+selection = widgets.report_page()
 provenance = data.figure_provenance(selection.identity, selection.department, selection.year)
 checks = data.check_results(selection.identity, selection.department, selection.year)
 
@@ -14,10 +18,10 @@ widgets.report_header("数据核对", selection)
 widgets.show_flash()
 
 st.subheader("核对结果")
-for message in charts.open_warnings(checks)["message"]:
+for message in tables.open_warnings(checks)["message"]:
     st.warning(widgets.md_escape(message), icon=":material/warning:")
 failed_only = st.toggle("只看未通过的核对", key="audit_failed_only")
-check_table = charts.check_table(checks, failed_only=failed_only)
+check_table = tables.check_table(checks, failed_only=failed_only)
 widgets.show_table(check_table)
 widgets.csv_download(check_table, selection, "核对结果", key="audit_checks_csv")
 
@@ -27,7 +31,7 @@ if provenance["corrected"].astype(bool).any():
         "上方核对结果按报告原文的数字计算；已更正的数字在下表“已更正”列标出，旁列为报告原值。"
     )
 st.caption("每个数字都注明读取它的原文措辞和句子；位置为报告全文中的字符序号。")
-figure_table = charts.figure_table(provenance)
+figure_table = tables.figure_table(provenance)
 widgets.show_table(figure_table)
 widgets.csv_download(figure_table, selection, "数字出处", key="audit_figures_csv")
 
@@ -35,18 +39,33 @@ st.subheader("更正数字")
 st.caption(
     "发现识别错误或报告漏写的数字，可在此更正或补录，并写明理由。报告原值不会被覆盖："
     "各页显示更正后的数字并标注“已更正”，原值、理由和时间见上表与下方更正记录；"
-    "导出的表格带“已更正”列。重建数据库（python -m etl rebuild）后更正仍然保留。"
+    "导出的表格带“已更正”列。更正记在所属版本上，重建数据库后仍然保留。"
 )
-current = {(r.section, r.item): r for r in provenance.itertuples(index=False)}
+current = {(r.section, r.item): r for r in records(provenance)}
 
 
 def figure_label(slot: str) -> str:
     section, item = slot.split(".")
     found = current.get((section, item))
-    value = charts.format_wan(found.value) if found is not None else charts.MISSING
-    return (
-        f"{charts.label('section', section)} · {charts.item_label(section, item)}（现为 {value}）"
+    value = MISSING
+    if found is not None:
+        value = format_count(found.value) if section == "staffing" else format_wan(found.value)
+    return f"{label('section', section)} · {item_label(section, item)}（现为 {value}）"
+
+
+def save(slot: str, value: Decimal | str | None, reason: str, done: str, failed: str) -> None:
+    """Record a correction of `slot` (None withdraws it); say `done` after the rerun, or why not."""
+    from etl.load import correct_figure
+
+    section, item = slot.split(".")
+    result = widgets.write_database(
+        lambda: correct_figure(config.db_path(), selection.sha256, section, item, value, reason)
     )
+    if result is not None and result.ok:
+        widgets.flash("success", done)
+        st.rerun()
+    elif result is not None:
+        st.error(widgets.md_escape(f"{failed}：{result.message}"), icon=":material/error:")
 
 
 with st.form("correction_form", clear_on_submit=True, enter_to_submit=False):
@@ -64,22 +83,14 @@ with st.form("correction_form", clear_on_submit=True, enter_to_submit=False):
     )
     submitted = st.form_submit_button("保存更正", icon=":material/edit:", key="correction_submit")
 if submitted and slot:
-    from etl.load import correct_figure
-
-    section, item = slot.split(".")
-    result = widgets.write_database(
-        lambda: correct_figure(config.db_path(), selection.sha256, section, item, value, reason)
+    save(
+        slot, value, reason, f"已保存更正：{figure_label(slot).split('（')[0]} → {value}", "未保存"
     )
-    if result is not None and result.ok:
-        widgets.flash("success", f"已保存更正：{figure_label(slot).split('（')[0]} → {value}")
-        st.rerun()
-    elif result is not None:
-        st.error(widgets.md_escape(f"未保存：{result.message}"), icon=":material/error:")
 
 history = data.correction_history(selection.identity, selection.department, selection.year)
 if not history.empty:
     st.subheader("更正记录")
-    corrections = charts.correction_table(history)
+    corrections = tables.correction_table(history)
     widgets.show_table(corrections)
     widgets.csv_download(corrections, selection, "更正记录", key="audit_corrections_csv")
     corrected = [f"{s}.{i}" for s, i in current if bool(current[(s, i)].corrected)]
@@ -96,16 +107,5 @@ if not history.empty:
                 "撤销更正", icon=":material/undo:", key="withdraw_submit"
             )
         if undone and withdraw:
-            from etl.load import correct_figure
-
-            section, item = withdraw.split(".")
-            result = widgets.write_database(
-                lambda: correct_figure(
-                    config.db_path(), selection.sha256, section, item, None, withdraw_reason
-                )
-            )
-            if result is not None and result.ok:
-                widgets.flash("success", f"已撤销更正：{figure_label(withdraw).split('（')[0]}")
-                st.rerun()
-            elif result is not None:
-                st.error(widgets.md_escape(f"未撤销：{result.message}"), icon=":material/error:")
+            done = f"已撤销更正：{figure_label(withdraw).split('（')[0]}"
+            save(withdraw, None, withdraw_reason, done, "未撤销")

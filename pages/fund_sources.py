@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from pages.ui import charts, data, widgets
+from ui import charts, data, tables, widgets
 
-selection = widgets.require_report()
+selection = widgets.report_page()
 split = data.fund_split(selection.identity, selection.department, selection.year)
 
 widgets.report_header("资金来源", selection)
@@ -12,18 +12,12 @@ if split.empty:
     st.info("报告没有按级次（中央、省级、市级、区县级）写明项目支出的资金来源。")
     st.stop()
 
-widgets.show_chart(
-    charts.fund_split_donut(split), selection, "资金来源图", key="fund_sources_chart"
-)
-widgets.csv_download(
-    charts.fund_split_table(split),
-    selection,
-    "资金来源图",
-    key="fund_sources_chart_csv",
-    what="图表数据",
-)
-
 with_sentence = st.toggle("显示原文句子", key="fund_sources_show_sentence")
-table = charts.fund_split_table(split, with_sentence=with_sentence)
-widgets.show_table(table)
-widgets.csv_download(table, selection, "资金来源表", key="fund_sources_table_csv")
+widgets.chart_and_table(
+    charts.fund_split_donut(split),
+    tables.fund_split_table(split),
+    selection,
+    "资金来源",
+    key="fund_sources",
+    table=tables.fund_split_table(split, with_sentence=with_sentence),
+)

@@ -1,23 +1,25 @@
 """导入: upload reports or a filled-in hand-entry template, preview what was read, then confirm.
 
 Nothing is written until 确认载入 is clicked; the loader then writes a copy of the database and
-swaps it in (etl.load), so pages being read meanwhile see the old or the new data, never half.
+swaps it in (etl/store/), so pages being read meanwhile see the old or the new data, never half.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import streamlit as st
 
 from etl import config
-from pages.ui import charts, data, upload, widgets
+from etl.labels import MANUAL
+from ui import data, tables, upload, widgets
 
-widgets.route_page()
+selection = widgets.page_frame()
 st.title("导入")
 widgets.show_flash()
 
-LIMIT_MB = int(st.get_option("server.maxUploadSize"))
+LIMIT_MB = int(st.get_option(config.UPLOAD_LIMIT_OPTION))
 ROUND = "import_round"  # bumped after a load, so the uploaders start empty again
 CHOICES: dict[str, str] = {
     "keep": "保留当前版本（新文件存为历史版本）",
@@ -58,11 +60,13 @@ with reports_tab:
         f"可一次上传多个 .txt、.docx、.pdf 报告，每个不超过 {LIMIT_MB} MB；文件类型按内容判断。"
         "上传后先看识别结果，确认后才会载入。"
     )
+    widgets.file_uploader_in_chinese(f"import_files_{round_}", upload.REPORT_TYPES)
     files = st.file_uploader(
         "选择报告文件",
-        type=["txt", "docx", "pdf"],
+        type=upload.REPORT_TYPES,
         accept_multiple_files=True,
         key=f"import_files_{round_}",
+        help=f"可多选；每个文件不超过 {LIMIT_MB} MB",
     )
     loadable: list[tuple[str, bytes, str]] = []
     if files:
@@ -84,7 +88,7 @@ with reports_tab:
                 preview.sha256,
                 report.department,
                 report.year,
-                data.matching_versions(identity, preview.sha256, report.department, report.year),
+                widgets.versions_of(identity, preview.sha256, report.department, report.year),
             )
             title = f"{preview.name} → {report.department} · {report.year} 年度"
             with st.expander(widgets.md_escape(title), expanded=len(files) <= 3):
@@ -101,17 +105,17 @@ with reports_tab:
                         widgets.md_escape(f"未识别（报告中没有找到）：{'、'.join(missing)}"),
                         icon=":material/help:",
                     )
-                failing = charts.open_warnings(upload.report_checks(report))
+                failing = tables.open_warnings(upload.report_checks(report))
                 for note in failing["message"]:
                     st.warning(widgets.md_escape(note), icon=":material/warning:")
                 st.markdown("**识别出的数字与原文句子**")
-                widgets.show_table(charts.figure_table(upload.report_figures(report)))
+                widgets.show_table(tables.figure_table(upload.report_figures(report)))
                 parts = upload.report_parts(report)
                 if not parts.empty:
                     st.markdown("**资金来源与项目**")
                     widgets.show_table(parts)
                 st.markdown("**核对结果**")
-                widgets.show_table(charts.check_table(upload.report_checks(report)))
+                widgets.show_table(tables.check_table(upload.report_checks(report)))
             if state != "same":
                 loadable.append((file.name, file.getvalue(), str(choice)))
     if st.button(
@@ -147,27 +151,18 @@ with manual_tab:
         "金额单位为万元（也可在“单位”列写 元 或 亿元），没有的数字留空，不要填 0。"
         "导入前逐行检查，有问题时整份文件都不会导入。手工录入的数字在各页标注为“手工录入”。"
     )
-    selection = st.session_state.get(widgets.SELECTION_KEY)
     department = selection.department if selection else ""
-    left, right = st.columns(2)
-    left.download_button(
-        "下载录入模板（Excel）",
-        data=lambda: upload.template_bytes("xlsx", department),
-        file_name="预算透视_手工录入模板.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key="manual_template_xlsx",
-        on_click="ignore",
-        icon=":material/download:",
-    )
-    right.download_button(
-        "下载录入模板（CSV）",
-        data=lambda: upload.template_bytes("csv", department),
-        file_name="预算透视_手工录入模板.csv",
-        mime="text/csv",
-        key="manual_template_csv",
-        on_click="ignore",
-        icon=":material/download:",
-    )
+    for column, (kind, what, mime) in zip(st.columns(2), upload.TEMPLATES, strict=True):
+        column.download_button(
+            f"下载录入模板（{what}）",
+            data=functools.partial(upload.template_bytes, kind, department),
+            file_name=f"预算透视_手工录入模板.{kind}",
+            mime=mime,
+            key=f"manual_template_{kind}",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+    widgets.file_uploader_in_chinese(f"manual_file_{round_}", ["xlsx", "csv"])
     manual_file = st.file_uploader(
         "上传填好的模板（.xlsx 或 .csv）", type=["xlsx", "csv"], key=f"manual_file_{round_}"
     )
@@ -200,9 +195,9 @@ with manual_tab:
                     digest,
                     entry.department,
                     entry.year,
-                    data.matching_versions(identity, digest, entry.department, entry.year),
+                    widgets.versions_of(identity, digest, entry.department, entry.year),
                 )
-                st.markdown(f"**{widgets.md_escape(entry.label)}**（{charts.MANUAL}）")
+                st.markdown(f"**{widgets.md_escape(entry.label)}**（{MANUAL}）")
                 st.caption(widgets.md_escape(message))
                 if state in ("conflict", "history"):
                     conflicts.append(message)
@@ -222,10 +217,11 @@ with manual_tab:
         from etl.load import load_manual
 
         assert manual_file is not None
+        name, content = manual_file.name, manual_file.getvalue()
         outcome = widgets.write_database(
             lambda: load_manual(
-                manual_file.name,
-                manual_file.getvalue(),
+                name,
+                content,
                 config.db_path(),
                 on_conflict=manual_choice,  # type: ignore[arg-type]
             )

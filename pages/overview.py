@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from pages.ui import data, widgets
+from etl.labels import format_count
+from ui import data, widgets
 
-selection = widgets.require_report()
+selection = widgets.report_page()
 phases = data.budget_phases(selection.identity, selection.department, selection.year)
 checks = data.check_results(selection.identity, selection.department, selection.year)
 
@@ -12,7 +13,7 @@ widgets.report_header("总览", selection)
 widgets.phase_kpis(phases)
 
 st.subheader("数据核对")
-st.metric("待核对的警告", widgets.warning_count(checks), border=True, width="content")
+st.metric("待核对的警告", format_count(widgets.warning_count(checks)), border=True, width="content")
 st.page_link(
     "pages/audit.py",
     label="查看数据核对：每个数字的原文出处与核对结果",

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from pages.ui import charts, data, widgets
+from ui import charts, data, tables, widgets
 
-selection = widgets.require_report()
+selection = widgets.report_page()
 projects = data.project_breakdown(selection.identity, selection.department, selection.year)
 
 widgets.report_header("项目明细", selection)
@@ -13,20 +13,17 @@ if projects.empty:
     st.stop()
 
 search = st.text_input("按项目名称筛选", key="projects_search", placeholder="例如：经费")
-shown = charts.select_projects(projects, search)
+shown = tables.select_projects(projects, search)
 if shown.empty:
     st.info("没有名称包含该文字的项目。")
     st.stop()
 
-widgets.show_chart(charts.project_bar(shown), selection, "项目明细图", key="projects_chart")
-widgets.csv_download(
-    charts.project_table(shown, detail=False),
+widgets.chart_and_table(
+    charts.project_bar(shown),
+    tables.project_table(shown, detail=False),
     selection,
-    "项目明细图",
-    key="projects_chart_csv",
-    what="图表数据",
+    "项目明细",
+    key="projects",
+    table=tables.project_table(shown),
 )
-table = charts.project_table(shown)
-widgets.show_table(table)
-widgets.csv_download(table, selection, "项目明细表", key="projects_table_csv")
 st.caption("占比为该项目占报告所列全部项目合计的比例。")

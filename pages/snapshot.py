@@ -2,56 +2,48 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
-from pages.ui import charts, data, snapshot, widgets
+from etl import labels
+from ui import data, snapshot, tables, widgets
 
-widgets.route_page()
+selection = widgets.page_frame()
 st.title("数据快照")
 
 identity = data.db_identity()
 counts = data.version_counts(identity) if identity is not None else None
 if identity is None or counts is None or not int(counts["versions"].iloc[0]):
-    st.info(widgets.EMPTY_MESSAGE, icon=":material/info:")
+    st.info(labels.EMPTY_DATABASE, icon=":material/info:")
     st.stop()
 
 st.markdown(
-    "导出整个数据库：每张表和每个视图一份 CSV（UTF-8 带 BOM，Excel 直接打开不乱码），"
-    "打包为一个 zip，并附 manifest.json 清单（来源文件及其内容哈希、导出时间、各表行数）；"
-    "或导出为一个 Excel 工作簿，每张表一个工作表。更正过的数字在 effective_figures、"
-    "figure_provenance 等视图中带 corrected 标记，报告原值在 extracted_value 列。"
+    "导出整个数据库：每张数据表一份 CSV（UTF-8 带 BOM，Excel 直接打开不乱码），打包为一个 zip，"
+    "并附清单文件（来源文件及其内容哈希、导出时间、各表行数）；或导出为一个 Excel 工作簿，"
+    "每张表一个工作表。更正过的数字带“已更正”标记，报告原值保留在旁边一列。"
 )
 path = identity[0]
-left, right = st.columns(2)
-left.download_button(
-    "下载数据快照（CSV 压缩包）",
-    data=lambda: snapshot.snapshot_zip(path),
-    file_name=snapshot.file_name("zip"),
-    mime="application/zip",
-    key="snapshot_zip",
-    on_click="ignore",
-    icon=":material/folder_zip:",
-    type="primary",
-)
-right.download_button(
-    "下载数据快照（Excel 工作簿）",
-    data=lambda: snapshot.snapshot_workbook(path),
-    file_name=snapshot.file_name("xlsx"),
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    key="snapshot_xlsx",
-    on_click="ignore",
-    icon=":material/table_view:",
-)
+for column, (kind, what, mime, build, icon) in zip(st.columns(2), snapshot.DOWNLOADS, strict=True):
+    column.download_button(
+        f"下载数据快照（{what}）",
+        data=functools.partial(build, path),
+        file_name=snapshot.file_name(kind),
+        mime=mime,
+        key=f"snapshot_{kind}",
+        on_click="ignore",
+        icon=icon,
+        type="primary" if kind == "zip" else "secondary",
+    )
 
 st.subheader("快照包含的来源文件")
 totals = counts.iloc[0]
-selection = st.session_state.get(widgets.SELECTION_KEY)
 if selection is not None:
-    sources = charts.versions_table(data.department_versions(identity, selection.department))
+    sources = tables.versions_table(data.department_versions(identity, selection.department))
     st.caption(
         widgets.md_escape(
             f"快照包含 {int(totals['departments']):,} 个部门的 {int(totals['versions']):,} 个版本"
-            f"（{int(totals['reports']):,} 份当前报告），全部列在 manifest.json 中；"
+            f"（{int(totals['reports']):,} 份当前报告），全部列在清单中；"
             f"下表为侧栏所选部门 {selection.department} 的 {len(sources)} 个。"
         )
     )
@@ -59,4 +51,4 @@ if selection is not None:
     widgets.csv_download(sources, selection, "来源文件", key="snapshot_sources_csv")
 
 st.subheader("各表行数")
-widgets.show_table(charts.table_rows_table(data.table_rows(identity)))
+widgets.show_table(tables.table_rows_table(data.table_rows(identity)))

@@ -3,11 +3,12 @@ year (stacked, 万元 and shares) and the year's largest projects across departm
 
 import streamlit as st
 
-from pages.ui import charts, data, widgets
+from etl import labels
+from ui import charts, data, tables, widgets
 
 TOP = 20  # projects in 年度前 20 大项目
 
-selection = widgets.require_report()
+selection = widgets.report_page()
 years = [int(y) for y in data.report_years_all(selection.identity)["year"]]  # newest first
 # CSV files are named for 全部部门, not for the department the sidebar selects.
 everyone = selection._replace(department="全部部门", year=years[0])
@@ -25,18 +26,15 @@ split = data.fund_split_by_year(selection.identity)
 if split.empty:
     st.info("报告没有按级次（中央、省级、市级、区县级）写明项目支出的资金来源。")
 else:
-    funds = charts.fund_split_by_year_table(split)
-    widgets.show_chart(
+    funds = tables.fund_split_by_year_table(split)
+    widgets.chart_and_table(
         charts.fund_split_by_year_bar(split),
+        funds,
         everyone,
-        "各年度资金来源图",
-        key="summary_funds_chart",
+        "各年度资金来源",
+        key="summary_funds",
+        table=funds,
     )
-    widgets.csv_download(
-        funds, everyone, "各年度资金来源图", key="summary_funds_chart_csv", what="图表数据"
-    )
-    widgets.show_table(funds)
-    widgets.csv_download(funds, everyone, "各年度资金来源表", key="summary_funds_table_csv")
     st.caption("占比为该级次占当年全部部门写明的项目资金之比；报告未写明某级次时不计入该级次。")
 
 st.subheader(f"年度前 {TOP} 大项目")
@@ -45,19 +43,18 @@ year = st.selectbox(
     years,
     index=years.index(selection.year) if selection.year in years else 0,
     key="summary_year",
-    format_func=lambda y: f"{y} 年",
+    format_func=labels.year_text,
 )
 top = data.top_projects(selection.identity, year, TOP)
 if top.empty:
     st.info(f"{year} 年度的报告没有逐项列出项目支出。")
 else:
-    projects = charts.top_projects_table(top)
-    of_year = everyone._replace(year=year)
-    widgets.show_chart(
-        charts.top_projects_bar(top, year), of_year, "前20大项目图", key="summary_top_chart"
+    projects = tables.top_projects_table(top)
+    widgets.chart_and_table(
+        charts.top_projects_bar(top, year),
+        projects,
+        everyone._replace(year=year),
+        f"前{TOP}大项目",
+        key="summary_top",
+        table=projects,
     )
-    widgets.csv_download(
-        projects, of_year, "前20大项目图", key="summary_top_chart_csv", what="图表数据"
-    )
-    widgets.show_table(projects)
-    widgets.csv_download(projects, of_year, "前20大项目表", key="summary_top_table_csv")

@@ -3,19 +3,22 @@ the department's other years on request, and counts for the whole database."""
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
-from etl import config
-from pages.ui import charts, data, widgets
+from etl import config, labels
+from etl.labels import MANUAL
+from ui import data, tables, widgets
+from ui.tables import records
 
-widgets.route_page()
+selection = widgets.page_frame()
 st.title("版本")
 widgets.show_flash()
 
 identity = data.db_identity()
-selection = st.session_state.get(widgets.SELECTION_KEY)
 if identity is None or selection is None:
-    st.info(widgets.EMPTY_MESSAGE, icon=":material/info:")
+    st.info(labels.EMPTY_DATABASE, icon=":material/info:")
     st.stop()
 counts = data.version_counts(identity).iloc[0]
 
@@ -33,13 +36,13 @@ versions = data.department_versions(identity, selection.department)
 of_year = versions[versions["year"] == selection.year]
 
 st.subheader(widgets.md_escape(f"{selection.department} · {selection.year} 年度"))
-for row in of_year.itertuples(index=False):
+for row in records(of_year):
     info, action = st.columns([5, 1], vertical_alignment="center")
-    origin = f"（{charts.MANUAL}）" if row.origin == "manual" else ""
+    origin = f"（{MANUAL}）" if row.origin == "manual" else ""
     corrections = f" · 更正 {row.corrections} 处" if row.corrections else ""
     info.markdown(
         widgets.md_escape(
-            f"{row.file_name}{origin} · 载入于 {charts.format_time(row.loaded_at)}"
+            f"{row.file_name}{origin} · 载入于 {tables.format_time(row.loaded_at)}"
             f" · 哈希 {row.sha256[:12]}{corrections}"
         ),
         help=f"SHA-256：{row.sha256}",
@@ -49,14 +52,13 @@ for row in of_year.itertuples(index=False):
     elif action.button("恢复", key=f"restore_{row.sha256[:16]}", icon=":material/restore:"):
         from etl.load import restore_version
 
-        result = widgets.write_database(
-            lambda sha=row.sha256: restore_version(config.db_path(), sha)
-        )
+        restore = functools.partial(restore_version, config.db_path(), str(row.sha256))
+        result = widgets.write_database(restore)
         if result is not None:
             widgets.flash("success" if result.ok else "error", result.message)
             st.rerun()
 
 st.subheader("该部门全部版本" if show_all else "版本列表")
-table = charts.versions_table(versions if show_all else of_year)
+table = tables.versions_table(versions if show_all else of_year)
 widgets.show_table(table)
 widgets.csv_download(table, selection, "版本列表", key="versions_csv")

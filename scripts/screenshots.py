@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.live_app import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+from tests.support.live_app import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
 
 # (url path, file stem, text that shows the page has rendered[, dataset]): the dataset is the
 # shipped report unless it says "demo".
@@ -28,8 +28,10 @@ PAGES: list[tuple[str, ...]] = [
     ("fund_sources", "fund_sources", "市级"),
     ("projects", "projects", "农村公路养护"),
     ("audit", "audit", "0.09"),
+    ("import_reports", "import_reports", "上传报告"),
     ("year_over_year?department=示例市示例区教育局", "year_over_year", "项目逐年对比", "demo"),
     ("comparison?year=2023", "comparison", "查看部门", "demo"),
+    ("summary", "summary", "各年度项目资金来源", "demo"),
     (
         "indicators?department=示例市示例区教育局&year=2022",
         "indicators",
@@ -53,7 +55,13 @@ def take(db: Path, out: Path, pages: list[tuple[str, ...]] = PAGES) -> list[Path
             page.wait_for_function(
                 "() => !document.querySelector('[data-testid=stSkeleton]')", timeout=90_000
             )
-            page.wait_for_timeout(1500)  # let plotly finish drawing
+            # Every chart drawn: plotly has put its traces (bars, pie slices) into the SVG.
+            page.wait_for_function(
+                """() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')].every(
+                    c => c.querySelector('.main-svg .trace, .main-svg .slice'))""",
+                timeout=90_000,
+            )
+            page.wait_for_timeout(1500)  # plotly's transitions
             # The app scrolls inside its main block, so a full-page shot stops at the window:
             # make the window as tall as the page's content instead.
             height = page.evaluate(

@@ -1,4 +1,5 @@
-"""Databases the UI tests read: the seed report, an empty one, and one with three reports.
+"""Fixtures: databases the UI tests read (the seed report, an empty one, three reports, the demo),
+and one Chromium for the browser tests. Helpers live in tests/support/.
 
 Each fixture points BUDGET_LENS_DB at its file and clears Streamlit's caches, so no test sees
 another test's connection or frames.
@@ -6,69 +7,14 @@ another test's connection or frames.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
-import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
-from etl.load import load_paths
-
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # `pages.ui` is not an installed package; the app runs from ROOT
-    sys.path.insert(0, str(ROOT))
-
-SEED = ROOT / "tests" / "fixtures" / "reports" / "2020-tianxin-transport-bureau.txt"
-DEPARTMENT = "长沙市天心区交通运输局"
-OTHER_DEPARTMENT = "长沙市雨花区交通运输局"
-
-
-LEGACY_PAGES_INIT = PagesManager.__init__
-
-
-@pytest.fixture(autouse=True)
-def routed_by_app_py(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run every AppTest run through app.py, as a server does once st.navigation has run.
-
-    Streamlit takes a pages/ folder beside the entry script for its legacy multipage layout
-    until st.navigation runs in the process, and AppTest resets that before each run, so every
-    rerun would run the page script alone. The app's own guard for a server's first deep link
-    (widgets._leave_legacy_page_mode) is tested separately with LEGACY_PAGES_INIT.
-    """
-
-    def init(self: PagesManager, *args: object, **kwargs: object) -> None:
-        LEGACY_PAGES_INIT(self, *args, **kwargs)  # type: ignore[arg-type]
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
-def build_db(db: Path, reports: list[Path]) -> Path:
-    results = load_paths(reports, db)
-    assert all(r.ok for r in results), [r.message for r in results]
-    return db
-
-
-def seed_variant(folder: Path, name: str, *replacements: tuple[str, str]) -> Path:
-    """The seed report with words replaced: another year, department or a figure left out."""
-    text = SEED.read_text(encoding="utf-8")
-    for old, new in replacements:
-        assert old in text, old
-        text = text.replace(old, new)
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def use_db(db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    monkeypatch.setenv("BUDGET_LENS_DB", str(db))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield db
-    st.cache_data.clear()
-    st.cache_resource.clear()  # closes the cached connection
+from etl import queries
+from tests.support.databases import SEED, build_db, seed_variant, use_db
 
 
 @pytest.fixture(scope="session")
@@ -132,7 +78,7 @@ def demo_db(demo_db_file: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
 # test; a page error in the browser fails the test.
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    from tests.live_app import CHROMIUM, CHROMIUM_ARGS
+    from tests.support.live_app import CHROMIUM, CHROMIUM_ARGS
 
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p:
@@ -150,3 +96,10 @@ def page(browser: object) -> Iterator[object]:
     yield page
     context.close()
     assert errors == []
+
+
+@pytest.fixture(scope="module")
+def con(seed_db_file: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read connection to the seed database, as the app opens one."""
+    with queries.connect(seed_db_file) as connection:
+        yield connection

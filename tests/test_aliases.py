@@ -10,10 +10,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import DEPARTMENT, ROOT, SEED, seed_variant
 
 from etl import config, queries
 from etl.load import AliasError, apply_schema, load_paths, parse_aliases, read_aliases, rebuild
+from tests.support.databases import DEPARTMENT, ROOT, SEED, seed_variant
 
 SHORT = "天心区交通运输局"  # how the 2021 variant's title writes the seed's department
 

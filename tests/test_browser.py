@@ -6,10 +6,11 @@ import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
-from tests.live_app import CHROMIUM, running_app
+from tests.support.live_app import CHROMIUM, running_app
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = [
@@ -69,3 +70,62 @@ def test_csv_download_is_what_the_page_shows(app_url: str, page: object, tmp_pat
     amounts = {row[next(k for k in row if "项目" in k)]: row for row in rows}
     assert "农村公路养护、建设费" in amounts
     assert any("191.16" in value for value in amounts["农村公路养护、建设费"].values())
+
+
+# Every page by its URL as the first request a freshly started server gets (Streamlit then runs
+# pages/<name>.py on its own: ui/frame.py's page routes itself) against the same page reached by
+# clicking its link: the same title, selectors, banner and navigation.
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from etl import demo
+
+    folder = tmp_path_factory.mktemp("first_request")
+    results = demo.build(folder / "demo.duckdb", folder / "reports")
+    assert all(r.ok for r in results)
+    return folder / "demo.duckdb"
+
+
+def framing(page: object) -> dict[str, object]:
+    """What frames the page once its script has finished: title, selectors, banner, navigation."""
+    page.locator("[data-test-script-state='notRunning']").wait_for(timeout=60_000)
+    page.locator("h1").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(500)  # a rerun the finished run asked for (a URL update) settles
+    page.locator("[data-test-script-state='notRunning']").wait_for(timeout=60_000)
+    return {
+        "title": page.get_by_test_id("stMainBlockContainer").locator("h1").first.inner_text(),
+        "department": page.locator(".st-key-department input").input_value(),
+        "year": page.locator(".st-key-year input").input_value(),
+        "banner": [
+            text
+            for text in page.locator("[data-testid='stAlert']").all_inner_texts()
+            if "示例数据" in text
+        ],
+        "navigation": page.get_by_test_id("stSidebarNavItems").locator("a").all_inner_texts(),
+        "errors": page.locator("[data-testid='stException']").count(),
+    }
+
+
+def test_every_page_by_its_url_as_the_first_request_after_a_restart(
+    demo_db: Path, page: object
+) -> None:
+    from ui.frame import PAGES
+
+    query = f"?department={quote('示例市示例区教育局')}&year=2022"
+    clicked = {}
+    with running_app(demo_db) as url:
+        page.goto(f"{url}/{query}")
+        framing(page)
+        for _, title in PAGES:
+            page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=title).click()
+            clicked[title] = framing(page)
+    assert clicked["总览"]["navigation"] == [title for _, title in PAGES]
+    for path, title in PAGES:
+        slug = "" if title == "总览" else Path(path).stem
+        with running_app(demo_db) as url:  # a new server: this request is its first
+            page.goto(f"{url}/{slug}{query}")
+            first = framing(page)
+        assert first == clicked[title], title
+        assert first["banner"] and first["errors"] == 0
+        assert (first["department"], first["year"]) == ("示例市示例区教育局", "2022 年")

@@ -17,7 +17,8 @@ from urllib.parse import quote
 import pytest
 
 from etl.load import load_documents
-from tests.live_app import CHROMIUM, running_app
+from tests.support.browser import TIMEOUT, choose, no_traceback, overview_shows, see, upload
+from tests.support.live_app import CHROMIUM, running_app
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = [
@@ -31,7 +32,6 @@ DEPARTMENT = "长沙市天心区交通运输局"
 SEED_BYTES = SEED.read_bytes()
 # The same report with the basic adjusted budget restated: a corrected version of 2020.
 V2_BYTES = SEED_BYTES.decode().replace("预算调整数为801.07万元", "预算调整数为802.07万元").encode()
-TIMEOUT = 60_000  # generous: CI machines may be busy
 
 
 @pytest.fixture(scope="module")
@@ -41,42 +41,6 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     load_documents([], db)
     with running_app(db) as url:
         yield url, db
-
-
-def see(page: object, text: str) -> None:
-    page.get_by_text(text, exact=False).first.wait_for(timeout=TIMEOUT)
-
-
-def no_traceback(page: object) -> None:
-    assert page.get_by_text("Traceback").count() == 0
-    assert page.locator("[data-testid='stException']").count() == 0
-
-
-def upload(page: object, key: str, *files: tuple[str, bytes, str]) -> None:
-    page.locator(f".st-key-{key} input[type=file]").set_input_files(
-        [{"name": n, "mimeType": m, "buffer": b} for n, b, m in files]
-    )
-
-
-def choose(page: object, key: str, option: re.Pattern[str]) -> None:
-    """Open the selectbox `key` and pick `option`. A click that lands while the page is still
-    rerendering leaves the list shut, so the list is opened again until the option shows."""
-    wanted = page.get_by_role("option", name=option)
-    for _ in range(5):
-        page.locator(f".st-key-{key}").click()
-        try:
-            wanted.wait_for(timeout=5_000)
-            break
-        except Exception:  # playwright's TimeoutError: open it again
-            page.keyboard.press("Escape")
-    wanted.click()
-
-
-def overview_shows(page: object, url: str, *texts: str) -> None:
-    page.goto(f"{url}/?department={quote(DEPARTMENT)}&year=2020")
-    for text in texts:
-        see(page, text)
-    no_traceback(page)
 
 
 def test_upload_replace_restore_correct_and_snapshot(

@@ -12,11 +12,10 @@ from urllib.parse import quote
 import pytest
 
 from etl.load import load_documents, load_paths
-from tests.live_app import CHROMIUM, running_app
-from tests.test_browser_flows import no_traceback, overview_shows, see, upload
-from tests.test_hardening_pages import HOSTILE_DEPARTMENT, HOSTILE_OTHER, make_hostile
-from tests.test_pages import PAGES
-from tests.test_sandbox import self_kids
+from tests.support.apptest import PAGES
+from tests.support.browser import no_traceback, overview_shows, see, upload
+from tests.support.hostile import HOSTILE_DEPARTMENT, HOSTILE_OTHER, make_hostile
+from tests.support.live_app import CHROMIUM, running_app
 
 playwright = pytest.importorskip("playwright.sync_api")
 pytestmark = [
@@ -26,6 +25,7 @@ pytestmark = [
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "fixtures" / "reports" / "2020-tianxin-transport-bureau.txt"
+ENCRYPTED = ROOT / "tests" / "fixtures" / "bad" / "encrypted.pdf"
 
 
 @pytest.fixture
@@ -95,8 +95,10 @@ def test_import_a_bad_file_then_a_good_one(tmp_path: Path, page: tuple[object, l
     with running_app(db) as url:
         browser_page.goto(f"{url}/import_reports")
         see(browser_page, "上传报告")
-        upload(browser_page, "import_files_0", ("循环页树.pdf", self_kids(), "application/pdf"))
-        see(browser_page, "循环页树.pdf：PDF 第 2 页无法读取")
+        upload(
+            browser_page, "import_files_0", ("加密.pdf", ENCRYPTED.read_bytes(), "application/pdf")
+        )
+        see(browser_page, "加密.pdf：PDF 已加密（需要密码）")
         no_traceback(browser_page)
         browser_page.goto(f"{url}/import_reports")
         upload(browser_page, "import_files_0", ("天心区2020.txt", SEED.read_bytes(), "text/plain"))

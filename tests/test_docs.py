@@ -37,3 +37,23 @@ def test_rule_names_cover_what_the_rules_emit() -> None:
     seed = ROOT / "data" / "reports" / "2020-tianxin-transport-bureau.txt"
     emitted = {c.rule for c in analyse_text(seed.read_text(encoding="utf-8")).checks}
     assert emitted <= set(RULE_NAMES)
+
+
+def test_every_etl_command_in_the_readme_runs_as_written() -> None:
+    """Each `python -m etl …` is written with the project's venv (a fresh shell has no etl on
+    its path) and names a command the CLI has: its --help exits 0."""
+    import contextlib
+    import io
+
+    import pytest
+
+    from etl.__main__ import main
+
+    bare = re.findall(r"(?<![/\w])python -m etl\b", README)
+    assert bare == [], "write .venv/bin/python -m etl"
+    commands = set(re.findall(r"\.venv/bin/python -m etl (\w+)", README))
+    assert {"load", "demo", "rebuild", "manual", "template", "extract", "evaluate"} <= commands
+    for command in sorted(commands):
+        with contextlib.redirect_stdout(io.StringIO()), pytest.raises(SystemExit) as done:
+            main([command, "--help"])
+        assert done.value.code == 0, command

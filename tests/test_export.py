@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import DEPARTMENT
 
 from etl import queries
-from pages.ui import charts, export
+from tests.support.databases import DEPARTMENT
+from ui import export, tables
 
 BOM = b"\xef\xbb\xbf"
 
@@ -26,7 +26,7 @@ def read_back(data: bytes) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def phases(seed_db_file: Path) -> pd.DataFrame:
     with queries.connect(seed_db_file) as con:
-        return charts.phase_table(queries.budget_phases(con, DEPARTMENT, 2020), include_total=True)
+        return tables.phase_table(queries.budget_phases(con, DEPARTMENT, 2020), include_total=True)
 
 
 def test_doctests() -> None:
@@ -43,7 +43,7 @@ def test_round_trip_keeps_rows_columns_and_chinese(phases: pd.DataFrame) -> None
     back = read_back(export.csv_bytes(phases))
     assert back.columns.tolist() == phases.columns.tolist()
     assert back["类别"].tolist() == ["基本支出", "项目支出", "合计"]
-    assert back["调整后预算（万元）"].tolist() == ["801.07", "349.4", "1150.47"]
+    assert back["调整后预算（万元）"].tolist() == ["801.07", "349.40", "1150.47"]  # two decimals
     assert back["调整率（%）"].tolist() == ["64.32", "257.26", "96.56"]
 
 
@@ -66,9 +66,9 @@ def test_amounts_are_exact_decimals(phases: pd.DataFrame) -> None:
     [
         (Decimal("801.070000"), "801.07"),
         (Decimal("-0.090000"), "-0.09"),
-        (Decimal("8.000000"), "8"),
-        (Decimal("0.000000"), "0"),
-        (Decimal("1E+3"), "1000"),
+        (Decimal("8.000000"), "8.00"),
+        (Decimal("0.000000"), "0.00"),
+        (Decimal("1E+3"), "1000.00"),
         (5, "5"),
         (0.7, "0.7"),
         (None, "未识别"),

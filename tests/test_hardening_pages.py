@@ -11,25 +11,13 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pytest
-from conftest import SEED, build_db, seed_variant, use_db
 from streamlit.testing.v1 import AppTest
-from test_pages import PAGES, open_page, plain
 
-from etl.load import refresh_summaries
+from tests.support.apptest import PAGES, open_page, plain
+from tests.support.databases import SEED, build_db, seed_variant, use_db
+from tests.support.hostile import HOSTILE, HOSTILE_DEPARTMENT, HOSTILE_OTHER, make_hostile
 
-# Report text that would become markup if shown unescaped: HTML, a markdown link, a colour
-# directive, emphasis.
-HOSTILE_DEPARTMENT = "<script>alert(1)</script>局"
-HOSTILE_OTHER = "<img src=x onerror=alert(1)>局"
-HOSTILE_PROJECTS = [
-    "[点击](http://evil)",
-    ":red[x]",
-    '<a href="http://evil">链接</a>',
-    "**粗体** & <b>b</b>",
-]
-HOSTILE = [HOSTILE_DEPARTMENT, HOSTILE_OTHER, *HOSTILE_PROJECTS]
 # md_escape puts a backslash before each of their punctuation marks, so none survives whole.
 MARKUP = ("<script>", "<img src=x", '<a href="', "<b>", "](http", ":red[", "**粗体**", *HOSTILE)
 TEXT_KINDS = (
@@ -44,27 +32,6 @@ TEXT_KINDS = (
     "subheader",
     "text",
 )
-
-
-def make_hostile(db: Path) -> None:
-    """Rename the departments and projects in `db` to hostile text with bound parameters."""
-    with duckdb.connect(str(db)) as con:
-        departments = [
-            r[0]
-            for r in con.execute("SELECT DISTINCT department FROM documents ORDER BY 1").fetchall()
-        ]
-        for old, new in zip(departments, [HOSTILE_DEPARTMENT, HOSTILE_OTHER], strict=False):
-            con.execute("UPDATE documents SET department = ? WHERE department = ?", [new, old])
-        names = [
-            r[0] for r in con.execute("SELECT DISTINCT name FROM projects ORDER BY 1").fetchall()
-        ]
-        for index, old in enumerate(names):
-            new = HOSTILE_PROJECTS[index % len(HOSTILE_PROJECTS)] + (
-                "" if index < 4 else str(index)
-            )
-            con.execute("UPDATE projects SET name = ? WHERE name = ?", [new, old])
-        con.execute("DELETE FROM report_summary")
-        refresh_summaries(con)
 
 
 @pytest.fixture(scope="session")

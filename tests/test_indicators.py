@@ -11,10 +11,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from conftest import DEPARTMENT, SEED, build_db, seed_variant
 
 from etl import queries
-from pages.ui import charts
+from tests.support.databases import DEPARTMENT, SEED, build_db, seed_variant
+from ui import tables
 
 NO_THREE_PUBLIC = "长沙市雨花区交通运输局"
 OVERSPENT = "长沙市岳麓区交通运输局"
@@ -110,7 +110,7 @@ def test_change_rate_needs_the_year_just_before(con: duckdb.DuckDBPyConnection) 
     inputs = queries.indicator_inputs(con, DEPARTMENT, 2023)
     change = inputs[inputs["indicator"] == "three_public_change_rate"]
     assert (
-        charts.indicator_result(row, change, 2023) == "无法计算：缺少 2022 年度“三公”经费实际支出"
+        tables.indicator_result(row, change, 2023) == "无法计算：缺少 2022 年度“三公”经费实际支出"
     )
 
 
@@ -122,7 +122,7 @@ def test_missing_input_is_not_computed_never_zero(con: duckdb.DuckDBPyConnection
     inputs = queries.indicator_inputs(con, NO_THREE_PUBLIC, 2020)
     own = inputs[inputs["indicator"] == "three_public_control_rate"]
     assert own["value"].isna().all()
-    assert charts.indicator_result(row, own, 2020) == (
+    assert tables.indicator_result(row, own, 2020) == (
         "无法计算：缺少 “三公”经费实际支出、“三公”经费预算"
     )
     assert table.loc[("execution_rate", "total"), "value"] == 1.0  # the rest is computed
@@ -133,7 +133,7 @@ def test_zero_denominator_says_so(con: duckdb.DuckDBPyConnection) -> None:
     assert math.isnan(row["value"]) and row["missing_inputs"] == 0
     inputs = queries.indicator_inputs(con, NO_POSTS, 2020)
     own = inputs[inputs["indicator"] == "staff_control_rate"]
-    assert charts.indicator_result(row, own, 2020) == "无法计算：分母为 0"
+    assert tables.indicator_result(row, own, 2020) == "无法计算：分母为 0"
 
 
 @pytest.mark.parametrize(
@@ -155,7 +155,7 @@ def test_flags(
 
 
 def test_agrees_with_the_ranking_and_budget_phases_on_the_demo(demo_db_file: Path) -> None:
-    """report_indicators and budget_phases keep their own formulas (pages read them hot): the same
+    """current_summary and budget_phases keep their own formulas (pages read them hot): the same
     numbers for every demo report."""
     with queries.connect(demo_db_file) as demo:
         index = queries.report_index(demo)

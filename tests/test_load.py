@@ -14,6 +14,8 @@ import pytest
 from etl import load as load_module
 from etl.load import LoadBusy, load_paths
 from etl.queries import budget_phases, connect
+from etl.store import batch as batch_module
+from etl.store import versions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -130,7 +132,7 @@ def test_failure_midway_leaves_none_of_that_reports_rows(
 ) -> None:
     other = variant(tmp_path, "other.txt", "2020年度长沙市天心区", "2021年度长沙市天心区")
     other.write_text(other.read_text(encoding="utf-8").replace("党建经费", "党建活动经费"), "utf-8")
-    real = load_module._insert_many
+    real = versions.insert_many
 
     def fail_on_projects(
         con: duckdb.DuckDBPyConnection, table: str, rows: list, *args: object
@@ -141,7 +143,8 @@ def test_failure_midway_leaves_none_of_that_reports_rows(
             raise RuntimeError("disk full")
         real(con, table, rows, *args)
 
-    monkeypatch.setattr(load_module, "_insert_many", fail_on_projects)
+    for module in (versions, batch_module):  # one report at a time, and a whole batch
+        monkeypatch.setattr(module, "insert_many", fail_on_projects)
     results = load_paths([SEED, other], db)
     assert [r.status for r in results] == ["failed", "loaded"]
     assert "disk full" in results[0].message
@@ -225,7 +228,7 @@ def test_a_batch_stores_what_one_file_at_a_time_stores(
         ]
         batch = tmp_path / on_conflict / "batch" / "budget.duckdb"
         with monkeypatch.context() as patch:  # no falling back to one transaction per report
-            patch.setattr(load_module, "_load_report", None)
+            patch.setattr(batch_module, "load_report", None)
             together = load_paths(files, batch, on_conflict=on_conflict, aliases=aliases)
         assert [(r.status, r.message, r.sha256) for r in together] == [
             (r.status, r.message, r.sha256) for r in single
@@ -240,6 +243,7 @@ _PARALLEL_LOAD = """
 import multiprocessing.pool, sys
 from pathlib import Path
 from etl import load
+from etl.store import batch
 
 used = []
 real_imap = multiprocessing.pool.Pool.imap
@@ -249,7 +253,7 @@ def imap(self, *args, **kwargs):
     return real_imap(self, *args, **kwargs)
 
 multiprocessing.pool.Pool.imap = imap
-load._PARALLEL_FROM = 2
+batch.PARALLEL_FROM = 2
 results = load.load_paths([Path(p) for p in sys.argv[2:]], Path(sys.argv[1]))
 print("workers" if used else "no workers")
 for r in results:

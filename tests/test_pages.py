@@ -1,48 +1,25 @@
-"""Every page of app.py through AppTest: renders the seed's figures, reacts to its widget, and
-explains an empty database. The page list is read from app.py itself."""
+"""Every page of the app through AppTest: renders the seed's figures, reacts to its widget, and
+explains an empty database. The page list is the navigation's own (ui.frame.PAGES)."""
 
 from __future__ import annotations
 
-import ast
-import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
-import pandas as pd
 import pytest
-from conftest import (
-    DEPARTMENT,
-    LEGACY_PAGES_INIT,
-    OTHER_DEPARTMENT,
-    ROOT,
-    SEED,
-    build_db,
-    seed_variant,
-)
-from streamlit.runtime.pages_manager import PagesManager
-from streamlit.testing.v1 import AppTest
 
 from etl import config
 from etl.load import load_paths
-
-APP = ROOT / "app.py"
-
-
-def app_pages() -> dict[str, str]:
-    """{path: title} of every st.Page(...) in app.py, in navigation order."""
-    pages = {}
-    for node in ast.walk(ast.parse(APP.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page":
-            titles = [k.value for k in node.keywords if k.arg == "title"]
-            pages[ast.literal_eval(node.args[0])] = ast.literal_eval(titles[0])
-    return pages
-
-
-PAGES = app_pages()
-# Pages that manage the data rather than show one report (tests/test_pages_data.py covers them).
-DATA_PAGES = ("pages/import_reports.py", "pages/versions.py", "pages/snapshot.py")
-REPORT_PAGES = {path: title for path, title in PAGES.items() if path not in DATA_PAGES}
+from tests.support.apptest import (
+    DATA_PAGES,
+    PAGES,
+    REPORT_PAGES,
+    open_page,
+    page_text,
+    plain,
+    table,
+)
+from tests.support.databases import DEPARTMENT, OTHER_DEPARTMENT, ROOT, SEED, build_db, seed_variant
 
 
 def test_app_registers_the_pages() -> None:
@@ -56,46 +33,6 @@ def test_app_registers_the_pages() -> None:
     assert list(REPORT_PAGES.values())[5:9] == ["同比", "部门对比", "全部部门", "绩效指标"]
     assert [PAGES[p] for p in DATA_PAGES] == ["导入", "版本", "数据快照"]
     assert all((ROOT / path).is_file() for path in PAGES)
-
-
-def open_page(path: str, query_params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    at.query_params.update(query_params or {})
-    at.run()
-    if path != "pages/overview.py":
-        at.switch_page(path).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def shown(value: Any) -> str:
-    """A table cell as the page formats it (万元 with separators, gaps as 未识别)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "未识别"
-    return f"{value:,.2f}" if isinstance(value, Decimal) else str(value)
-
-
-def plain(markdown: str) -> str:
-    """Markdown as read on screen: md_escape's backslashes removed."""
-    return re.sub(r"\\(.)", r"\1", markdown)
-
-
-def page_text(at: AppTest) -> str:
-    """Everything a reader sees as text: headings, notes, KPI cards and table cells."""
-    parts = [
-        plain(str(e.value))
-        for kind in ("title", "subheader", "caption", "info", "warning", "error")
-        for e in getattr(at, kind)
-    ]
-    parts += [f"{m.label} {m.value}" for m in at.metric]
-    for frame in at.dataframe:
-        parts.append(" ".join(frame.value.columns))
-        parts += [shown(v) for row in frame.value.itertuples(index=False) for v in row]
-    return "\n".join(parts)
-
-
-def table(at: AppTest, index: int = 0) -> pd.DataFrame:
-    return at.dataframe[index].value
 
 
 SEED_TEXT = {
@@ -152,7 +89,7 @@ def test_every_chart_and_table_has_a_csv_button(seed_db: Path, path: str) -> Non
 def test_empty_database_explains_how_to_load(empty_db: Path, path: str) -> None:
     at = open_page(path)
     assert "还没有载入报告" in at.info[0].value
-    assert "python -m etl load" in at.info[0].value
+    assert "“导入”页" in at.info[0].value and "python -m etl" not in at.info[0].value
     assert not at.metric and not at.dataframe
 
 
@@ -181,17 +118,6 @@ def test_first_start_builds_the_database_and_names_bad_files(
     assert db.exists()
     assert any("载入失败：notes.txt" in plain(w.value) for w in at.warning)
     assert "801.07" in page_text(at)
-
-
-def test_deep_link_on_a_fresh_server_is_routed_by_app_py(
-    seed_db: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(PagesManager, "__init__", LEGACY_PAGES_INIT)
-    at = AppTest.from_file(str(APP), default_timeout=30)
-    at.switch_page("pages/audit.py").run()
-    assert not at.exception
-    assert [t.value for t in at.title] == ["数据核对"]
-    assert at.selectbox(key="department").value == DEPARTMENT
 
 
 def test_overview_links_to_the_audit_page(seed_db: Path) -> None:
@@ -290,15 +216,15 @@ def test_audit_lists_unstated_figures_as_unrecognised(three_reports_db: Path) ->
     assert figures.loc[("项目支出", "调整后预算"), "数值"] == Decimal("349.4")
 
 
-# Many departments: above widgets.DEPARTMENT_LIST_LIMIT, 搜索部门 narrows the 部门 list.
+# Many departments: above frame.DEPARTMENT_LIST_LIMIT, 搜索部门 narrows the 部门 list.
 
 
 def test_department_search_when_there_are_many(
     three_reports_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pages.ui import widgets
+    from ui import frame
 
-    monkeypatch.setattr(widgets, "DEPARTMENT_LIST_LIMIT", 1)
+    monkeypatch.setattr(frame, "DEPARTMENT_LIST_LIMIT", 1)
     at = open_page("pages/overview.py")
     assert at.selectbox(key="department").options == [DEPARTMENT]
     assert "共 2 个部门，列表显示前 1 个" in page_text(at)
@@ -316,9 +242,9 @@ def test_department_search_when_there_are_many(
 def test_a_url_opens_a_department_beyond_the_list(
     three_reports_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pages.ui import widgets
+    from ui import frame
 
-    monkeypatch.setattr(widgets, "DEPARTMENT_LIST_LIMIT", 1)
+    monkeypatch.setattr(frame, "DEPARTMENT_LIST_LIMIT", 1)
     at = open_page("pages/adjustments.py", {"department": OTHER_DEPARTMENT, "year": "2020"})
     assert (at.selectbox(key="department").value, at.selectbox(key="year").value) == (
         OTHER_DEPARTMENT,

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import DEPARTMENT, OTHER_DEPARTMENT, SEED, use_db
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
-from test_pages import PAGES, open_page, page_text, plain, table
 
 from etl import config
 from etl.load import correct_figure, load_documents
+from tests.support.apptest import PAGES, open_page, page_text, plain, table
+from tests.support.databases import DEPARTMENT, OTHER_DEPARTMENT, SEED, use_db
 
 SEED_BYTES = SEED.read_bytes()
 V2_BYTES = SEED_BYTES.decode().replace("预算调整数为801.07万元", "预算调整数为802.07万元").encode()
@@ -221,8 +221,9 @@ def test_snapshot_page_offers_both_downloads(db: Path) -> None:
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels[:2] == ["下载数据快照（CSV 压缩包）", "下载数据快照（Excel 工作簿）"]
     assert table(at)["文件"].tolist() == ["seed.txt"]
-    rows = dict(zip(table(at, 1)["表"], table(at, 1)["行数"], strict=True))
-    assert rows["documents"] == 1 and rows["projects"] > 0
+    rows = dict(zip(table(at, 1)["文件"], table(at, 1)["行数"], strict=True))
+    assert rows["tables/documents.csv"] == 1 and rows["tables/projects.csv"] > 0
+    assert "报告版本" in table(at, 1)["内容"].tolist()  # the table in words, not its name
 
 
 @pytest.mark.parametrize(
@@ -341,20 +342,3 @@ def test_a_database_whose_read_model_has_an_older_shape_is_rebuilt_on_start(db: 
         assert con.execute("SELECT reported_department FROM report_summary").fetchall() == [
             (DEPARTMENT,)
         ]
-
-
-@pytest.mark.parametrize(
-    "path", ["pages/import_reports.py", "pages/versions.py", "pages/snapshot.py"]
-)
-def test_deep_link_to_a_data_page_on_a_fresh_server(
-    db: Path, monkeypatch: pytest.MonkeyPatch, path: str
-) -> None:
-    from conftest import LEGACY_PAGES_INIT
-    from streamlit.runtime.pages_manager import PagesManager
-
-    monkeypatch.setattr(PagesManager, "__init__", LEGACY_PAGES_INIT)
-    at = AppTest.from_file(str(Path(__file__).parent.parent / "app.py"), default_timeout=30)
-    at.switch_page(path).run()
-    assert not at.exception
-    assert [t.value for t in at.title] == [PAGES[path]]
-    assert at.selectbox(key="department").value == DEPARTMENT

@@ -125,3 +125,19 @@ def test_connection_memory_is_bounded(con: duckdb.DuckDBPyConnection) -> None:
     assert Path(spill).is_absolute() and not Path(spill).is_relative_to(Path.cwd())
     with pytest.raises(duckdb.Error):
         con.execute("SET memory_limit = '8GB'")  # locked, like external access
+
+
+@pytest.mark.parametrize("ascending", [False, True], ids=["high-first", "low-first"])
+@pytest.mark.parametrize("by", queries.RANKING_ORDER)
+def test_department_ranking_is_the_one_sort(demo_db_file: Path, by: str, ascending: bool) -> None:
+    """部门对比's order: by the column, departments without the figure last, ties by name; the
+    first `limit` rows are the head of the whole ranking."""
+    with queries.connect(demo_db_file) as con:
+        whole = queries.department_ranking(con, 2022, by, ascending)
+        head = queries.department_ranking(con, 2022, by, ascending, 3)
+    expected = whole.sort_values(
+        [by, "department"], ascending=[ascending, True], na_position="last", kind="stable"
+    )
+    assert whole["department"].tolist() == expected["department"].tolist()
+    assert head["department"].tolist() == whole["department"].tolist()[:3]
+    assert set(whole["departments"]) == {len(whole)}

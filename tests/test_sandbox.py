@@ -21,7 +21,7 @@ import pytest
 from etl import sandbox
 from etl.load import load_paths
 from etl.readers import ReadError
-from pages.ui.upload import preview_report
+from ui.upload import preview_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = Path(__file__).parent / "fixtures" / "reports" / "2020-tianxin-transport-bureau.txt"

@@ -15,10 +15,10 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pytest
-from conftest import DEPARTMENT, SEED, seed_variant
 
 from etl.load import correct_figure, load_documents, load_manual
-from pages.ui import snapshot
+from tests.support.databases import DEPARTMENT, SEED, seed_variant
+from ui import snapshot
 
 EXPORTED = datetime(2026, 3, 5, 14, 7, 9)
 
@@ -135,7 +135,7 @@ def test_workbook_has_one_sheet_per_table_and_text_stays_text(db: Path) -> None:
 @pytest.mark.parametrize(
     ("names", "expected"),
     [
-        (["report_indicators"], ["report_indicators"]),
+        (["current_summary"], ["current_summary"]),
         (["x" * 31, "x" * 31], ["x" * 31, "x" * 29 + "~2"]),
         (["a:b", "c?d"], ["a_b", "c_d"]),
         (["清单", "清单"], ["清单", "清单~2"]),

@@ -7,10 +7,10 @@ import hashlib
 
 import pandas as pd
 import pytest
-from conftest import DEPARTMENT, SEED
 
 from etl import manual
-from pages.ui import upload
+from tests.support.databases import DEPARTMENT, SEED
+from ui import upload
 
 SEED_BYTES = SEED.read_bytes()
 VERSIONS = pd.DataFrame(

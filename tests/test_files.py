@@ -13,9 +13,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.archive import Archive
 from etl.load import DamagedDatabase, load_paths, rebuild
 from etl.queries import connect, report_index
+from etl.store.archive import Archive
 
 ROOT = Path(__file__).parent.parent
 SEED = ROOT / "tests" / "fixtures" / "reports" / "2020-tianxin-transport-bureau.txt"

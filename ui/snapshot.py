@@ -22,7 +22,8 @@ import duckdb
 import pandas as pd
 
 from etl import queries
-from pages.ui.export import csv_cell
+from ui.export import csv_cell
+from ui.tables import records
 
 EXCEL_MAX_ROWS = 1_048_576  # per sheet, the header included
 SHEET_NAME_MAX = 31
@@ -89,7 +90,7 @@ def snapshot_workbook(db: Path | str, exported_at: datetime | None = None) -> by
     for (_, _, frame), sheet_name in zip(tables, names[1:], strict=True):
         sheet = book.create_sheet(sheet_name)
         sheet.append([str(c) for c in frame.columns])
-        for row in frame.head(EXCEL_MAX_ROWS - 1).itertuples(index=False):
+        for row in records(frame.head(EXCEL_MAX_ROWS - 1)):
             sheet.append([_excel_value(sheet, v) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
@@ -106,7 +107,7 @@ def manifest(
     documents = next((f for n, _, f in tables if n == "documents"), None)
     sources = []
     if documents is not None:
-        for row in documents.itertuples(index=False):
+        for row in records(documents):
             sources.append(
                 {
                     "file_name": row.file_name,
@@ -144,7 +145,7 @@ def table_csv(frame: pd.DataFrame) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([csv_cell(str(c)) for c in frame.columns])
     writer.writerows(
-        ["" if _null(v) else csv_cell(v) for v in row] for row in frame.itertuples(index=False)
+        ["" if _null(v) else csv_cell(v, exact=True) for v in row] for row in records(frame)
     )
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -216,3 +217,16 @@ def _text_cell(cell: Any) -> Any:
         cell.value = _XML_ILLEGAL.sub(" ", cell.value)
         cell.data_type = "s"
     return cell
+
+
+# The page's two downloads: suffix, what the button names, MIME type, builder, icon.
+DOWNLOADS = (
+    ("zip", "CSV 压缩包", "application/zip", snapshot_zip, ":material/folder_zip:"),
+    (
+        "xlsx",
+        "Excel 工作簿",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        snapshot_workbook,
+        ":material/table_view:",
+    ),
+)

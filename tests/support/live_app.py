@@ -12,7 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps calling out, and this network is closed.
 CHROMIUM_ARGS = [
@@ -32,6 +32,25 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def serve_command(script: Path, port: int) -> list[str]:
+    """`streamlit run script` on localhost:port, headless, without usage statistics."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+
+
 @contextlib.contextmanager
 def running_app(db: Path, timeout_s: float = 60) -> Iterator[str]:
     """Serve app.py against `db`; yields the base URL and stops the server afterwards."""
@@ -40,21 +59,7 @@ def running_app(db: Path, timeout_s: float = 60) -> Iterator[str]:
     log = db.with_suffix(".server.log")
     with open(log, "w") as out:
         server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "app.py"),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
+            serve_command(ROOT / "app.py", port),
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -74,8 +79,14 @@ def running_app(db: Path, timeout_s: float = 60) -> Iterator[str]:
                 time.sleep(0.2)
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    """End a server this process started: politely, then for good after 10 s."""
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()

@@ -13,7 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from pages.ui.charts import MISSING
+from etl.labels import MISSING
+from ui.tables import records
 
 # OWASP "CSV injection": a cell starting with one of these may run as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -22,19 +23,23 @@ _UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\s]+')
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
-    """The table as CSV bytes in utf-8-sig: exact decimals, 未识别 for figures not stated."""
+    """The table as CSV bytes in utf-8-sig: amounts and percentages with two decimals, whole
+    numbers without, 未识别 for figures not stated."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([csv_cell(c) for c in table.columns])
-    writer.writerows([csv_cell(v) for v in row] for row in table.itertuples(index=False))
+    writer.writerows([csv_cell(v) for v in row] for row in records(table))
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def csv_cell(value: Any) -> str:
-    """One cell as CSV text: numbers exact and unquoted, text that could run as a formula defused.
+def csv_cell(value: Any, *, exact: bool = False) -> str:
+    """One cell as CSV text: numbers unquoted (a Decimal amount with two decimals, or `exact`),
+    text that could run as a formula defused.
 
-    >>> csv_cell(Decimal("801.070000")), csv_cell(Decimal("-0.09")), csv_cell(None)
-    ('801.07', '-0.09', '未识别')
+    >>> csv_cell(Decimal("349.400000")), csv_cell(Decimal("-0.09")), csv_cell(None)
+    ('349.40', '-0.09', '未识别')
+    >>> csv_cell(Decimal("0.012345"), exact=True), csv_cell(38)
+    ('0.012345', '38')
     >>> csv_cell("=HYPERLINK(1)"), csv_cell("-5"), csv_cell("业务工作经费")
     ("'=HYPERLINK(1)", '-5', '业务工作经费')
     """
@@ -43,7 +48,7 @@ def csv_cell(value: Any) -> str:
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, Decimal):
-        return decimal_text(value)
+        return decimal_text(value) if exact else f"{value:.2f}"
     if isinstance(value, Number):
         return str(value)
     text = str(value)

@@ -11,17 +11,32 @@ from typing import Literal
 
 import pandas as pd
 
-from etl import sandbox
+from etl import labels, sandbox
+from etl.labels import MISSING, format_wan, item_label, label
 from etl.load import LoadResult, analyse_text, display_name
 from etl.manual import SECTION_LABELS as MANUAL_SECTIONS
 from etl.manual import Issue, ManualEntry
 from etl.manual import item_label as manual_item
 from etl.model import FIGURE_SLOTS, Report
 from etl.readers import ReadError
-from pages.ui.charts import MISSING, format_wan, item_label, label
 
 VersionState = Literal["new", "same", "history", "conflict"]
-NO_TITLE = "未能从标题识别部门名称或年度（应形如“2020年度XX局整体支出绩效自评报告”）"
+REPORT_TYPES = ["txt", "docx", "pdf"]  # what the 导入 page offers (the type is decided by content)
+# The hand-entry template's downloads: suffix, what the button names, MIME type.
+TEMPLATES = (
+    ("xlsx", "Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("csv", "CSV", "text/csv"),
+)
+VERSION_COLUMNS = [
+    "department",
+    "year",
+    "sha256",
+    "file_name",
+    "loaded_at",
+    "is_current",
+    "origin",
+    "corrections",
+]
 
 
 @dataclass(frozen=True)
@@ -65,7 +80,7 @@ def preview_report(name: str, data: bytes, limit_mb: int) -> Preview:
         return Preview(label_name, len(data), digest, None, exc.problem)
     report = analyse_text(text)
     if report.department is None or report.year is None:
-        return Preview(label_name, len(data), digest, report, NO_TITLE)
+        return Preview(label_name, len(data), digest, report, labels.NO_TITLE)
     return Preview(label_name, len(data), digest, report, None)
 
 
@@ -238,17 +253,6 @@ def entry_table(entry: ManualEntry) -> pd.DataFrame:
     )
 
 
-RESULT_TEXT = {
-    "loaded": "已载入",
-    "unchanged": "未变化",
-    "replaced": "已替换当前版本（原版本保留为历史版本，可在“版本”页恢复）",
-    "restored": "已恢复为当前版本",
-    "conflict": "保留了当前版本；新文件已存为历史版本，可在“版本”页恢复",
-    "corrected": "已更正",
-    "failed": "失败",
-}
-
-
 def result_text(result: LoadResult) -> str:
     """One line saying what a load did to a file, in the app's words.
 
@@ -256,7 +260,7 @@ def result_text(result: LoadResult) -> str:
     'a.txt：失败——文件为空'
     """
     where = f"（{result.department} {result.year} 年）" if result.department else ""
-    text = f"{result.path.name}{where}：{RESULT_TEXT[result.status]}"
+    text = f"{result.path.name}{where}：{label('result', result.status)}"
     return f"{text}——{result.message}" if result.status == "failed" else text
 
 

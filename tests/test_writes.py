@@ -14,7 +14,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.archive import Archive
 from etl.load import (
     correct_figure,
     display_name,
@@ -25,6 +24,7 @@ from etl.load import (
     restore_version,
 )
 from etl.queries import budget_phases, connect
+from etl.store.archive import Archive
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "fixtures" / "reports" / "2020-tianxin-transport-bureau.txt"
@@ -139,10 +139,10 @@ def test_another_version_is_kept_by_default_and_counted_once(db: Path) -> None:
     assert adjusted(db) == Decimal("801.07")
     assert one(db, "SELECT count(*) FROM documents") == (2,)
     # Every view reads current_documents: the department-year counts once.
-    for view in ("budget_phases", "report_indicators", "figure_provenance", "project_breakdown"):
+    for view in ("budget_phases", "current_summary", "figure_provenance", "project_breakdown"):
         documents = one(db, f"SELECT count(DISTINCT document_id) FROM {view}")
         assert documents == (1,), view
-    assert one(db, "SELECT sum(amount_wan) FROM report_projects") == (Decimal("349.4"),)
+    assert one(db, "SELECT sum(amount_wan) FROM project_breakdown") == (Decimal("349.4"),)
 
 
 def test_replace_then_restore_from_the_archive(db: Path) -> None:
@@ -271,7 +271,7 @@ def test_a_correction_sits_beside_the_extracted_value(db: Path) -> None:
     assert one(db, "SELECT adjusted_corrected FROM budget_phases WHERE section = 'total'") == (
         True,
     )
-    assert one(db, "SELECT corrected_figures FROM report_indicators") == (1,)
+    assert one(db, "SELECT corrected_figures FROM current_summary") == (1,)
 
 
 def test_a_correction_can_fill_in_a_missing_figure_and_be_withdrawn(db: Path) -> None:

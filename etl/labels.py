@@ -1,0 +1,272 @@
+"""Every Chinese word a user reads, and how the app writes numbers: the one vocabulary.
+
+The CLI, the checks' messages and the dashboard (ui/) all read it; it imports no Streamlit and
+nothing heavier than etl.config, so `python -m etl` and the checks can use it too. The words of
+the hand-entry template (what a user may type) are data of that format, in etl/manual.py.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from etl import config
+
+APP_TITLE = "预算透视 Budget Lens"
+MISSING = "未识别"  # a figure the report does not state: never 0
+CORRECTED = "已更正"  # a figure a user corrected in 数据核对; the extracted value is kept beside it
+MANUAL = "手工录入"  # a document typed into the hand-entry template rather than read from a report
+NOT_APPLICABLE = "—"  # not stated, or nothing to compare a change with
+AMOUNT_SUFFIX = "（万元）"  # table headers with this suffix hold exact Decimal 万元
+PERCENT_SUFFIX = "（%）"  # ...and these hold Decimal percentages with two decimals
+POINTS_SUFFIX = "（百分点）"  # a change of a share, in percentage points
+COUNT_SUFFIX = "（项）"  # whole numbers: how many
+
+
+def percent(fraction: Decimal | float) -> str:
+    """A limit as a sentence writes it.
+
+    >>> percent(Decimal("0.30")), percent(1.0)
+    ('30%', '100%')
+    """
+    return f"{float(fraction) * 100:g}%"
+
+
+LIMIT = percent(config.ADJUSTMENT_RATE_LIMIT)  # 30%: the 预算调整率 above which a reason is due
+
+LABELS: dict[str, dict[str, str]] = {
+    "section": {
+        "basic": "基本支出",
+        "project": "项目支出",
+        "total": "合计",
+        "three_public": "“三公”经费",
+        "staffing": "人员编制",
+    },
+    "phase": {"initial": "年初预算", "adjusted": "调整后预算", "actual": "实际支出"},
+    "item": {
+        "initial": "年初预算",
+        "adjusted": "调整后预算",
+        "actual": "实际支出",
+        "personnel": "人员经费",
+        "public": "公用经费",
+        "budget": "预算",
+        "authorized": "编制人数",
+        "staffing.actual": "实有在职人数",
+    },
+    "level": {
+        "central": "中央",
+        "provincial": "省级",
+        "city": "市级",
+        "district": "区（县）级",
+        "other": "其他",
+    },
+    "severity": {"error": "错误", "warning": "警告", "info": "提示"},
+    "origin": {"report": "报告", "manual": MANUAL},
+    "passed": {"True": "通过", "False": "未通过"},
+    "rule": {
+        "personnel_public_sum": "人员经费 + 公用经费 = 基本支出",
+        "fund_sources_sum": "各级资金合计 = 项目支出",
+        "projects_sum": "各项目合计 = 项目支出",
+        "three_public_over_budget": "“三公”经费未超预算",
+        "actual_over_adjusted": "实际支出未超调整后预算",
+        "adjustment_rate_high": f"预算调整率不超过 {LIMIT}",
+        "conflicting_values": "同一数字前后一致",
+        "missing_figures": "主要数字齐全",
+    },
+    # 财预〔2013〕53号 部门整体支出绩效评价共性指标, and the shares the app ranks by.
+    "indicator": {
+        "execution_rate": "预算执行率",
+        "adjustment_rate": "预算调整率",
+        "three_public_control_rate": "“三公经费”控制率",
+        "staff_control_rate": "在职人员控制率",
+        "three_public_change_rate": "“三公经费”变动率",
+        "personnel_share": "人员经费占比",
+        "failing_checks": "核对警告数",
+    },
+    # How each is computed (etl/schema/views.sql, indicator_terms, holds the arithmetic).
+    "formula": {
+        "execution_rate": "实际支出 ÷ 调整后预算",
+        "adjustment_rate": "（调整后预算 − 年初预算）÷ 年初预算",
+        "three_public_control_rate": "“三公”经费实际支出 ÷ “三公”经费预算",
+        "staff_control_rate": "实有在职人数 ÷ 编制人数",
+        "three_public_change_rate": "（本年“三公”经费实际支出 − 上年实际支出）÷ 上年实际支出",
+        "personnel_share": "人员经费 ÷ 基本支出实际支出",
+        "failing_checks": "未通过的核对（警告和错误）",
+    },
+    "flag": {
+        "adjustment_rate": f"调整幅度超过 {LIMIT}：需说明原因",
+        "three_public_control_rate": "“三公”经费实际支出超过预算",
+        "staff_control_rate": "在职人数超过编制数",
+    },
+    # The database's tables as the 数据快照 page lists them (each is a CSV in the zip).
+    "table": {
+        "documents": "报告版本",
+        "figures": "识别出的数字",
+        "fund_sources": "资金来源",
+        "projects": "项目",
+        "checks": "核对结果",
+        "corrections": "更正记录",
+        "department_aliases": "部门别名",
+        "synthetic_documents": "示例数据标记",
+        "load_settings": "载入设置",
+        "settings": "限值设置",
+        "indicator_formulas": "绩效指标公式",
+        "schema_applied": "数据库版本",
+        "report_summary": "各报告汇总（派生）",
+        "fund_split_years": "各年度资金来源汇总（派生）",
+    },
+    # What `python -m etl` prints per file.
+    "status": {
+        "loaded": "已载入",
+        "unchanged": "未变化",
+        "replaced": "已替换",
+        "restored": "已恢复",
+        "conflict": "有冲突",
+        "corrected": "已更正",
+        "failed": "失败",
+    },
+    # What the 导入 page says a load did to a file.
+    "result": {
+        "loaded": "已载入",
+        "unchanged": "未变化",
+        "replaced": "已替换当前版本（原版本保留为历史版本，可在“版本”页恢复）",
+        "restored": "已恢复为当前版本",
+        "conflict": "保留了当前版本；新文件已存为历史版本，可在“版本”页恢复",
+        "corrected": "已更正",
+        "failed": "失败",
+    },
+}
+
+# The government levels funds come from, in the order every table and chart lists them (SQL
+# reads it from the table funding_levels).
+LEVELS = tuple(LABELS["level"])
+
+# The figures as the checks' messages name them (no quotes around 三公, as reports write it).
+SECTION_LABELS = {"basic": "基本支出", "project": "项目支出", "three_public": "三公经费"}
+SLOT_LABELS = {
+    ("basic", "initial"): "基本支出年初预算",
+    ("basic", "adjusted"): "基本支出调整后预算",
+    ("basic", "actual"): "基本支出实际支出",
+    ("basic", "personnel"): "人员经费",
+    ("basic", "public"): "公用经费",
+    ("project", "initial"): "项目支出年初预算",
+    ("project", "adjusted"): "项目支出调整后预算",
+    ("project", "actual"): "项目支出实际支出",
+    ("three_public", "budget"): "三公经费预算",
+    ("three_public", "actual"): "三公经费实际支出",
+    ("staffing", "authorized"): "编制人数",
+    ("staffing", "actual"): "实有在职人数",
+}
+
+EMPTY_DATABASE = (
+    "还没有载入报告……请在“导入”页上传报告，或把报告文件放进 data/reports/ 文件夹，"
+    "由管理员重新载入后刷新本页。"
+)
+NO_TITLE = "未能从标题识别部门名称或年度（应形如“2020年度XX局整体支出绩效自评报告”）"
+DATABASE_LOCKED = "数据库正被另一个程序以写入方式占用：请等它结束后刷新页面。"
+LOAD_BUSY = "另一个载入正在进行（可能是别人在导入），请稍后再试。"
+
+
+def label(kind: str, key: Any) -> str:
+    """The Chinese label for a code (section, phase, level, severity, rule…); the code if unknown.
+
+    >>> label("level", "district")
+    '区（县）级'
+    >>> label("rule", "some_new_rule")
+    'some_new_rule'
+    """
+    return LABELS[kind].get(str(key), str(key))
+
+
+def item_label(section: str, item: str) -> str:
+    """A figure's item label within its section.
+
+    >>> item_label("staffing", "actual"), item_label("basic", "actual")
+    ('实有在职人数', '实际支出')
+    """
+    return LABELS["item"].get(f"{section}.{item}") or label("item", item)
+
+
+def formula(indicator: str) -> str:
+    """'预算调整率 =（调整后预算 − 年初预算）÷ 年初预算': an indicator and how it is computed.
+
+    >>> formula("execution_rate")
+    '预算执行率 = 实际支出 ÷ 调整后预算'
+    """
+    return f"{label('indicator', indicator)} = {label('formula', indicator)}"
+
+
+def formulas(*indicators: str) -> str:
+    """Several formulas as one caption sentence, joined by ；."""
+    return "；".join(formula(i) for i in indicators) + "。"
+
+
+ADJUSTMENT_NOTE = (
+    f"{formula('adjustment_rate')}。按规定可不计入的调整（国家政策调整、不可抗力、上级交办任务等）"
+    "在报告中没有逐项列出，无法扣除，所以这里的调整率是上限；"
+    f"超过 {LIMIT} 需说明原因。"
+)
+
+
+def year_text(year: Any) -> str:
+    """'2020 年'.
+
+    >>> year_text(2020)
+    '2020 年'
+    """
+    return f"{int(year)} 年"
+
+
+def demo_banner(synthetic: int, reports: int) -> str:
+    """The 示例数据 warning every page shows while the database holds demo reports."""
+    which = (
+        f"中的全部 {reports} 份报告都"
+        if synthetic == reports
+        else f"的 {reports} 份报告中有 {synthetic} 份"
+    )
+    return (
+        f"**示例数据**：当前数据库{which}由示例数据生成程序写入，"
+        "部门名称和数字均为虚构，仅用于演示，不是真实报告。"
+    )
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN, pandas' NA
+    except TypeError:  # pandas.NA compares to NA
+        return True
+
+
+def format_wan(value: Any) -> str:
+    """A 万元 amount as the UI writes it: thousands separators, two decimals; 未识别 if missing.
+
+    >>> format_wan(Decimal("1150.47"))
+    '1,150.47'
+    >>> format_wan(None)
+    '未识别'
+    """
+    return MISSING if _missing(value) else f"{Decimal(value):,.2f}"
+
+
+def format_rate(value: Any, *, signed: bool = False) -> str:
+    """A rate or share (0.6432 = 64.32%) as the UI writes it; 未识别 if missing.
+
+    >>> format_rate(0.643187)
+    '64.32%'
+    >>> format_rate(float("nan"))
+    '未识别'
+    """
+    if _missing(value):
+        return MISSING
+    return f"{float(value):+.2%}" if signed else f"{float(value):.2%}"
+
+
+def format_count(value: Any) -> str:
+    """A whole number (people, warnings) without decimals; 未识别 if missing.
+
+    >>> format_count(Decimal("38.000000")), format_count(1234)
+    ('38', '1,234')
+    """
+    return MISSING if _missing(value) else f"{int(value):,}"

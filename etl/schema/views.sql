@@ -1,0 +1,356 @@
+-- The views the pages read, and the read models (report_summary, fund_split_years) the loader
+-- keeps equal to their *_source view. Every rate divides through ratio(); every indicator is
+-- computed from indicator_formulas by indicator_value(), so each formula is stated once.
+
+-- The correction in force per figure (withdrawn ones left out).
+CREATE OR REPLACE VIEW figure_corrections AS
+SELECT * FROM (
+    SELECT * FROM corrections
+    QUALIFY row_number() OVER (
+        PARTITION BY document_id, section, item ORDER BY corrected_at DESC, correction_id DESC
+    ) = 1
+)
+WHERE value IS NOT NULL;
+
+-- Figures as every view counts them: the corrected value where there is a correction (flagged,
+-- with the extracted value beside it), the extracted value otherwise.
+CREATE OR REPLACE VIEW effective_figures AS
+SELECT
+    document_id, section, item,
+    coalesce(c.value, f.value) AS value,
+    coalesce(f.unit, c.unit) AS unit,
+    f.wording, f.confidence, f.note, f.sentence, f.sentence_start, f.sentence_end,
+    f.value_start, f.value_end,
+    c.value IS NOT NULL AS corrected,
+    f.value AS extracted_value,
+    c.reason AS correction_reason,
+    c.corrected_at
+FROM figures AS f
+FULL OUTER JOIN figure_corrections AS c USING (document_id, section, item);
+
+-- department is the canonical name (aliases applied); reported_department is the title's own.
+CREATE OR REPLACE VIEW current_documents AS
+SELECT
+    d.* REPLACE (coalesce(a.department, d.department) AS department),
+    d.department AS reported_department,
+    s.document_id IS NOT NULL AS synthetic
+FROM documents AS d
+LEFT JOIN department_aliases AS a ON a.alias = d.department
+LEFT JOIN synthetic_documents AS s ON s.document_id = d.document_id
+WHERE d.is_current;
+
+-- Every same-year indicator of every report version: the terms of indicator_formulas over the
+-- report's effective figures (a correction in force replaces the extracted value), by
+-- document_id so a filter on it reaches the figure scans. value is NULL when an input is not
+-- stated (stated < terms) or the denominator is 0, never 0 in their place.
+CREATE OR REPLACE VIEW report_rates AS
+SELECT
+    d.document_id, t.indicator, t.scope,
+    count(*) AS terms,
+    count(e.value) AS stated,
+    sum(t.numerator_coef * e.value) AS numerator,
+    sum(t.denominator_coef * e.value) AS denominator,
+    indicator_value(numerator, denominator, stated, terms) AS value
+FROM documents AS d
+CROSS JOIN indicator_formulas AS t
+LEFT JOIN effective_figures AS e
+    ON e.document_id = d.document_id AND e.section = t.section AND e.item = t.item
+WHERE t.year_offset = 0
+GROUP BY d.document_id, t.indicator, t.scope;
+
+-- Initial / adjusted / actual per section, plus their total when both sections are stated;
+-- 调整率 and 执行率 from report_rates.
+CREATE OR REPLACE VIEW budget_phases AS
+WITH phases AS (
+    SELECT
+        d.document_id, d.department, d.year, s.section, s.section_order,
+        max(f.value) FILTER (WHERE f.item = 'initial') AS initial_wan,
+        max(f.value) FILTER (WHERE f.item = 'adjusted') AS adjusted_wan,
+        max(f.value) FILTER (WHERE f.item = 'actual') AS actual_wan,
+        coalesce(bool_or(f.corrected) FILTER (WHERE f.item = 'initial'), false)
+            AS initial_corrected,
+        coalesce(bool_or(f.corrected) FILTER (WHERE f.item = 'adjusted'), false)
+            AS adjusted_corrected,
+        coalesce(bool_or(f.corrected) FILTER (WHERE f.item = 'actual'), false)
+            AS actual_corrected
+    FROM current_documents AS d
+    CROSS JOIN (VALUES ('basic', 1), ('project', 2)) AS s (section, section_order)
+    LEFT JOIN effective_figures AS f ON f.document_id = d.document_id AND f.section = s.section
+    GROUP BY ALL
+),
+with_total AS (
+    SELECT * FROM phases
+    UNION ALL
+    SELECT
+        document_id, department, year, 'total', 3,
+        CASE WHEN count(initial_wan) = 2 THEN sum(initial_wan) END,
+        CASE WHEN count(adjusted_wan) = 2 THEN sum(adjusted_wan) END,
+        CASE WHEN count(actual_wan) = 2 THEN sum(actual_wan) END,
+        bool_or(initial_corrected), bool_or(adjusted_corrected), bool_or(actual_corrected)
+    FROM phases
+    GROUP BY document_id, department, year
+),
+rates AS (
+    SELECT
+        document_id, scope,
+        max(value) FILTER (WHERE indicator = 'adjustment_rate') AS adjustment_rate,
+        max(value) FILTER (WHERE indicator = 'execution_rate') AS execution_rate
+    FROM report_rates
+    WHERE indicator IN ('adjustment_rate', 'execution_rate')
+    GROUP BY document_id, scope
+)
+SELECT
+    p.*,
+    p.adjusted_wan - p.initial_wan AS adjustment_wan,
+    r.adjustment_rate,
+    r.execution_rate
+FROM with_total AS p
+LEFT JOIN rates AS r ON r.document_id = p.document_id AND r.scope = p.section;
+
+-- Project funds per report version and government level: the sum, first mention and sentences.
+CREATE OR REPLACE VIEW report_fund_levels AS
+SELECT
+    f.document_id, f.level, l.level_order,
+    sum(f.amount_wan) AS amount_wan,
+    min(f.ordinal) AS first_ordinal,
+    string_agg(DISTINCT f.sentence, ' / ') AS sentence
+FROM fund_sources AS f
+LEFT JOIN funding_levels AS l USING (level)
+GROUP BY f.document_id, f.level, l.level_order;
+
+-- fund_split and project_breakdown partition their windows by department, year and document:
+-- the same groups as document_id alone (one current report per department-year), so a filter
+-- on any of them reaches the scan instead of waiting for a window over every report.
+CREATE OR REPLACE VIEW fund_split AS
+SELECT
+    d.document_id, d.department, d.year, f.level, f.level_order, f.amount_wan,
+    ratio(f.amount_wan, sum(f.amount_wan) OVER (PARTITION BY d.department, d.year, d.document_id))
+        AS share,
+    f.first_ordinal, f.sentence
+FROM report_fund_levels AS f JOIN current_documents AS d USING (document_id);
+
+CREATE OR REPLACE VIEW project_breakdown AS
+SELECT
+    d.document_id, d.department, d.year, p.ordinal, p.name, p.amount_wan,
+    ratio(p.amount_wan, sum(p.amount_wan) OVER (PARTITION BY d.department, d.year, d.document_id))
+        AS share,
+    p.purpose, p.sentence
+FROM projects AS p JOIN current_documents AS d USING (document_id);
+
+CREATE OR REPLACE VIEW figure_provenance AS
+SELECT d.department, d.year, d.file_name, f.*, d.origin
+FROM effective_figures AS f JOIN current_documents AS d USING (document_id);
+
+CREATE OR REPLACE VIEW check_results AS
+SELECT d.department, d.year, c.*
+FROM checks AS c JOIN current_documents AS d USING (document_id);
+
+-- One row per report version (current or not): every figure the cross-department and
+-- year-over-year questions need, side by side, and the same-year indicators of report_rates.
+-- Figures are the effective ones. A rate is NULL when one of its inputs is not stated (never 0);
+-- totals need both basic and project stated, as in budget_phases. The loader keeps the table
+-- report_summary equal to this view (refresh_summaries, at the end of every write), so pages read
+-- one narrow row per report instead of pivoting millions of figure rows on every click.
+CREATE OR REPLACE VIEW report_summary_source AS
+WITH stated AS (
+    -- A figure's extracted value and the correction in force, the correction preferred.
+    SELECT document_id, section, item, value, false AS corrected FROM figures
+    UNION ALL
+    SELECT document_id, section, item, value, true FROM figure_corrections
+),
+wide AS (
+    SELECT
+        document_id,
+        CAST(count(*) FILTER (WHERE corrected) AS INTEGER) AS corrected_figures,
+        arg_max(value, corrected) FILTER (WHERE section = 'basic' AND item = 'initial')
+            AS basic_initial_wan,
+        arg_max(value, corrected) FILTER (WHERE section = 'basic' AND item = 'adjusted')
+            AS basic_adjusted_wan,
+        arg_max(value, corrected) FILTER (WHERE section = 'basic' AND item = 'actual')
+            AS basic_actual_wan,
+        arg_max(value, corrected) FILTER (WHERE section = 'basic' AND item = 'personnel')
+            AS basic_personnel_wan,
+        arg_max(value, corrected) FILTER (WHERE section = 'basic' AND item = 'public')
+            AS basic_public_wan,
+        arg_max(value, corrected) FILTER (WHERE section = 'project' AND item = 'initial')
+            AS project_initial_wan,
+        arg_max(value, corrected) FILTER (WHERE section = 'project' AND item = 'adjusted')
+            AS project_adjusted_wan,
+        arg_max(value, corrected) FILTER (WHERE section = 'project' AND item = 'actual')
+            AS project_actual_wan,
+        arg_max(value, corrected) FILTER (WHERE section = 'three_public' AND item = 'budget')
+            AS three_public_budget_wan,
+        arg_max(value, corrected) FILTER (WHERE section = 'three_public' AND item = 'actual')
+            AS three_public_actual_wan,
+        CAST(arg_max(value, corrected) FILTER (WHERE section = 'staffing' AND item = 'authorized')
+            AS INTEGER) AS staff_authorized,
+        CAST(arg_max(value, corrected) FILTER (WHERE section = 'staffing' AND item = 'actual')
+            AS INTEGER) AS staff_actual
+    FROM stated
+    GROUP BY document_id
+),
+totals AS (
+    SELECT
+        d.document_id,
+        d.year,
+        d.department AS reported_department,
+        p.* EXCLUDE (document_id, corrected_figures),
+        CAST(basic_initial_wan + project_initial_wan AS DECIMAL(18, 6)) AS total_initial_wan,
+        CAST(basic_adjusted_wan + project_adjusted_wan AS DECIMAL(18, 6)) AS total_adjusted_wan,
+        CAST(basic_actual_wan + project_actual_wan AS DECIMAL(18, 6)) AS total_actual_wan,
+        coalesce(p.corrected_figures, 0) AS corrected_figures
+    FROM documents AS d
+    LEFT JOIN wide AS p ON p.document_id = d.document_id
+),
+rates AS (
+    SELECT
+        document_id,
+        max(value) FILTER (WHERE indicator = 'adjustment_rate' AND scope = 'total')
+            AS adjustment_rate,
+        max(value) FILTER (WHERE indicator = 'execution_rate' AND scope = 'total')
+            AS execution_rate,
+        max(value) FILTER (WHERE indicator = 'three_public_control_rate')
+            AS three_public_control_rate,
+        max(value) FILTER (WHERE indicator = 'staff_control_rate') AS staff_control_rate,
+        max(value) FILTER (WHERE indicator = 'personnel_share') AS personnel_share
+    FROM report_rates
+    GROUP BY document_id
+),
+funds AS (
+    SELECT
+        document_id,
+        CAST(sum(amount_wan) FILTER (WHERE level = 'central') AS DECIMAL(18, 6)) AS central_wan,
+        CAST(sum(amount_wan) FILTER (WHERE level = 'provincial') AS DECIMAL(18, 6))
+            AS provincial_wan,
+        CAST(sum(amount_wan) FILTER (WHERE level = 'city') AS DECIMAL(18, 6)) AS city_wan,
+        CAST(sum(amount_wan) FILTER (WHERE level = 'district') AS DECIMAL(18, 6)) AS district_wan,
+        CAST(sum(amount_wan) FILTER (WHERE level = 'other') AS DECIMAL(18, 6)) AS other_wan,
+        CAST(sum(amount_wan) AS DECIMAL(18, 6)) AS fund_total_wan
+    FROM report_fund_levels
+    GROUP BY document_id
+),
+project_sums AS (
+    SELECT
+        document_id,
+        CAST(count(*) AS INTEGER) AS project_count,
+        CAST(sum(amount_wan) AS DECIMAL(18, 6)) AS projects_sum_wan,
+        max(amount_wan) AS largest_project_wan
+    FROM projects
+    GROUP BY document_id
+),
+-- Failed checks: errors and warnings (a rule that fails with severity info, e.g. a high 调整率
+-- whose reason the report states, is not counted).
+failures AS (
+    SELECT
+        document_id,
+        CAST(count(*) FILTER (WHERE NOT passed AND severity <> 'info') AS INTEGER)
+            AS failing_checks,
+        CAST(count(*) FILTER (WHERE NOT passed AND severity = 'error') AS INTEGER)
+            AS failing_errors,
+        CAST(count(*) FILTER (WHERE NOT passed AND severity = 'warning') AS INTEGER)
+            AS failing_warnings
+    FROM checks
+    GROUP BY document_id
+),
+-- The newest correction row of the report, withdrawals included: a summary row older than it
+-- is refreshed.
+latest_correction AS (
+    SELECT document_id, max(correction_id) AS last_correction_id
+    FROM corrections
+    GROUP BY document_id
+)
+SELECT
+    t.*,
+    r.* EXCLUDE (document_id),
+    f.* EXCLUDE (document_id),
+    coalesce(p.project_count, 0) AS project_count,
+    p.projects_sum_wan,
+    p.largest_project_wan,
+    coalesce(x.failing_checks, 0) AS failing_checks,
+    coalesce(x.failing_errors, 0) AS failing_errors,
+    coalesce(x.failing_warnings, 0) AS failing_warnings,
+    l.last_correction_id
+FROM totals AS t
+LEFT JOIN rates AS r ON r.document_id = t.document_id
+LEFT JOIN funds AS f ON f.document_id = t.document_id
+LEFT JOIN project_sums AS p ON p.document_id = t.document_id
+LEFT JOIN failures AS x ON x.document_id = t.document_id
+LEFT JOIN latest_correction AS l ON l.document_id = t.document_id;
+
+-- Derived data, never edited: report_summary_source materialised, one row per document_id.
+CREATE TABLE IF NOT EXISTS report_summary AS SELECT * FROM report_summary_source LIMIT 0;
+
+-- Summary rows of current reports with the department's canonical name: every question over the
+-- departments of a year (部门对比, 全部部门) reads this. Superseded versions are left out by an
+-- anti-join on the (few) non-current documents, and the alias comes from the small alias table,
+-- so a question over every report never joins two tables of millions of rows.
+CREATE OR REPLACE VIEW current_summary AS
+SELECT
+    coalesce(a.department, s.reported_department) AS department,
+    s.* EXCLUDE (reported_department)
+FROM report_summary AS s
+LEFT JOIN department_aliases AS a ON a.alias = s.reported_department
+WHERE s.document_id NOT IN (SELECT document_id FROM documents WHERE NOT is_current);
+
+-- Project funds per year and government level over current reports (the 全部部门 page): amount_wan
+-- the level's sum, reports how many reports state the level, total_wan every level's funds of
+-- the year. The loader rewrites fund_split_years from this after every write (a new version
+-- changes which reports count), so a visit reads a few rows per year.
+CREATE OR REPLACE VIEW fund_split_years_source AS
+WITH funds AS (
+    SELECT d.year, f.document_id, f.level, f.level_order, f.amount_wan
+    FROM report_fund_levels AS f JOIN documents AS d USING (document_id)
+    WHERE d.is_current AND f.level_order IS NOT NULL
+),
+totals AS (SELECT year, sum(amount_wan) AS total_wan FROM funds GROUP BY year)
+SELECT
+    f.year, f.level_order, f.level, sum(f.amount_wan) AS amount_wan,
+    count(DISTINCT f.document_id) AS reports, t.total_wan
+FROM funds AS f
+JOIN totals AS t ON t.year = f.year
+GROUP BY f.year, f.level_order, f.level, t.total_wan;
+
+-- Derived data, never edited: fund_split_years_source materialised.
+CREATE TABLE IF NOT EXISTS fund_split_years AS SELECT * FROM fund_split_years_source LIMIT 0;
+
+-- Every input of every indicator of every current report: its value (NULL when the report, or
+-- the previous year's report, does not state it) with the wording and sentence it was read from.
+CREATE OR REPLACE VIEW indicator_inputs AS
+SELECT
+    d.document_id, d.department, d.year, t.indicator, t.indicator_order, t.scope, t.term,
+    t.section, t.item, d.year + t.year_offset AS input_year, t.numerator_coef,
+    t.denominator_coef, f.value, f.unit, f.wording, f.sentence, f.file_name
+FROM current_documents AS d
+CROSS JOIN indicator_formulas AS t
+LEFT JOIN figure_provenance AS f
+    ON f.department = d.department AND f.year = d.year + t.year_offset
+    AND f.section = t.section AND f.item = t.item;
+
+-- One row per current report, indicator and scope. value is NULL when an input is missing
+-- (missing_inputs > 0) or the denominator is 0, never 0 in their place. flagged: 预算调整率 beyond
+-- the limit either way (settings: adjustment_rate_limit), 三公 actual above budget, or more staff
+-- than posts (在职人员控制率 above 100 %).
+CREATE OR REPLACE VIEW standard_indicators AS
+WITH sums AS (
+    SELECT
+        document_id, department, year, indicator, indicator_order, scope,
+        count(*) - count(value) AS missing_inputs,
+        CASE WHEN count(value) = count(*) THEN sum(numerator_coef * value) END AS numerator,
+        CASE WHEN count(value) = count(*) THEN sum(denominator_coef * value) END AS denominator,
+        indicator_value(numerator, denominator, count(value), count(*)) AS value
+    FROM indicator_inputs
+    GROUP BY document_id, department, year, indicator, indicator_order, scope
+)
+SELECT
+    *,
+    coalesce(
+        CASE indicator
+            WHEN 'adjustment_rate' THEN denominator <> 0 AND abs(numerator) > (
+                SELECT value FROM settings WHERE name = 'adjustment_rate_limit'
+            ) * denominator
+            WHEN 'three_public_control_rate' THEN numerator > denominator
+            WHEN 'staff_control_rate' THEN numerator > denominator
+        END,
+        false
+    ) AS flagged
+FROM sums;

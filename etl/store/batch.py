@@ -1,0 +1,331 @@
+"""Many report files at once: extraction in worker processes, one transaction per batch, and the
+same decisions as versions._store made in memory for the whole batch."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gc
+import hashlib
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from etl import labels, sandbox
+from etl.model import Report
+from etl.readers import ReadError, read_bytes
+from etl.store.archive import Archive
+from etl.store.versions import (
+    LoadResult,
+    OnConflict,
+    Status,
+    analyse_text,
+    insert_children,
+    insert_many,
+    load_report,
+)
+
+
+@dataclass(frozen=True)
+class Staged:
+    """One file read and extracted, ready to store; `failed` when it never gets that far."""
+
+    path: Path
+    data: bytes | None = None
+    sha256: str = ""
+    text_chars: int = 0
+    report: Report | None = None
+    failed: LoadResult | None = None
+
+
+def analyse_file(path: Path, archive: Archive | None = None) -> Staged:
+    """Read, extract and check one file (in a worker process for big batches); with `archive`,
+    keep its bytes there already (content-addressed, so a file that turns out unchanged or
+    fails to store only leaves bytes the archive may hold anyway; the journal decides)."""
+    try:
+        data = read_bytes(path)
+    except ReadError as exc:
+        return Staged(path, failed=LoadResult(path, "failed", exc.problem))
+    try:
+        text = sandbox.read_text(path, data)  # pdf/docx parsed under time and memory limits
+    except ReadError as exc:
+        return Staged(path, data, failed=LoadResult(path, "failed", exc.problem))
+    report = analyse_text(text)
+    if report.department is None or report.year is None:
+        problem = labels.NO_TITLE
+        return Staged(path, data, failed=LoadResult(path, "failed", problem))
+    sha256 = hashlib.sha256(data).hexdigest()
+    if archive is not None:
+        archive.put(data, sha256, path.suffix)
+    return Staged(path, data, sha256, len(text), report)
+
+
+# Extraction is pure CPU (regex passes): for this many files or more, worker processes forked
+# before the database opens (so no DuckDB thread is forked) extract while the parent stores.
+PARALLEL_FROM = 32
+
+
+_BATCH_FILES = 2000
+
+
+_BATCH_BYTES = 64 * 1024 * 1024
+
+
+@contextlib.contextmanager
+def analyser(count: int, archive: Archive) -> Iterator[Callable[[list[Path]], Iterator[Staged]]]:
+    """A function files -> Staged in file order: in worker processes when it pays."""
+    import multiprocessing
+
+    analyse = functools.partial(analyse_file, archive=archive)
+    workers = min(len(os.sched_getaffinity(0)), 8) if count >= PARALLEL_FROM else 1
+    # Fork only a single-threaded process (the CLI): a thread of a server (the app) could hold
+    # a lock at the fork that the child then waits on forever.
+    single = threading.active_count() == 1
+    if workers < 2 or not single or "fork" not in multiprocessing.get_all_start_methods():
+        yield lambda files: map(analyse, files)
+        return
+    pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
+        yield lambda files: pool.imap(analyse, files, chunksize=8)
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+@contextlib.contextmanager
+def few_gc_pauses() -> Iterator[None]:
+    """The cycle collector off while a load runs. A batch holds thousands of extracted reports,
+    which every full collection walked again (a sizeable share of a load's CPU: docs/scaling.md).
+    Extraction makes next to no reference cycles; the collector runs as usual afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def batches(staged: Iterable[Staged]) -> Iterator[list[Staged]]:
+    """Consecutive runs of files, bounded in count and bytes held in memory."""
+    batch: list[Staged] = []
+    size = 0
+    for item in staged:
+        batch.append(item)
+        size += len(item.data or b"")
+        if len(batch) >= _BATCH_FILES or size >= _BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def store_batch(
+    con: duckdb.DuckDBPyConnection, batch: list[Staged], on_conflict: OnConflict
+) -> list[LoadResult]:
+    """Store a batch in one transaction; when that fails, each report in its own, so only the
+    report that cannot be written is left out (with its error) and the rest load."""
+    ready = [s for s in batch if s.failed is None]
+    stored: list[LoadResult] = []
+    if len(ready) > 1:
+        try:
+            con.execute("BEGIN TRANSACTION")
+            stored = _store_all(con, ready, on_conflict)
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            stored = []
+    if not stored:
+        stored = [
+            load_report(
+                con,
+                s.path,
+                s.sha256,
+                s.text_chars,
+                s.report,
+                on_conflict,
+                origin="report",
+                source=None,
+                loaded_at=None,
+            )
+            for s in ready
+            if s.report is not None
+        ]
+    results = iter(stored)
+    return [s.failed or next(results) for s in batch]
+
+
+def _store_all(
+    con: duckdb.DuckDBPyConnection, batch: list[Staged], on_conflict: OnConflict
+) -> list[LoadResult]:
+    """What _store does report by report, for a whole batch in a few statements.
+
+    The choices (unchanged, restored, history or current) are made here in file order against
+    the rows they depend on: documents with a batch file's hash, and the current documents of
+    every name of a batch department (department_aliases, as NAMES_OF_DEPARTMENT reads it).
+    """
+    alias_of = dict(con.execute("SELECT alias, department FROM department_aliases").fetchall())
+    aliases: dict[str, set[str]] = {}
+    for alias, department in alias_of.items():
+        aliases.setdefault(department, set()).add(alias)
+
+    def names(department: str) -> set[str]:
+        canonical = alias_of.get(department, department)
+        return aliases.get(canonical, set()) | {canonical}
+
+    every_name = sorted({n for s in batch if s.report for n in names(s.report.department or "")})
+    docs: dict[int, _Doc] = {}
+    for document_id, sha256, department, year, is_current, file_name in con.execute(
+        "SELECT document_id, sha256, department, year, is_current, file_name FROM documents"
+        " WHERE sha256 IN (SELECT unnest(?)) OR (is_current AND department IN (SELECT unnest(?)))",
+        [[s.sha256 for s in batch], every_name],
+    ).fetchall():
+        docs[document_id] = _Doc(sha256, department, year, is_current, file_name, is_current)
+    plan = _Plan(docs, names)
+    results = [plan.store(s, on_conflict) for s in batch]
+    new = [(key, doc) for key, doc in docs.items() if key >= _NEW]
+    taken = con.execute("SELECT nextval('document_id_seq') FROM range(?)", [len(new)])
+    ids = sorted(int(r[0]) for r in taken.fetchall())
+    flipped = [k for k, d in docs.items() if k < _NEW and d.is_current != d.was_current]
+    if flipped:
+        con.execute(
+            "UPDATE documents SET is_current = NOT is_current"
+            " WHERE document_id IN (SELECT unnest(?))",
+            [flipped],
+        )
+    now = datetime.now()
+    insert_many(
+        con,
+        "documents",
+        [
+            [
+                document_id,
+                doc.sha256,
+                doc.file_name,
+                str(staged.path),
+                doc.department,
+                doc.year,
+                doc.is_current,
+                now,
+                staged.text_chars,
+                _title(staged.report),
+                "report",
+            ]
+            for document_id, (_, doc) in zip(ids, new, strict=True)
+            if (staged := doc.staged) is not None
+        ],
+        (
+            "document_id",
+            "sha256",
+            "file_name",
+            "path",
+            "department",
+            "year",
+            "is_current",
+            "loaded_at",
+            "text_chars",
+            "title_sentence",
+            "origin",
+        ),
+    )
+    insert_children(
+        con,
+        [
+            (document_id, doc.staged.report)
+            for document_id, (_, doc) in zip(ids, new, strict=True)
+            if doc.staged is not None and doc.staged.report is not None
+        ],
+    )
+    return results
+
+
+_NEW = 1 << 62  # keys of documents a batch adds, in file order, until they get their ids
+
+
+@dataclass
+class _Doc:
+    sha256: str
+    department: str
+    year: int
+    is_current: bool
+    file_name: str
+    was_current: bool
+    staged: Staged | None = None  # a document this batch adds
+
+
+class _Plan:
+    """_store's decisions, made in memory over the documents a batch can touch."""
+
+    def __init__(self, docs: dict[int, _Doc], names: Callable[[str], set[str]]) -> None:
+        self.docs = docs
+        self.names = names
+        self.by_sha = {d.sha256: k for k, d in docs.items()}
+        self.groups: dict[tuple[str, int], list[int]] = {}
+        for k, d in docs.items():
+            self.groups.setdefault((d.department, d.year), []).append(k)
+        self.added = 0
+
+    def _group(self, department: str, year: int) -> list[int]:
+        return [k for n in self.names(department) for k in self.groups.get((n, year), ())]
+
+    def _current(self, department: str, year: int) -> int | None:
+        found = [k for k in self._group(department, year) if self.docs[k].is_current]
+        return min(found) if found else None
+
+    def _set_current(self, department: str, year: int, key: int | None) -> None:
+        for k in self._group(department, year):
+            self.docs[k].is_current = k == key
+
+    def store(self, staged: Staged, on_conflict: OnConflict) -> LoadResult:
+        report, path = staged.report, staged.path
+        assert report is not None
+        department, year = report.department, report.year
+        assert department is not None and year is not None
+        label = f"{department} {year} 年"
+
+        def result(status: Status, message: str) -> LoadResult:
+            return LoadResult(path, status, message, department, year, staged.sha256)
+
+        same = self.by_sha.get(staged.sha256)
+        current = self._current(department, year)
+        if same is not None:
+            if self.docs[same].is_current:
+                return result("unchanged", f"已载入过（内容相同）：{label}")
+            if on_conflict == "keep":
+                return result(
+                    "unchanged",
+                    f"已作为 {label} 的历史版本保存；用 --on-conflict replace 恢复为当前版本",
+                )
+            self._set_current(department, year, same)
+            return result("restored", f"已恢复为 {label} 的当前版本")
+        make_current = current is None or on_conflict == "replace"
+        if make_current and current is not None:
+            self._set_current(department, year, None)
+        key = _NEW + self.added
+        self.added += 1
+        self.docs[key] = _Doc(
+            staged.sha256, department, year, make_current, path.name, False, staged
+        )
+        self.by_sha[staged.sha256] = key
+        self.groups.setdefault((department, year), []).append(key)
+        if current is None:
+            return result("loaded", f"已载入：{label}")
+        previous = self.docs[current].file_name
+        if make_current:
+            self._set_current(department, year, key)
+            return result("replaced", f"已替换 {label} 的当前版本（原 {previous} 保留为历史版本）")
+        return result(
+            "conflict",
+            f"{label} 已有另一版本 {previous}，保留当前版本，新文件存为历史版本"
+            "（用 --on-conflict replace 替换）",
+        )
+
+
+def _title(report: Report | None) -> str | None:
+    source = report.department_source if report else None
+    return source.sentence if source else None

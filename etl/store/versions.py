@@ -1,0 +1,311 @@
+"""One report version stored in its own transaction: which version is current (keep or replace
+on a conflict), the rows of every table under documents, and what the write did (LoadResult)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+
+from etl.checks import check_report
+from etl.extract import extract_report
+from etl.model import Check, Figure, Report
+from etl.store.aliases import NAMES_OF_DEPARTMENT
+
+# The line `python -m etl demo` writes into every synthetic report; a report with it is flagged.
+SYNTHETIC_MARK = "【示例数据：程序生成，非真实报告】"
+OnConflict = Literal["keep", "replace"]
+Status = Literal["loaded", "unchanged", "replaced", "restored", "conflict", "corrected", "failed"]
+Origin = Literal["report", "manual"]
+# An upload: (the user's file name, its bytes), optionally with its own choice on a conflict.
+Document = tuple[str, bytes] | tuple[str, bytes, OnConflict]
+Progress = Callable[[int, int, "LoadResult"], None]
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    path: Path
+    status: Status
+    message: str
+    department: str | None = None
+    year: int | None = None
+    sha256: str | None = None  # the version's content hash, when it reached the database
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+
+def analyse_text(text: str) -> Report:
+    """Extract a report's figures and run every check on them."""
+    report = extract_report(text)
+    report.checks = check_report(report)
+    report.synthetic = SYNTHETIC_MARK in text
+    return report
+
+
+def load_report(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    sha256: str,
+    text_chars: int,
+    report: Report,
+    on_conflict: OnConflict,
+    *,
+    origin: Origin,
+    source: str | None,
+    loaded_at: datetime | None,
+) -> LoadResult:
+    """Store one extracted report in its own transaction; the shared path of every load."""
+    try:
+        con.execute("BEGIN TRANSACTION")
+        result = _store(
+            con,
+            path,
+            sha256,
+            text_chars,
+            report,
+            on_conflict,
+            origin=origin,
+            source=source,
+            loaded_at=loaded_at,
+        )
+        con.execute("COMMIT")
+    except Exception as exc:
+        con.execute("ROLLBACK")
+        return LoadResult(path, "failed", f"写入数据库失败：{exc}", report.department, report.year)
+    return dataclasses.replace(result, sha256=sha256)
+
+
+def _store(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    sha256: str,
+    text_chars: int,
+    report: Report,
+    on_conflict: OnConflict,
+    *,
+    origin: Origin = "report",
+    source: str | None = None,
+    loaded_at: datetime | None = None,
+) -> LoadResult:
+    department, year = report.department, report.year
+    assert department is not None and year is not None
+    label = f"{department} {year} 年"
+    same = con.execute(
+        "SELECT document_id, is_current FROM documents WHERE sha256 = ?", [sha256]
+    ).fetchone()
+    # The same department-year under any of its names (data/department_aliases.csv).
+    current = con.execute(
+        "SELECT document_id, file_name FROM documents"
+        f" WHERE department IN ({NAMES_OF_DEPARTMENT}) AND year = ? AND is_current",
+        [department, department, year],
+    ).fetchone()
+    if same is not None:
+        if same[1]:
+            return LoadResult(path, "unchanged", f"已载入过（内容相同）：{label}", department, year)
+        if on_conflict == "keep":
+            return LoadResult(
+                path,
+                "unchanged",
+                f"已作为 {label} 的历史版本保存；用 --on-conflict replace 恢复为当前版本",
+                department,
+                year,
+            )
+        set_current(con, department, year, same[0])
+        return LoadResult(path, "restored", f"已恢复为 {label} 的当前版本", department, year)
+    make_current = current is None or on_conflict == "replace"
+    if make_current and current is not None:
+        set_current(con, department, year, None)
+    document_id = _insert_report(
+        con,
+        path,
+        sha256,
+        text_chars,
+        report,
+        make_current,
+        origin=origin,
+        source=source,
+        loaded_at=loaded_at,
+    )
+    if current is None:
+        return LoadResult(path, "loaded", f"已载入：{label}", department, year)
+    if make_current:
+        set_current(con, department, year, document_id)
+        return LoadResult(
+            path,
+            "replaced",
+            f"已替换 {label} 的当前版本（原 {current[1]} 保留为历史版本）",
+            department,
+            year,
+        )
+    return LoadResult(
+        path,
+        "conflict",
+        f"{label} 已有另一版本 {current[1]}，保留当前版本，新文件存为历史版本"
+        "（用 --on-conflict replace 替换）",
+        department,
+        year,
+    )
+
+
+def set_current(
+    con: duckdb.DuckDBPyConnection, department: str, year: int, document_id: int | None
+) -> None:
+    con.execute(
+        "UPDATE documents SET is_current = (document_id IS NOT DISTINCT FROM ?)"
+        f" WHERE department IN ({NAMES_OF_DEPARTMENT}) AND year = ?",
+        [document_id, department, department, year],
+    )
+
+
+def _insert_report(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    sha256: str,
+    text_chars: int,
+    report: Report,
+    is_current: bool,
+    *,
+    origin: Origin = "report",
+    source: str | None = None,
+    loaded_at: datetime | None = None,
+) -> int:
+    title = report.department_source.sentence if report.department_source else None
+    row = con.execute(
+        "INSERT INTO documents (sha256, file_name, path, department, year, is_current,"
+        " loaded_at, text_chars, title_sentence, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " RETURNING document_id",
+        [
+            sha256,
+            path.name,
+            source or str(path),
+            report.department,
+            report.year,
+            is_current,
+            loaded_at or datetime.now(),
+            text_chars,
+            title,
+            origin,
+        ],
+    ).fetchone()
+    assert row is not None
+    document_id = int(row[0])
+    insert_children(con, [(document_id, report)])
+    return document_id
+
+
+def insert_children(con: duckdb.DuckDBPyConnection, reports: list[tuple[int, Report]]) -> None:
+    """The rows of every table under documents for these (document_id, report) pairs: one
+    INSERT per table for all of them."""
+    insert_many(con, "synthetic_documents", [[i] for i, r in reports if r.synthetic])
+    insert_many(
+        con,
+        "figures",
+        [
+            figure_row(document_id, f)
+            for document_id, report in reports
+            for f in report.figures.values()
+        ],
+    )
+    for table in ("fund_sources", "projects"):
+        insert_many(
+            con,
+            table,
+            [
+                [document_id, i, name, amount, text, *_span(source)]
+                for document_id, report in reports
+                for i, (name, amount, text, source) in enumerate(_listed(report, table), start=1)
+            ],
+        )
+    insert_many(
+        con,
+        "checks",
+        [
+            check_row(document_id, i, c)
+            for document_id, report in reports
+            for i, c in enumerate(report.checks, start=1)
+        ],
+    )
+
+
+def figure_row(document_id: int, figure: Figure) -> list[Any]:
+    """One row of the table figures."""
+    f = figure
+    values = [f.section, f.item, f.value, f.unit, f.wording, f.confidence, f.note]
+    return [document_id, *values, *_span(f.source)]
+
+
+def check_row(document_id: int, ordinal: int, check: Check) -> list[Any]:
+    """One row of the table checks."""
+    c = check
+    return [
+        document_id,
+        ordinal,
+        c.rule,
+        c.severity,
+        c.passed,
+        c.message,
+        c.expected_wan,
+        c.actual_wan,
+        c.difference_wan,
+        ",".join(c.fields),
+    ]
+
+
+def _listed(report: Report, table: str) -> list[tuple[str, Any, str, Any]]:
+    """A report's fund sources or projects as rows: level or name, amount, wording or purpose,
+    and where each was read; numbered in report order by the caller."""
+    if table == "fund_sources":
+        return [(f.level, f.amount_wan, f.wording, f.source) for f in report.fund_sources]
+    return [(p.name, p.amount_wan, p.purpose, p.source) for p in report.projects]
+
+
+def _span(source: Any) -> list[Any]:
+    return [
+        source.sentence,
+        source.sentence_start,
+        source.sentence_end,
+        source.value_start,
+        source.value_end,
+    ]
+
+
+def insert_many(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: list[list[Any]],
+    columns: tuple[str, ...] | None = None,
+) -> None:
+    """All rows in one INSERT: one list parameter per column, unnested side by side, each cast
+    to its column's type (DECIMAL ones go in as exact strings). A statement per report, or per
+    row, was most of a load's time (docs/scaling.md); Python values become DuckDB values here
+    in one pass. `table` comes from this module, never from input; the values stay parameters."""
+    if not rows:
+        return
+    types = dict(
+        con.execute(
+            "SELECT column_name, data_type FROM duckdb_columns()"
+            " WHERE schema_name = 'main' AND table_name = ? ORDER BY column_index",
+            [table],
+        ).fetchall()
+    )
+    names = columns or tuple(types)
+    params: list[list[Any]] = []
+    for index, name in enumerate(names):
+        values = [row[index] for row in rows]
+        if types[name].startswith("DECIMAL"):
+            values = [None if v is None else format(v, "f") for v in values]
+        params.append(values)
+    casts = ", ".join(f"CAST(unnest(?) AS {types[name]})" for name in names)
+    con.execute(f"INSERT INTO {table} ({', '.join(names)}) SELECT {casts}", params)
+
+
+def now() -> datetime:
+    """Load and correction times to the second: what the journal keeps, so a rebuild matches."""
+    return datetime.now().replace(microsecond=0)

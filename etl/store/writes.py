@@ -1,0 +1,425 @@
+"""The writes: report files, uploads, hand entry, restores and rebuilds, each through a working copy
+of the database (files.py), archived by content hash and journaled (archive.py)."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+from etl import config, labels, sandbox
+from etl.model import Report
+from etl.readers import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, ReadError, read_bytes
+from etl.store.aliases import (
+    alias_source,
+    read_aliases,
+    store_aliases,
+)
+from etl.store.archive import Archive
+from etl.store.batch import analyser, batches, few_gc_pauses, store_batch
+from etl.store.corrections import replay_correction
+from etl.store.files import load_lock, working_copy
+from etl.store.schema import apply_schema
+from etl.store.versions import (
+    Document,
+    LoadResult,
+    OnConflict,
+    Origin,
+    Progress,
+    analyse_text,
+    load_report,
+    now,
+    set_current,
+)
+
+if TYPE_CHECKING:
+    from etl import manual
+
+
+def journal_time(entry: dict[str, Any]) -> datetime | None:
+    try:
+        return datetime.fromisoformat(entry["at"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def content_suffix(path: Path, data: bytes) -> str:
+    """The archive suffix from the content (.pdf/.docx/.txt), not from the user's file name."""
+    from etl.readers import detect_kind
+
+    try:
+        return "." + detect_kind(path, data)
+    except ReadError:
+        return path.suffix.lower()
+
+
+def archive_write(
+    archive: Archive,
+    journal: list[dict[str, Any]],
+    path: Path,
+    data: bytes,
+    result: LoadResult,
+    on_conflict: OnConflict,
+    **extra: Any,
+) -> None:
+    """Keep the bytes and journal the load; `extra` (origin, suffix, file_name, at) goes along."""
+    if result.status in ("failed", "unchanged"):
+        return
+    sha256 = hashlib.sha256(data).hexdigest()
+    archive.put(data, sha256, extra.get("suffix", path.suffix))
+    journal.append(
+        {
+            "sha256": sha256,
+            "path": str(path),
+            "department": result.department,
+            "year": result.year,
+            "status": result.status,
+            "on_conflict": on_conflict,
+            "at": datetime.now().isoformat(timespec="seconds"),
+        }
+        | extra
+    )
+
+
+def read_document(path: Path, data: bytes, origin: Origin) -> tuple[Report, int] | LoadResult:
+    """A document's extracted report and text length, or why it cannot be loaded: a report
+    file (type by content, pdf/docx parsed under time and memory limits), or one department-year
+    in the hand-entry template's canonical CSV (what load_manual archives)."""
+    if origin == "manual":
+        from etl import manual
+
+        entries, issues = manual.read_template(path.name, data)
+        if issues or len(entries) != 1:
+            problems = "；".join(i.message() for i in issues[:3]) or "应恰好包含一个部门年度"
+            return LoadResult(path, "failed", f"手工录入数据无法读取：{problems}")
+        return manual.entry_report(entries[0]), len(data.decode("utf-8-sig"))
+    try:
+        text = sandbox.read_text(path, data)
+    except ReadError as exc:
+        return LoadResult(path, "failed", exc.problem)
+    report = analyse_text(text)
+    if report.department is None or report.year is None:
+        return LoadResult(path, "failed", labels.NO_TITLE)
+    return report, len(text)
+
+
+def load_any(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    data: bytes,
+    on_conflict: OnConflict,
+    *,
+    origin: Origin,
+    source: str | None = None,
+    loaded_at: datetime | None = None,
+) -> LoadResult:
+    """Read one document's bytes and store it in its own transaction."""
+    read = read_document(path, data, origin)
+    if isinstance(read, LoadResult):
+        return read
+    report, text_chars = read
+    sha256 = hashlib.sha256(data).hexdigest()
+    return load_report(
+        con, path, sha256, text_chars, report, on_conflict,
+        origin=origin, source=source, loaded_at=loaded_at,
+    )  # fmt: skip
+
+
+def report_files(paths: Iterable[Path | str]) -> list[Path]:
+    """Report files under the given files or folders, sorted, supported types only in folders.
+
+    In folders, Word's lock files (~$报告.docx, left while a report is open) are skipped.
+    """
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file()
+                    and p.suffix.lower() in SUPPORTED_SUFFIXES
+                    and not p.name.startswith("~$")
+                )
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def load_paths(
+    paths: Iterable[Path | str],
+    db: Path,
+    *,
+    on_conflict: OnConflict = "keep",
+    wait: bool = False,
+    progress: Callable[[int, int, LoadResult], None] | None = None,
+    aliases: Path | None = None,
+    fresh: bool = False,
+) -> list[LoadResult]:
+    """Load report files into `db`, one transaction per report, and swap the result in.
+
+    The department aliases replace the ones in the database first: from `aliases` (remembered
+    for `db`), else the file `db` was last given, else data/department_aliases.csv. `fresh`
+    starts from an empty database instead of a copy of `db`.
+    """
+    files = report_files(paths)
+    source = alias_source(db, aliases)
+    alias_rows = read_aliases(source or config.ALIASES_PATH)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    archive = Archive(db)
+    results: list[LoadResult] = []
+    journal: list[dict[str, Any]] = []
+    with load_lock(db, wait=wait), few_gc_pauses(), analyser(len(files), archive) as analyse:
+        with working_copy(db, fresh=fresh) as con:
+            apply_schema(con)
+            store_aliases(con, alias_rows, source)
+            for batch in batches(analyse(files)):
+                stored = store_batch(con, batch, on_conflict)
+                for staged, result in zip(batch, stored, strict=True):
+                    if staged.data is not None:
+                        archive_write(
+                            archive, journal, staged.path, staged.data, result, on_conflict
+                        )
+                    results.append(result)
+                    if progress:
+                        progress(len(results), len(files), result)
+        archive.record(journal)
+    return results
+
+
+def rebuild(
+    db: Path,
+    *,
+    progress: Callable[[int, int, LoadResult], None] | None = None,
+    aliases: Path | None = None,
+) -> list[LoadResult]:
+    """A new database from the archive, replaying the journal; replaces `db` atomically."""
+    archive = Archive(db)
+    entries = archive.entries()
+    source = alias_source(db, aliases)
+    alias_rows = read_aliases(source or config.ALIASES_PATH)
+    results: list[LoadResult] = []
+    with load_lock(db, wait=False), working_copy(db, fresh=True) as con:
+        apply_schema(con)
+        store_aliases(con, alias_rows, source)
+        for index, entry in enumerate(entries, start=1):
+            at = journal_time(entry)
+            if entry.get("kind") == "correction":
+                results.append(replay_correction(con, entry, at))
+                if progress:
+                    progress(index, len(entries), results[-1])
+                continue
+            name = entry.get("file_name") or Path(entry["path"]).name
+            suffix = entry.get("suffix", Path(entry["path"]).suffix)
+            source = archive.path(entry["sha256"], suffix)
+            try:
+                data = read_bytes(source)
+            except ReadError as exc:
+                result = LoadResult(Path(name), "failed", f"存档缺失：{exc.problem}")
+            else:
+                result = load_any(
+                    con,
+                    Path(name),
+                    data,
+                    entry["on_conflict"],
+                    origin=entry.get("origin", "report"),
+                    source=entry["path"],
+                    loaded_at=at,
+                )
+            results.append(result)
+            if progress:
+                progress(index, len(entries), result)
+    return results
+
+
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def display_name(name: str) -> str:
+    """The user's file name reduced to a label (never used as a path): last part, printable.
+
+    >>> display_name("../../etc/报告.txt"), display_name("C:\\\\temp\\\\a.pdf"), display_name("")
+    ('报告.txt', 'a.pdf', '未命名')
+    """
+    base = _UNSAFE_NAME.sub("", re.split(r"[\\/]", name)[-1]).strip()
+    if base in ("", ".", ".."):
+        return "未命名"
+    if len(base) > 120:
+        suffix = Path(base).suffix[:10]
+        base = base[: 120 - len(suffix)] + suffix
+    return base
+
+
+@contextlib.contextmanager
+def _writing(
+    db: Path, *, wait: bool
+) -> Iterator[tuple[duckdb.DuckDBPyConnection, Archive, list[dict[str, Any]]]]:
+    """An app write (upload, hand entry): under the lock, a working copy with today's schema,
+    the archive and a journal to fill; the journal is recorded once the copy is swapped in."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    archive = Archive(db)
+    journal: list[dict[str, Any]] = []
+    with load_lock(db, wait=wait):
+        with working_copy(db) as con:
+            apply_schema(con)
+            yield con, archive, journal
+        archive.record(journal)
+
+
+def load_documents(
+    documents: Iterable[Document],
+    db: Path,
+    *,
+    on_conflict: OnConflict = "keep",
+    wait: bool = False,
+    progress: Progress | None = None,
+) -> list[LoadResult]:
+    """Load uploaded reports from their bytes, like load_paths; the names are only labels.
+
+    Each document is (name, data) or (name, data, on_conflict). The name is reduced by
+    display_name() and never opened; the type is decided by content (etl.readers).
+    """
+    items = [(display_name(d[0]), d[1], d[2] if len(d) == 3 else on_conflict) for d in documents]
+    results: list[LoadResult] = []
+    with _writing(db, wait=wait) as (con, archive, journal):
+        for index, (name, data, choice) in enumerate(items, start=1):
+            path = Path(name)
+            if len(data) > MAX_FILE_BYTES:
+                size = len(data) // 1024 // 1024
+                result = LoadResult(
+                    path,
+                    "failed",
+                    f"文件过大（{size} MB）：报告文件应小于 {MAX_FILE_BYTES // 2**20} MB",
+                )
+            else:
+                source, at = f"upload:{name}", now()
+                result = load_any(
+                    con, path, data, choice, origin="report", source=source, loaded_at=at
+                )
+                archive_write(
+                    archive,
+                    journal,
+                    Path(source),
+                    data,
+                    result,
+                    choice,
+                    file_name=name,
+                    suffix=content_suffix(path, data),
+                    origin="report",
+                    at=at.isoformat(),
+                )
+            results.append(result)
+            if progress:
+                progress(index, len(items), result)
+    return results
+
+
+def load_manual(
+    name: str,
+    data: bytes,
+    db: Path,
+    *,
+    on_conflict: OnConflict = "keep",
+    wait: bool = False,
+    progress: Progress | None = None,
+) -> tuple[list[LoadResult], list[manual.Issue]]:
+    """Load a filled-in hand-entry template: one document per department-year, marked manual.
+
+    When any row has a problem nothing is loaded and the issues come back (row, column, problem).
+    """
+    name = display_name(name)
+    from etl import manual
+
+    entries, issues = manual.read_template(name, data)
+    if issues:
+        return [], issues
+    results: list[LoadResult] = []
+    with _writing(db, wait=wait) as (con, archive, journal):
+        for index, entry in enumerate(entries, start=1):
+            canonical = manual.canonical_bytes(entry)
+            source, at = f"manual:{name}", now()
+            result = load_any(
+                con,
+                Path(name),
+                canonical,
+                on_conflict,
+                origin="manual",
+                source=source,
+                loaded_at=at,
+            )
+            archive_write(
+                archive,
+                journal,
+                Path(source),
+                canonical,
+                result,
+                on_conflict,
+                file_name=name,
+                suffix=".csv",
+                origin="manual",
+                at=at.isoformat(),
+            )
+            results.append(result)
+            if progress:
+                progress(index, len(entries), result)
+    return results, []
+
+
+def restore_version(db: Path, sha256: str, *, wait: bool = False) -> LoadResult:
+    """Make an archived earlier version of a department-year current again (journaled)."""
+    archive = Archive(db)
+    journal: list[dict[str, Any]] = []
+    with load_lock(db, wait=wait):
+        with working_copy(db) as con:
+            apply_schema(con)
+            row = con.execute(
+                "SELECT document_id, department, year, is_current, file_name, path, origin"
+                " FROM documents WHERE sha256 = ?",
+                [sha256],
+            ).fetchone()
+            if row is None:
+                return LoadResult(Path(sha256[:12]), "failed", "没有这个版本（哈希不存在）")
+            document_id, department, year, is_current, file_name, source, origin = row
+            path, label = Path(file_name), f"{department} {year} 年"
+            if is_current:
+                return LoadResult(
+                    path, "unchanged", f"已是 {label} 的当前版本", department, year, sha256
+                )
+            con.execute("BEGIN TRANSACTION")
+            set_current(con, department, year, document_id)
+            con.execute("COMMIT")
+        stored = archive.find(sha256)
+        journal.append(
+            {
+                "sha256": sha256,
+                "path": source,
+                "file_name": file_name,
+                "department": department,
+                "year": year,
+                "status": "restored",
+                "on_conflict": "replace",
+                "origin": origin,
+                "suffix": stored.suffix if stored else Path(file_name).suffix,
+                "at": now().isoformat(),
+            }
+        )
+        archive.record(journal)
+    note = "" if stored else "（注意：存档中没有该版本的原文件，重建数据库时无法恢复）"
+    return LoadResult(
+        path, "restored", f"已恢复为 {label} 的当前版本{note}", department, year, sha256
+    )
+
+
+def ensure_database(db: Path, reports_dir: Path) -> list[LoadResult]:
+    """Build `db` from `reports_dir` if it does not exist yet (first start of the app)."""
+    if db.exists():
+        return []
+    return load_paths([reports_dir], db, wait=True)

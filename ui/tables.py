@@ -1,0 +1,589 @@
+"""The tables pages show and export: a query's frame in, a frame with Chinese headers out.
+
+Amounts stay exact Decimal 万元 (export.py writes them with two decimals), percentages Decimal
+with two decimals, whole numbers int; words come from etl.labels. No st.* calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from etl import config, queries
+from etl.labels import (
+    AMOUNT_SUFFIX,
+    CORRECTED,
+    LABELS,
+    MANUAL,
+    MISSING,
+    PERCENT_SUFFIX,
+    POINTS_SUFFIX,
+    format_rate,
+    item_label,
+    label,
+)
+from etl.model import AMOUNT_SLOTS, FIGURE_SLOTS
+
+
+def records(frame: pd.DataFrame) -> list[Any]:
+    """The rows of `frame` as named tuples (cells of any type, as a query returns them)."""
+    return list(frame.itertuples(index=False))
+
+
+PHASES = tuple(LABELS["phase"])  # initial, adjusted, actual
+
+
+def phase_table(phases: pd.DataFrame, *, include_total: bool = False) -> pd.DataFrame:
+    """Initial / adjusted / actual / adjustment (万元) and rates (%) per section."""
+    rows = phases if include_total else phases[phases["section"] != "total"]
+    return pd.DataFrame(
+        {
+            "类别": [label("section", s) for s in rows["section"]],
+            f"年初预算{AMOUNT_SUFFIX}": list(rows["initial_wan"]),
+            f"调整后预算{AMOUNT_SUFFIX}": list(rows["adjusted_wan"]),
+            f"实际支出{AMOUNT_SUFFIX}": list(rows["actual_wan"]),
+            f"调整额{AMOUNT_SUFFIX}": list(rows["adjustment_wan"]),
+            f"调整率{PERCENT_SUFFIX}": percents(rows["adjustment_rate"]),
+            f"执行率{PERCENT_SUFFIX}": percents(rows["execution_rate"]),
+            # The export's flag: which phases of the row hold a corrected figure.
+            CORRECTED: corrected_phases(rows),
+        }
+    )
+
+
+def corrected_phases(phases: pd.DataFrame) -> list[str]:
+    """Per row, the corrected phases as text (e.g. '实际支出'), '' when none or not known."""
+    out = []
+    for i in range(len(phases)):
+        marked = [
+            label("phase", phase)
+            for phase in PHASES
+            if f"{phase}_corrected" in phases.columns and bool(phases[f"{phase}_corrected"].iloc[i])
+        ]
+        out.append("、".join(marked))
+    return out
+
+
+def fund_split_table(split: pd.DataFrame, *, with_sentence: bool = False) -> pd.DataFrame:
+    """Project funds by government level (万元) and share (%), optionally with the sentence."""
+    table = pd.DataFrame(
+        {
+            "资金级次": [label("level", v) for v in split["level"]],
+            f"金额{AMOUNT_SUFFIX}": list(split["amount_wan"]),
+            f"占比{PERCENT_SUFFIX}": percents(split["share"]),
+        }
+    )
+    if with_sentence:
+        table["原文句子"] = list(split["sentence"])
+    return table
+
+
+def select_projects(projects: pd.DataFrame, name_contains: str = "") -> pd.DataFrame:
+    """The projects whose name contains the text (all when blank), largest amount first."""
+    needle = name_contains.strip()
+    chosen = projects[projects["name"].str.contains(needle, regex=False)] if needle else projects
+    order = sorted(range(len(chosen)), key=lambda i: (-chosen["amount_wan"].iloc[i], i))
+    return chosen.iloc[order].reset_index(drop=True)
+
+
+def project_table(projects: pd.DataFrame, *, detail: bool = True) -> pd.DataFrame:
+    """Projects (万元, share of all projects in %), with purpose and sentence when `detail`."""
+    table = pd.DataFrame(
+        {
+            "项目": list(projects["name"]),
+            f"金额{AMOUNT_SUFFIX}": list(projects["amount_wan"]),
+            f"占比{PERCENT_SUFFIX}": percents(projects["share"]),
+        }
+    )
+    if detail:
+        table.insert(0, "报告中序号", list(projects["ordinal"]))
+        table["用途"] = list(projects["purpose"])
+        table["原文句子"] = list(projects["sentence"])
+    return table
+
+
+def figure_table(provenance: pd.DataFrame) -> pd.DataFrame:
+    """Every contract figure with wording, sentence, spans and confidence; 未识别 rows included."""
+    found = {(r.section, r.item): r._asdict() for r in records(provenance)}
+    slots = list(FIGURE_SLOTS) + [k for k in found if k not in FIGURE_SLOTS]
+    rows = []
+    for section, item in slots:
+        r = found.get((section, item))
+        if r is None:
+            unit = "万元" if (section, item) in AMOUNT_SLOTS else "人"
+            rows.append(_figure_row(section, item, None, unit, note="报告中没有找到这个数字"))
+            continue
+        read = not missing(r["sentence"])  # a figure only a correction supplies has no sentence
+        row = _figure_row(
+            section,
+            item,
+            r["value"],
+            r["unit"],
+            wording=r["wording"] if read else None,
+            sentence=r["sentence"] if read else None,
+            value_span=f"{r['value_start']}–{r['value_end']}" if read else None,
+            sentence_span=f"{r['sentence_start']}–{r['sentence_end']}" if read else None,
+            confidence=r["confidence"] if read else None,
+            note=r["note"] if read else "报告中没有这个数字，已补录",
+        )
+        if r.get("origin") == "manual" and read:
+            row["数值位置"] = row["句子位置"] = MANUAL
+        if truthy(r.get("corrected")):
+            row[CORRECTED] = CORRECTED
+            row["原值"] = r.get("extracted_value")
+            row["更正理由"] = r.get("correction_reason")
+            row["更正时间"] = format_time(r.get("corrected_at"))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(_FIGURE_COLUMNS))
+
+
+def _figure_row(
+    section: str,
+    item: str,
+    value: Decimal | None,
+    unit: str,
+    *,
+    wording: str | None = None,
+    sentence: str | None = None,
+    value_span: str | None = None,
+    sentence_span: str | None = None,
+    confidence: float | None = None,
+    note: str = "",
+) -> dict[str, Any]:
+    return {
+        "类别": label("section", section),
+        "指标": item_label(section, item),
+        "数值": whole(value) if unit == "人" else value,
+        "单位": unit,
+        "原文措辞": wording,
+        "原文句子": sentence,
+        "数值位置": value_span,
+        "句子位置": sentence_span,
+        "置信度": confidence,
+        "备注": note,
+        CORRECTED: "",
+        "原值": None,
+        "更正理由": "",
+        "更正时间": "",
+    }
+
+
+_FIGURE_COLUMNS = (
+    "类别",
+    "指标",
+    "数值",
+    CORRECTED,
+    "原值",
+    "单位",
+    "原文措辞",
+    "原文句子",
+    "数值位置",
+    "句子位置",
+    "置信度",
+    "备注",
+    "更正理由",
+    "更正时间",
+)
+
+
+def correction_table(history: pd.DataFrame) -> pd.DataFrame:
+    """Every correction of a report, newest first: the figure, what was done, the value in force
+    after it (万元 or 人), the report's own value, the reason and the time."""
+    withdrawn = [missing(v) for v in history["value"]]
+    return pd.DataFrame(
+        {
+            "类别": [label("section", s) for s in history["section"]],
+            "指标": [
+                item_label(s, i) for s, i in zip(history["section"], history["item"], strict=True)
+            ],
+            "操作": ["撤销更正" if w else "更正" for w in withdrawn],
+            "生效数值": [
+                e if w else v
+                for v, e, w in zip(
+                    history["value"], history["extracted_value"], withdrawn, strict=True
+                )
+            ],
+            "单位": list(history["unit"]),
+            "原值": list(history["extracted_value"]),
+            "理由": list(history["reason"]),
+            "时间": [format_time(t) for t in history["corrected_at"]],
+        },
+        columns=["类别", "指标", "操作", "生效数值", "单位", "原值", "理由", "时间"],
+    )
+
+
+def versions_table(versions: pd.DataFrame) -> pd.DataFrame:
+    """Every version of every department-year: current flag, file, origin, hash, load time."""
+    return pd.DataFrame(
+        {
+            "部门": list(versions["department"]),
+            "年度": [int(y) for y in versions["year"]],
+            "当前版本": ["是" if bool(c) else "" for c in versions["is_current"]],
+            "文件": list(versions["file_name"]),
+            "来源": [label("origin", o) for o in versions["origin"]],
+            "载入时间": [format_time(t, seconds=True) for t in versions["loaded_at"]],
+            "更正数": [int(n) for n in versions["corrections"]],
+            "内容哈希（SHA-256）": list(versions["sha256"]),
+        },
+        columns=[
+            "部门",
+            "年度",
+            "当前版本",
+            "文件",
+            "来源",
+            "载入时间",
+            "更正数",
+            "内容哈希（SHA-256）",
+        ],
+    )
+
+
+def table_rows_table(tables: pd.DataFrame) -> pd.DataFrame:
+    """内容, 文件 (its CSV in the snapshot zip) and 行数 of every table (queries.table_rows).
+
+    >>> table_rows_table(pd.DataFrame({"name": ["documents"], "rows": [3]})).to_dict("records")
+    [{'内容': '报告版本', '文件': 'tables/documents.csv', '行数': 3}]
+    """
+    return pd.DataFrame(
+        {
+            "内容": [label("table", n) for n in tables["name"]],
+            "文件": [f"tables/{n}.csv" for n in tables["name"]],
+            "行数": [int(n) for n in tables["rows"]],
+        },
+        columns=["内容", "文件", "行数"],
+    )
+
+
+def format_time(value: Any, *, seconds: bool = False) -> str:
+    """A timestamp as the UI writes it: 2026-03-05 14:07 (with :ss when asked); '' if missing.
+
+    >>> format_time(pd.Timestamp("2026-03-05 14:07:09")), format_time(None)
+    ('2026-03-05 14:07', '')
+    """
+    if missing(value):
+        return ""
+    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def check_table(checks: pd.DataFrame, *, failed_only: bool = False) -> pd.DataFrame:
+    """Every check (failures first, as queried) with its message and amounts (万元)."""
+    rows = checks[~checks["passed"].astype(bool)] if failed_only else checks
+    return pd.DataFrame(
+        {
+            "结果": [label("passed", bool(p)) for p in rows["passed"]],
+            "级别": [label("severity", s) for s in rows["severity"]],
+            "规则": [label("rule", r) for r in rows["rule"]],
+            "说明": list(rows["message"]),
+            f"参照值{AMOUNT_SUFFIX}": list(rows["expected_wan"]),
+            f"核对值{AMOUNT_SUFFIX}": list(rows["actual_wan"]),
+            f"差额{AMOUNT_SUFFIX}": list(rows["difference_wan"]),
+            "规则代码": list(rows["rule"]),
+        }
+    )
+
+
+def open_warnings(checks: pd.DataFrame) -> pd.DataFrame:
+    """The checks that failed with severity warning or error: what the overview counts."""
+    failed = ~checks["passed"].astype(bool) & checks["severity"].isin(["warning", "error"])
+    return checks[failed]
+
+
+def flags(frame: pd.DataFrame, column: str) -> list[bool]:
+    if column not in frame.columns:
+        return [False] * len(frame)
+    return [truthy(v) for v in frame[column]]
+
+
+def truthy(value: Any) -> bool:
+    return not missing(value) and bool(value)
+
+
+def missing(value: Any) -> bool:
+    return value is None or bool(pd.isna(value))
+
+
+def floats(values: Iterable[Any]) -> list[float | None]:
+    return [None if missing(v) else float(v) for v in values]
+
+
+def percents(rates: Iterable[Any]) -> list[Decimal | None]:
+    return [None if missing(r) else Decimal(f"{float(r) * 100:.2f}") for r in rates]
+
+
+# The 53号 indicators the 绩效指标 page shows, in its order (personnel_share is only ranked).
+STANDARD_INDICATORS = (
+    "execution_rate",
+    "adjustment_rate",
+    "three_public_control_rate",
+    "staff_control_rate",
+    "three_public_change_rate",
+)
+
+
+# The columns a 部门对比 ranking may be sorted by: the allow-list the page offers, the same one
+# queries.ranking_head checks its sort parameter against.
+RANKING_COLUMNS = queries.RANKING_ORDER
+
+
+def history_years(history: pd.DataFrame) -> list[int]:
+    """The report years in a history frame, oldest first.
+
+    >>> history_years(pd.DataFrame({"year": [2022, 2021, 2022]}))
+    [2021, 2022]
+    """
+    return sorted({int(y) for y in history["year"]})
+
+
+def phase_history_table(history: pd.DataFrame, *, as_share: bool = False) -> pd.DataFrame:
+    """A row per section and phase, a column per year (万元, or as_share the share of the year's
+    total), then each year's change on the department's previous report year."""
+    rows = history[history["section"] != "total"] if as_share else history
+    return _by_year(
+        rows,
+        {
+            "类别": lambda r: label("section", r.section),
+            "阶段": lambda r: label("phase", r.phase),
+        },
+        ["section", "phase"],
+        as_share,
+    )
+
+
+def fund_mix_table(history: pd.DataFrame, *, as_share: bool = False) -> pd.DataFrame:
+    """A row per government level, a column per year (万元 or share), then the changes."""
+    return _by_year(history, {"资金级次": lambda r: label("level", r.level)}, ["level"], as_share)
+
+
+def project_history_table(history: pd.DataFrame, *, as_share: bool = False) -> pd.DataFrame:
+    """A row per project (matched across years), a column per year (万元 or share of the year's
+    projects), the changes, the names as each report wrote them, and the years it is new in."""
+    table = _by_year(history, {"项目": lambda r: r.latest_name}, ["project_key"], as_share)
+    names, new = [], []
+    for _, rows in history.groupby("project_key", sort=False):
+        written = dict(zip(rows["year"], rows["names"], strict=True))
+        names.append(
+            next(iter(written.values()))
+            if len(set(written.values())) == 1
+            else "；".join(f"{int(y)} 年：{n}" for y, n in written.items())
+        )
+        new.append(
+            "、".join(
+                f"{int(y)} 年新增"
+                for y, n in zip(rows["year"], rows["new"], strict=True)
+                if truthy(n)
+            )
+        )
+    table["报告中写法"] = names
+    table["说明"] = new
+    return table
+
+
+def _by_year(
+    history: pd.DataFrame,
+    labels: dict[str, Any],
+    keys: list[str],
+    as_share: bool,
+) -> pd.DataFrame:
+    """Long history rows (one per key and year) as a row per key and columns per year."""
+    years = history_years(history)
+    previous = {
+        int(y): int(p)
+        for y, p in zip(history["year"], history["previous_year"], strict=True)
+        if not missing(p)
+    }
+    # One pass over the rows, grouped by key in first-seen order, and the frame built once from
+    # its columns (inserting a column at a time cost a millisecond each).
+    by_key: dict[Any, dict[int, Any]] = {}
+    for r in records(history):
+        by_key.setdefault(tuple(getattr(r, k) for k in keys), {})[int(r.year)] = r
+    firsts = [next(iter(rows.values())) for rows in by_key.values()]
+    columns: dict[str, list[Any]] = {
+        name: [get(first) for first in firsts] for name, get in labels.items()
+    }
+
+    def column(year: int, field: str) -> list[Any]:
+        return [
+            None if year not in rows else getattr(rows[year], field) for rows in by_key.values()
+        ]
+
+    for year in years:
+        if as_share:
+            columns[f"{year} 年{PERCENT_SUFFIX}"] = percents(column(year, "share"))
+        else:
+            columns[f"{year} 年{AMOUNT_SUFFIX}"] = column(year, "amount_wan")
+    for year in years:
+        if year not in previous:
+            continue
+        change = f"{year} 较 {previous[year]}"
+        if as_share:
+            columns[f"{change}{POINTS_SUFFIX}"] = percents(column(year, "share_change"))
+        else:
+            columns[f"{change}{AMOUNT_SUFFIX}"] = column(year, "change_wan")
+            columns[f"{change}{PERCENT_SUFFIX}"] = percents(column(year, "change_rate"))
+    return pd.DataFrame(columns)
+
+
+def ranking_table(ranked: pd.DataFrame) -> pd.DataFrame:
+    """Departments in ranked order with every indicator (%) and their failed checks."""
+    columns: dict[str, list[Any]] = {
+        "名次": list(range(1, len(ranked) + 1)),
+        "部门": list(ranked["department"]),
+    }
+    for column in RANKING_COLUMNS[:-1]:
+        columns[f"{label('indicator', column)}{PERCENT_SUFFIX}"] = percents(ranked[column])
+    columns[label("indicator", "failing_checks")] = [int(n) for n in ranked["failing_checks"]]
+    return pd.DataFrame(columns)
+
+
+def ranking_chart_table(ranked: pd.DataFrame, by: str) -> pd.DataFrame:
+    """What the ranking chart draws: rank, department and the one column it is sorted by."""
+    table = ranking_table(ranked)
+    header = label("indicator", by) + ("" if by == "failing_checks" else PERCENT_SUFFIX)
+    return table[["名次", "部门", header]]
+
+
+def fund_split_by_year_table(split: pd.DataFrame) -> pd.DataFrame:
+    """A row per year and government level: 万元 (exact), share of the year (%), and how many
+    reports state that level (queries.fund_split_by_year)."""
+    return pd.DataFrame(
+        {
+            "年度": [int(y) for y in split["year"]],
+            "资金级次": [label("level", v) for v in split["level"]],
+            f"金额{AMOUNT_SUFFIX}": list(split["amount_wan"]),
+            f"占当年项目资金{PERCENT_SUFFIX}": percents(split["share"]),
+            "写明该级次的报告数": [int(n) for n in split["reports"]],
+        }
+    )
+
+
+def top_projects_table(projects: pd.DataFrame) -> pd.DataFrame:
+    """The year's largest projects across departments: rank, department, project, 万元 (exact),
+    share of the department's projects (%), purpose (queries.top_projects)."""
+    return pd.DataFrame(
+        {
+            "名次": list(range(1, len(projects) + 1)),
+            "部门": list(projects["department"]),
+            "项目": list(projects["name"]),
+            f"金额{AMOUNT_SUFFIX}": list(projects["amount_wan"]),
+            f"占本部门项目合计{PERCENT_SUFFIX}": percents(projects["share"]),
+            "用途": [MISSING if missing(p) else str(p) for p in projects["purpose"]],
+        }
+    )
+
+
+def input_label(section: str, item: str, input_year: int, year: int) -> str:
+    """An indicator input as the page names it; one from another year says which.
+
+    >>> input_label("three_public", "actual", 2019, 2020), input_label("staffing", "authorized", 2020, 2020)
+    ('2019 年度“三公”经费实际支出', '编制人数')
+    """
+    name = (
+        item_label(section, item)
+        if section == "staffing"
+        else (f"{label('section', section)}{item_label(section, item)}")
+    )
+    return name if input_year == year else f"{input_year} 年度{name}"
+
+
+def indicator_result(indicator: Any, inputs: pd.DataFrame, year: int) -> str:
+    """The value as the page writes it (64.32%), or why it cannot be computed (never 0).
+
+    `indicator` is a row of etl.queries.standard_indicators; `inputs` its rows of
+    etl.queries.indicator_inputs.
+    """
+    absent = [
+        input_label(r.section, r.item, int(r.input_year), year)
+        for r in records(inputs)
+        if missing(r.value)
+    ]
+    if absent:
+        return "无法计算：缺少 " + "、".join(absent)
+    if missing(indicator.value):
+        return "无法计算：分母为 0"
+    return format_rate(indicator.value)
+
+
+def indicator_table(indicators: pd.DataFrame, inputs: pd.DataFrame, year: int) -> pd.DataFrame:
+    """One row per standard indicator and scope: result, value (%), formula and flag."""
+    rows = []
+    for r in records(indicators):
+        if r.indicator not in STANDARD_INDICATORS:
+            continue
+        own = inputs[(inputs["indicator"] == r.indicator) & (inputs["scope"] == r.scope)]
+        rows.append(
+            {
+                "指标": label("indicator", r.indicator),
+                "范围": label("section", r.scope),
+                "结果": indicator_result(r, own, year),
+                "提示": label("flag", r.indicator) if truthy(r.flagged) else "",
+                "公式": label("formula", r.indicator),
+                f"数值{PERCENT_SUFFIX}": percents([r.value])[0],
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["指标", "范围", "结果", "提示", "公式", f"数值{PERCENT_SUFFIX}"]
+    )
+
+
+def indicator_inputs_table(
+    inputs: pd.DataFrame, year: int, indicator: str | None = None
+) -> pd.DataFrame:
+    """Every input of the standard indicators (or of one): value, wording and source sentence."""
+    chosen = inputs[inputs["indicator"].isin([indicator] if indicator else STANDARD_INDICATORS)]
+    return pd.DataFrame(
+        {
+            "指标": [label("indicator", i) for i in chosen["indicator"]],
+            "范围": [label("section", s) for s in chosen["scope"]],
+            "输入": [
+                input_label(s, i, int(y), year)
+                for s, i, y in zip(
+                    chosen["section"], chosen["item"], chosen["input_year"], strict=True
+                )
+            ],
+            "数值": list(chosen["value"]),
+            "单位": list(chosen["unit"]),
+            "原文措辞": list(chosen["wording"]),
+            "原文句子": list(chosen["sentence"]),
+            "来源文件": list(chosen["file_name"]),
+        }
+    )
+
+
+def whole(value: Any) -> int | None:
+    """A head count or other whole number as int (None stays None): shown and exported without
+    decimals.
+
+    >>> whole(Decimal("38.000000")), whole(None)
+    (38, None)
+    """
+    return None if missing(value) else int(value)
+
+
+def flag_mask(table: pd.DataFrame) -> pd.DataFrame:
+    """Which cells of a shown table are flags, by header, the same on every page: 预算调整率
+    beyond the limit either way, “三公经费”控制率 or 在职人员控制率 above 100 %, a failed check,
+    a note (提示)."""
+    limit = float(config.ADJUSTMENT_RATE_LIMIT) * 100
+    mask = pd.DataFrame(False, index=table.index, columns=table.columns)
+    for header in table.columns:
+        values = table[header]
+        if header.endswith(PERCENT_SUFFIX) and "调整率" in header:
+            mask[header] = [not missing(v) and abs(float(v)) > limit for v in values]
+        elif header.endswith(PERCENT_SUFFIX) and (
+            "三公经费”控制率" in header or "在职人员控制率" in header
+        ):
+            mask[header] = [not missing(v) and float(v) > 100 for v in values]
+        elif header == "结果":
+            mask[header] = [v == label("passed", False) for v in values]
+        elif header == "提示":
+            mask[header] = [bool(v) for v in values]
+    return mask
+
+
+def indicator_chart_table(table: pd.DataFrame) -> pd.DataFrame:
+    """What the indicator chart draws: the rows of indicator_table with a value (%)."""
+    value = f"数值{PERCENT_SUFFIX}"
+    return table[[not missing(v) for v in table[value]]][["指标", "范围", value, "提示"]]

@@ -1,0 +1,282 @@
+"""Shared widgets the pages call: headers, KPI cards, a chart with its table and CSV buttons,
+tables, the 下载 CSV button, file uploaders in Chinese, writes with their messages. Figures come
+from charts.py, tables from tables.py, bytes and file names from export.py; nothing here
+queries or reshapes data itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from etl import config, labels
+from etl.labels import (
+    AMOUNT_SUFFIX,
+    CORRECTED,
+    COUNT_SUFFIX,
+    MANUAL,
+    MISSING,
+    PERCENT_SUFFIX,
+    POINTS_SUFFIX,
+    format_rate,
+    format_wan,
+    label,
+)
+from ui import charts, data, export, frame, tables, upload
+from ui.frame import (
+    SELECTION_KEY,
+    Selection,
+    department_search,
+    md_escape,
+    page_frame,
+    report_page,
+)
+from ui.tables import records
+
+__all__ = ["SELECTION_KEY", "Selection", "md_escape", "page_frame", "report_page"]
+
+_ROW_PX, _MAX_ROWS = 35, 20  # show up to 20 rows without scrolling
+T = TypeVar("T")
+FLASH_KEY = "flash_messages"
+AMOUNT_HEADERS = ("数值", "原值", "生效数值")  # 万元, or 人 for staffing (then whole numbers)
+
+
+def write_database(action: Callable[[], T]) -> T | None:
+    """Run a loader write (upload, restore, correction); a busy or damaged database is a message."""
+    from etl.load import DamagedDatabase, LoadBusy
+
+    try:
+        return action()
+    except LoadBusy:
+        st.error(labels.LOAD_BUSY, icon=":material/hourglass:")
+    except DamagedDatabase as exc:
+        st.error(md_escape(str(exc)))
+    return None
+
+
+def flash(kind: str, text: str) -> None:
+    """A message to show after the rerun that a write triggers (kind: success, info, warning, error)."""
+    st.session_state.setdefault(FLASH_KEY, []).append((kind, text))
+
+
+def show_flash() -> None:
+    """Show and forget the messages flash() kept, as literal text."""
+    for kind, text in st.session_state.pop(FLASH_KEY, []):
+        getattr(st, kind)(md_escape(text))
+
+
+def report_header(title: str, selection: Selection) -> None:
+    """Page title, then which report it shows, as literal text."""
+    st.title(title)
+    origin = f"（{MANUAL}）" if selection.origin == "manual" else ""
+    st.caption(
+        md_escape(
+            f"{selection.department} · {selection.year} 年度 · 来源：{selection.file_name}{origin}"
+            " · 金额单位：万元"
+        )
+    )
+
+
+def department_header(title: str, selection: Selection, years: list[int]) -> None:
+    """Page title, then which department and years it shows, as literal text."""
+    st.title(title)
+    span = f"{years[0]}–{years[-1]} 年度（{len(years)} 份报告）" if years else "没有报告"
+    st.caption(md_escape(f"{selection.department} · {span} · 金额单位：万元"))
+
+
+def phase_kpis(phases: pd.DataFrame) -> None:
+    """KPI cards per section: initial / adjusted / actual (万元), 调整率 and 执行率."""
+    marks = tables.corrected_phases(phases)
+    for row, corrected in zip(records(phases), marks, strict=True):
+        st.subheader(label("section", row.section))
+        cards = st.columns(5)
+        for card, phase in zip(cards, tables.PHASES, strict=False):
+            name = label("phase", phase)
+            marked = name in corrected.split("、")
+            card.metric(
+                f"{name}（万元）" + (f" · {CORRECTED}" if marked else ""),
+                format_wan(getattr(row, f"{phase}_wan")),
+                help="此数字已更正：报告原值、更正理由和时间见“数据核对”" if marked else None,
+                border=True,
+            )
+        for card, indicator in zip(cards[3:], ("adjustment_rate", "execution_rate"), strict=True):
+            card.metric(
+                label("indicator", indicator).removeprefix("预算"),
+                format_rate(getattr(row, indicator)),
+                help=label("formula", indicator),
+                border=True,
+            )
+
+
+def warning_count(checks: pd.DataFrame) -> int:
+    """How many checks failed with severity warning or error."""
+    return len(tables.open_warnings(checks))
+
+
+def show_chart(figure: go.Figure, selection: Selection, view: str, key: str) -> None:
+    """A plotly chart with Plotly's own PNG download, named like the CSV."""
+    stem = export.file_name(selection.department, selection.year, view).removesuffix(".csv")
+    config = {"displaylogo": False, "toImageButtonOptions": {"filename": stem, "scale": 2}}
+    st.plotly_chart(figure, key=key, config=config)
+
+
+def chart_and_table(
+    figure: go.Figure,
+    chart_rows: pd.DataFrame,
+    selection: Selection,
+    view: str,
+    key: str,
+    *,
+    table: pd.DataFrame | None = None,
+    placeholder: str = MISSING,
+) -> None:
+    """The block every chart page repeats: the chart (key `key`_chart) with a CSV of what it
+    draws (`chart_rows`, key `key`_chart_csv); then, unless None, `table` shown with its CSV
+    (key `key`_table_csv). Files are named `view`图 and `view`表."""
+    show_chart(figure, selection, f"{view}图", key=f"{key}_chart")
+    csv_download(chart_rows, selection, f"{view}图", key=f"{key}_chart_csv", what="图表数据")
+    if table is not None:
+        show_table(table, placeholder=placeholder)
+        csv_download(table, selection, f"{view}表", key=f"{key}_table_csv")
+
+
+def show_table(table: pd.DataFrame, *, placeholder: str = MISSING) -> None:
+    """A table as literal text that fits the page: 万元 like 1,150.47, percentages like 64.32%,
+    whole numbers like 38, gaps as 未识别 (or `placeholder`, e.g. — where a gap is a change with
+    nothing to compare with); long text in wide columns, positions and hashes left to the CSV;
+    flags (tables.flag_mask) coloured as on the charts."""
+    mask = tables.flag_mask(table)
+    mixed = [c for c in table.columns if c in AMOUNT_HEADERS and _has_whole(table[c])]
+    shown: Any = table
+    if mask.to_numpy().any() or mixed:
+        colour = f"color: {charts.FLAG_COLOUR}; font-weight: 600"
+        shown = table.style.apply(lambda _: mask.replace({True: colour, False: ""}), axis=None)
+        for column in mixed:  # 万元 and head counts in one column: each cell as its unit
+            shown = shown.format(_amount_or_count, subset=[column], na_rep=placeholder)
+    st.dataframe(
+        shown,
+        height=_ROW_PX * (min(len(table), _MAX_ROWS) + 1) + 3,
+        hide_index=True,
+        column_config={
+            c: _column(c) if c not in mixed else st.column_config.Column(c) for c in table.columns
+        },
+        column_order=[c for c in table.columns if c not in _CSV_ONLY],
+        placeholder=placeholder,
+    )
+
+
+def csv_download(
+    table: pd.DataFrame | Callable[[], pd.DataFrame],
+    selection: Selection,
+    view: str,
+    key: str,
+    *,
+    what: str = "表格",
+) -> None:
+    """A 下载 CSV button for exactly the rows and columns of `table` (`what` names them); the
+    bytes are built when the button is clicked, not on every run (a table may be 180,000 rows),
+    and `table` may be a function that builds the frame then."""
+    st.download_button(
+        f"下载 CSV（{what}）",
+        data=lambda: export.csv_bytes(table() if callable(table) else table),
+        file_name=export.file_name(selection.department, selection.year, view),
+        mime="text/csv",
+        key=key,
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+# Long text gets the room (pixels, in a main column of about 940 at a 1,400 px window); a
+# cell shows the rest when clicked, and the CSV has it whole.
+_TEXT_WIDTHS = {"原文句子": 360, "说明": 330, "用途": 200, "公式": 220, "提示": 200, "理由": 200}
+_TEXT_WIDTHS |= {"报告中写法": 240, "更正理由": 200, "备注": 160, "规则": 180}
+# In the CSV, not on the screen: character positions, confidence, rule codes, full hashes.
+_CSV_ONLY = ("数值位置", "句子位置", "置信度", "规则代码", "内容哈希（SHA-256）")
+
+
+def _has_whole(values: pd.Series[Any]) -> bool:
+    return any(isinstance(v, int) and not isinstance(v, bool) for v in values)
+
+
+def _amount_or_count(value: Any) -> str:
+    return labels.format_count(value) if isinstance(value, int) else format_wan(value)
+
+
+def _column(header: str) -> Any:
+    if header.endswith(AMOUNT_SUFFIX) or header in AMOUNT_HEADERS:
+        return st.column_config.NumberColumn(header, format="%,.2f")
+    if header.endswith(PERCENT_SUFFIX):
+        return st.column_config.NumberColumn(header, format="%.2f%%")
+    if header.endswith(POINTS_SUFFIX):
+        return st.column_config.NumberColumn(header, format="%+.2f")
+    if header == "置信度":
+        return st.column_config.NumberColumn(header, format="%.2f")
+    if header.endswith(COUNT_SUFFIX) or header in ("名次", "年度", "行数", "更正数", "行"):
+        return st.column_config.NumberColumn(header, format="%d")
+    if header in _TEXT_WIDTHS:
+        return st.column_config.TextColumn(header, width=_TEXT_WIDTHS[header])
+    return st.column_config.Column(header)
+
+
+def file_uploader_in_chinese(key: str, types: list[str]) -> None:
+    """Chinese words for the file uploader with key `key`. Streamlit 1.67 has no option or locale
+    for the drop zone's own words (the button's "Upload", "20MB per file • TXT, DOCX, PDF"; the
+    label and help are ours), so CSS hides them and writes these instead: the only way its
+    public API leaves. The limit is server.maxUploadSize, as Streamlit enforces it."""
+    limit = int(st.get_option(config.UPLOAD_LIMIT_OPTION))
+    kinds = "、".join(t.upper() for t in types)
+    zone = f".st-key-{key} [data-testid='stFileUploaderDropzone']"
+    st.html(
+        f"""<style>
+{zone} [data-testid='stFileUploaderDropzoneInstructions'] span {{ font-size: 0; }}
+{zone} [data-testid='stFileUploaderDropzoneInstructions'] span::after {{
+  content: "每个文件不超过 {limit} MB · {kinds}"; font-size: 0.875rem; }}
+{zone} button [data-testid='stMarkdownContainer'] p {{ font-size: 0; }}
+{zone} button [data-testid='stMarkdownContainer'] p::after {{
+  content: "选择文件"; font-size: 0.875rem; }}
+</style>"""
+    )
+
+
+def versions_of(
+    identity: data.Identity | None, sha256: str, department: str, year: int
+) -> pd.DataFrame:
+    """The loaded versions an upload is compared with (none before the first load)."""
+    if identity is None:
+        return pd.DataFrame(columns=upload.VERSION_COLUMNS)
+    return data.matching_versions(identity, sha256, department, year)
+
+
+def open_overview(identity: data.Identity, departments: list[str], year: int, *, key: str) -> None:
+    """A 部门 choice and a button that makes it the shared selection and opens its 总览. The
+    choice lists `departments` (at most frame.DEPARTMENT_LIST_LIMIT); when the database holds more
+    departments, a search box (key `key`_search) finds any of them instead."""
+    options = departments[: frame.DEPARTMENT_LIST_LIMIT]
+    everyone = data.department_matches(identity, "", frame.DEPARTMENT_LIST_LIMIT)
+    total = int(everyone["matches"].iloc[0]) if len(everyone) else 0
+    if total > len(options):
+        note = f"列表为上表前 {len(options):,} 个；共 {total:,} 个部门，可搜索"
+        search, found = department_search(identity, f"{key}_search", everyone, note)
+        if search:
+            options = list(found["department"])
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = left.selectbox("查看部门", options, key=key)
+    if right.button(
+        "打开该部门的总览",
+        key=f"{key}_button",
+        on_click=_select_report,
+        args=(chosen, year),
+        icon=":material/open_in_new:",
+        disabled=chosen is None,
+    ):
+        st.switch_page("pages/overview.py")
+
+
+def _select_report(department: str, year: int) -> None:
+    # A callback runs before the rerun builds the sidebar, so it may set the selectors' state.
+    st.session_state["department"] = department
+    st.session_state["year"] = year

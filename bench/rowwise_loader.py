@@ -44,15 +44,15 @@ def load_rowwise(db: Path, paths: list[Path]) -> int:
         ).fetchall()[0]
         written += 1
         for f in report.figures.values():
-            con.execute(
-                "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                figure_row(document_id, f),
-            )
+            row = figure_row(document_id, f)
+            con.execute(f"INSERT INTO figures VALUES ({', '.join('?' * len(row))})", row)
             written += 1
         for i, fs in enumerate(report.fund_sources, start=1):
             s = fs.source
             con.execute(
-                "INSERT INTO fund_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO fund_sources (document_id, ordinal, level, amount_wan, wording, sentence,"
+                " sentence_start, sentence_end, value_start, value_end)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     document_id,
                     i,
@@ -70,7 +70,9 @@ def load_rowwise(db: Path, paths: list[Path]) -> int:
         for i, p in enumerate(report.projects, start=1):
             s = p.source
             con.execute(
-                "INSERT INTO projects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO projects (document_id, ordinal, name, amount_wan, purpose, sentence,"
+                " sentence_start, sentence_end, value_start, value_end)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     document_id,
                     i,

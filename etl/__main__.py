@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from etl import config, labels
 
 if TYPE_CHECKING:
-    from etl.load import LoadResult
+    from etl.load import Given, LoadResult
+    from etl.model import Report
 
 STATUS_LABELS = labels.LABELS["status"]  # what each file's line says it did
 
@@ -187,6 +188,21 @@ def _parser() -> argparse.ArgumentParser:
             ),
         )
 
+    for command in (extract, load):
+        command.add_argument(
+            "--department",
+            default=None,
+            help=(
+                "the department the document is for, when its title, fields and first lines do "
+                "not name it (or name it wrongly): stands for what every file given says"
+            ),
+        )
+        command.add_argument(
+            "--year",
+            default=None,
+            help="the fiscal year (e.g. 2021) the document is for, likewise",
+        )
+
     for command in (extract, load, rebuild, manual):
         command.add_argument(
             "--db",
@@ -202,8 +218,11 @@ def _extract(args: argparse.Namespace) -> int:
     from etl.load import analyse_text
     from etl.readers import ReadError, read_text
 
+    given = _given(args)
+    if given is None:
+        return 2
     try:
-        report = analyse_text(read_text(args.file))
+        report = analyse_text(read_text(args.file), given)
     except ReadError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -213,6 +232,9 @@ def _extract(args: argparse.Namespace) -> int:
         print()
         return 0
     print(f"{contract['department'] or '（未识别部门）'}  {contract['year'] or '（未识别年度）'}")
+    print(f"  {_identity_line(report)}")
+    if report.department is None or report.year is None:
+        print(f"  {labels.no_identity(report)}")
     for key, where in contract["provenance"].items():
         if key != "department":
             print(f"  {key:<24} {where['sentence'][:60]}")
@@ -247,9 +269,33 @@ def _progress(index: int, total: int, result: LoadResult) -> None:
     print(f"[{index}/{total}] {STATUS_LABELS[result.status]}  {result.path}  {result.message}")
 
 
+def _given(args: argparse.Namespace) -> Given | None:
+    """--department and --year, checked; None (after saying why) when either is malformed."""
+    from etl.load import Given
+
+    try:
+        return Given.typed(args.department, args.year)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
+
+
+def _identity_line(report: Report) -> str:
+    """Kind, and where the department and the year came from (需确认 when only guessed)."""
+    kind = labels.label("kind", report.kind) if report.kind else "未识别"
+    parts = [f"文件类型：{kind}"]
+    for what, source in (("部门", report.department_from), ("年度", report.year_from)):
+        where = labels.IDENTITY_FROM.get(source, source)
+        parts.append(f"{what}来源：{where}" + (f"（{labels.GUESSED}）" if source == "text" else ""))
+    return "；".join(parts)
+
+
 def _load(args: argparse.Namespace) -> int:
     from etl.load import load_paths
 
+    given = _given(args)
+    if given is None:
+        return 2
     db = args.db or config.db_path()
     return _run_load(
         db,
@@ -259,6 +305,7 @@ def _load(args: argparse.Namespace) -> int:
             on_conflict=args.on_conflict,
             progress=_progress,
             aliases=args.aliases,
+            given=given,
         ),
     )
 

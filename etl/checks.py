@@ -6,7 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from etl import config, indicators, labels
-from etl.model import FIGURE_SLOTS, Check, Report
+from etl.model import FIGURE_SLOTS, Check, Report, expected_slots
 
 TOLERANCE_WAN = config.TOLERANCE_WAN
 # Stable rule names: scripts and the README rely on them.
@@ -200,7 +200,10 @@ def check_conflicts(report: Report) -> list[Check]:
 
 
 def check_missing(report: Report) -> list[Check]:
-    missing = [SLOT_LABELS[slot] for slot in FIGURE_SLOTS if slot not in report.figures]
+    """The figures the document's kind should state (model.KIND_SLOTS) that it does not, and a
+    department or year not read."""
+    expected = expected_slots(report.kind)
+    missing = [SLOT_LABELS[slot] for slot in expected if slot not in report.figures]
     if report.department is None:
         missing.insert(0, "部门名称")
     if report.year is None:

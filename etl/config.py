@@ -34,6 +34,10 @@ SETTINGS: dict[str, Decimal] = {
     "adjustment_rate_limit": ADJUSTMENT_RATE_LIMIT,
     "tolerance_wan": TOLERANCE_WAN,
 }
+# The fiscal years a document, a hand-entry row or the demo may be for.
+YEARS = range(1990, 2101)
+# The longest department name a user may type in (the longest real unit names are ~40 characters).
+NAME_LIMIT = 60
 UPLOAD_LIMIT_OPTION = "server.maxUploadSize"  # MB per uploaded file, in .streamlit/config.toml
 
 

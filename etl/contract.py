@@ -75,6 +75,8 @@ def report_json(report: Report) -> dict[str, Any]:
     out["checks"] = [_check_json(c) for c in report.checks if not c.passed]
     # Extra key: the document's kind (etl.model.DOCUMENT_KINDS), None when not recognised.
     out["kind"] = report.kind
+    # Extra key: where the department and the year came from (etl.model.Report.department_from).
+    out["identity_from"] = {"department": report.department_from, "year": report.year_from}
     # Extra keys (the contract allows them): passed checks and where every figure was read.
     out["checks_passed"] = [_check_json(c) for c in report.checks if c.passed]
     out["provenance"] = {

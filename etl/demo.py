@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import queries
+from etl import config, queries
 from etl.load import SYNTHETIC_MARK, LoadResult, load_paths
 from etl.store.archive import Archive
 
@@ -165,7 +165,7 @@ def parse_years(text: str) -> range:
     """
     first, _, last = text.partition("-")
     start, end = int(first), int(last or first)
-    if not 1990 <= start <= end <= 2100:
+    if not (start <= end and start in config.YEARS and end in config.YEARS):
         raise ValueError(f"years must be A-B with A ≤ B, e.g. 2021-2023: {text!r}")
     return range(start, end + 1)
 

@@ -21,6 +21,7 @@ AMOUNT_SUFFIX = "（万元）"  # table headers with this suffix hold exact Deci
 PERCENT_SUFFIX = "（%）"  # ...and these hold Decimal percentages with two decimals
 POINTS_SUFFIX = "（百分点）"  # a change of a share, in percentage points
 COUNT_SUFFIX = "（项）"  # whole numbers: how many
+PROJECT_SCORE = "自评得分"  # a project's score on its 项目支出绩效自评表 (out of 100)
 
 
 def percent(fraction: Decimal | float) -> str:
@@ -59,6 +60,16 @@ LABELS: dict[str, dict[str, str]] = {
         "city": "市级",
         "district": "区（县）级",
         "other": "其他",
+    },
+    # What a document is (etl.model.DOCUMENT_KINDS), as GLOSSARY.md names the kinds.
+    "kind": {
+        "self_evaluation_report": "部门整体支出绩效自评报告",
+        "self_evaluation_form": "部门整体支出绩效自评表",
+        "project_evaluation": "项目支出绩效自评表",
+        "final_accounts": "部门决算",
+        "budget": "部门预算",
+        "three_public": "“三公”经费说明",
+        "basic_data_form": "绩效评价基础数据表",
     },
     "severity": {"error": "错误", "warning": "警告", "info": "提示"},
     "origin": {"report": "报告", "manual": MANUAL},
@@ -162,7 +173,43 @@ EMPTY_DATABASE = (
     "还没有载入报告……请在“导入”页上传报告，或把报告文件放进 data/reports/ 文件夹，"
     "由管理员重新载入后刷新本页。"
 )
-NO_TITLE = "未能从标题识别部门名称或年度（应形如“2020年度XX局整体支出绩效自评报告”）"
+# Where a document's department and year came from (documents.department_from / year_from).
+IDENTITY_FROM: dict[str, str] = {
+    "title": "标题",
+    "field": "表单栏目",
+    "text": "正文推测",
+    "user": "用户填写",
+    "manual": "手工录入",
+    "": "未识别",
+}
+# A department or year that was guessed (from the first lines or the signature), not read.
+GUESSED = "需确认"
+
+
+def no_identity(report: Any) -> str:
+    """Why a document cannot be loaded without the user's input, and the way on: which of the
+    department and the year was not read.
+
+    >>> no_identity(type("R", (), {"department": None, "year": 2021})())
+    '未能识别部门名称：标题、表单栏目和开头几行都没有写明；请在载入时填写部门（导入页的“部门”栏，命令行 --department）'
+    """
+    missing = [
+        (what, field, option)
+        for what, field, option, value in (
+            ("部门名称", "部门", "--department", report.department),
+            ("年度", "年度", "--year", report.year),
+        )
+        if value is None
+    ]
+    whats = "和".join(m[0] for m in missing)
+    fields = "、".join(f"“{m[1]}”" for m in missing)
+    options = " ".join(m[2] for m in missing)
+    return (
+        f"未能识别{whats}：标题、表单栏目和开头几行都没有写明；"
+        f"请在载入时填写{'和'.join(m[1] for m in missing)}（导入页的{fields}栏，命令行 {options}）"
+    )
+
+
 DATABASE_LOCKED = "数据库正被另一个程序以写入方式占用：请等它结束后刷新页面。"
 LOAD_BUSY = "另一个载入正在进行（可能是别人在导入），请稍后再试。"
 

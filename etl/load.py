@@ -10,8 +10,10 @@ from etl.store.corrections import correct_figure
 from etl.store.files import DamagedDatabase, LoadBusy
 from etl.store.schema import apply_schema, refresh_summaries
 from etl.store.versions import (
+    NOTHING_GIVEN,
     SYNTHETIC_MARK,
     Document,
+    Given,
     LoadResult,
     OnConflict,
     Origin,
@@ -31,10 +33,12 @@ from etl.store.writes import (
 )
 
 __all__ = [
+    "NOTHING_GIVEN",
     "SYNTHETIC_MARK",
     "AliasError",
     "DamagedDatabase",
     "Document",
+    "Given",
     "LoadBusy",
     "LoadResult",
     "OnConflict",

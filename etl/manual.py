@@ -26,6 +26,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from etl import config
 from etl.amounts import normalise, to_wan
 from etl.checks import check_report
 from etl.model import FUND_LEVELS, Figure, FundSource, Project, Report, Source
@@ -413,7 +414,7 @@ def _parse_year(raw: Any, text: str) -> int | None:
         if not match:
             return None
         year = int(match[1])
-    return year if 1990 <= year <= 2100 else None
+    return year if year in config.YEARS else None
 
 
 def _parse_value(
@@ -465,7 +466,7 @@ def _parse_value(
 
 def entry_report(entry: ManualEntry) -> Report:
     """The entry as a Report marked 手工录入, with every check run on its figures."""
-    report = Report(entry.department, entry.year)
+    report = Report(entry.department, entry.year, department_from="manual", year_from="manual")
     report.department_source = Source(
         f"{WORDING}：{entry.department} {entry.year} 年度", 0, 0, 0, 0
     )

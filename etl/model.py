@@ -51,6 +51,34 @@ DOCUMENT_KINDS: tuple[DocumentKind, ...] = (
     "basic_data_form",
 )
 
+# The figures each kind is expected to state (the rest it may state, but their absence is no
+# gap): a 预算 states the initial budget, a 决算 what was spent, a 自评表 the two sections' three
+# phases, a 基础数据表 the staffing; a 项目支出绩效自评表 and a “三公”经费 statement speak of one
+# project or one item, so no department figure is expected of them. An unknown kind: all.
+_BASIC_AND_PROJECT_PHASES = tuple(
+    (section, phase) for section in ("basic", "project") for phase in PROJECT_PHASES
+)
+KIND_SLOTS: dict[DocumentKind, tuple[tuple[str, str], ...]] = {
+    "self_evaluation_report": FIGURE_SLOTS,
+    "self_evaluation_form": _BASIC_AND_PROJECT_PHASES,
+    "project_evaluation": (),
+    "final_accounts": (
+        ("basic", "actual"),
+        ("basic", "personnel"),
+        ("basic", "public"),
+        ("project", "actual"),
+        ("three_public", "actual"),
+    ),
+    "budget": (("basic", "initial"), ("project", "initial"), ("three_public", "budget")),
+    "three_public": (),
+    "basic_data_form": STAFFING_SLOTS,
+}
+
+
+def expected_slots(kind: DocumentKind | None) -> tuple[tuple[str, str], ...]:
+    """The figures a document of this kind should state (all of them for an unknown kind)."""
+    return FIGURE_SLOTS if kind is None else KIND_SLOTS[kind]
+
 
 @dataclass(frozen=True)
 class Source:
@@ -154,8 +182,9 @@ class Report:
     kind_source: Source | None = None
     # Where the department and the year came from: "title", "field" (a form's 单位名称 …, 评价年度,
     # 2021年实际在职人数), "text" (the first lines, the signature or the site's 发布机构: a guess the
-    # user confirms), "user" (typed in at load) or "" (not found).
-    identity_from: str = ""
+    # user confirms), "user" (typed in at load), "manual" (the hand-entry template) or "" (not
+    # found).
+    department_from: str = ""
     year_from: str = ""
     # The sentence explaining an adjustment (差额的原因…), by section.
     adjustment_reasons: dict[str, Source] = field(default_factory=dict)

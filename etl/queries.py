@@ -90,10 +90,12 @@ def fund_split(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd
 
 
 def project_breakdown(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd.DataFrame:
-    """Projects by amount (万元, largest first) with share, purpose and source sentence."""
+    """Projects by amount (万元, largest first) with share, their own phases (万元) and 执行率
+    where the report states them, 自评得分, purpose and source sentence."""
     return _frame(
         con,
-        "SELECT ordinal, name, amount_wan, share, purpose, sentence FROM project_breakdown"
+        "SELECT ordinal, name, amount_wan, share, initial_wan, adjusted_wan, actual_wan,"
+        " execution_rate, score, purpose, sentence FROM project_breakdown"
         " WHERE document_id = ? ORDER BY amount_wan DESC, ordinal",
         [_report_id(con, department, year)],
     )
@@ -179,10 +181,12 @@ def departments(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def report_years(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFrame:
-    """The department's current reports, newest first: year, document_id, file_name, origin."""
+    """The department's current reports, newest first: year, document_id, file_name, origin,
+    kind, and where the department and year came from."""
     return _frame(
         con,
-        "SELECT year, document_id, file_name, sha256, origin FROM documents"
+        "SELECT year, document_id, file_name, sha256, origin, kind, department_from, year_from"
+        " FROM documents"
         " WHERE department IN ? AND is_current ORDER BY year DESC",
         [_department_names(con, department)],
     )
@@ -265,7 +269,7 @@ def department_versions(con: duckdb.DuckDBPyConnection, department: str) -> pd.D
     return _frame(
         con,
         "SELECT d.department, d.year, d.sha256, d.file_name, d.loaded_at, d.is_current,"
-        " d.origin, count(c.correction_id) AS corrections"
+        " d.origin, d.kind, count(c.correction_id) AS corrections"
         " FROM documents AS d LEFT JOIN corrections AS c USING (document_id)"
         " WHERE d.department = ?"
         " GROUP BY ALL"
@@ -282,7 +286,7 @@ def matching_versions(
     return _frame(
         con,
         "SELECT d.department, d.year, d.sha256, d.file_name, d.loaded_at, d.is_current,"
-        " d.origin, count(c.correction_id) AS corrections"
+        " d.origin, d.kind, count(c.correction_id) AS corrections"
         " FROM documents AS d LEFT JOIN corrections AS c USING (document_id)"
         " WHERE d.sha256 = ? OR (d.department = ? AND d.year = ?)"
         " GROUP BY ALL"
@@ -643,7 +647,7 @@ def document_versions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return _frame(
         con,
         "SELECT d.department, d.year, d.sha256, d.file_name, d.loaded_at, d.is_current,"
-        " d.origin, count(c.correction_id) AS corrections"
+        " d.origin, d.kind, count(c.correction_id) AS corrections"
         " FROM documents AS d LEFT JOIN corrections AS c USING (document_id)"
         " GROUP BY ALL"
         " ORDER BY d.department, d.year DESC, d.is_current DESC, d.loaded_at DESC, d.sha256",

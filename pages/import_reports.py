@@ -11,8 +11,9 @@ from typing import Any
 
 import streamlit as st
 
-from etl import config
+from etl import config, labels
 from etl.labels import MANUAL
+from etl.load import NOTHING_GIVEN, Document, Given
 from ui import data, tables, upload, widgets
 
 selection = widgets.page_frame()
@@ -53,6 +54,100 @@ def finish(results: list[Any], what: str) -> None:
     st.rerun()
 
 
+def identity_fields(preview: upload.Preview, key: str) -> Given | None:
+    """部门 and 年度 for an upload, pre-filled with what was read, marked 需确认 when that was a
+    guess or nothing; what the user typed (empty when it is what was read), None when malformed."""
+    report = preview.report
+    assert report is not None
+    unsure = upload.needs_confirming(report)
+    if unsure:
+        st.warning(
+            widgets.md_escape(
+                f"{'、'.join(unsure)}{labels.GUESSED}：标题和表单没有写明，下面是从正文推测的"
+                "（或空白），请核对或填写后再载入。"
+            ),
+            icon=":material/edit:",
+        )
+    left, right = st.columns([3, 1])
+    department = left.text_input(
+        "部门" + (f"（{labels.GUESSED}）" if "部门" in unsure else ""),
+        value=report.department or "",
+        key=f"import_department_{key}",
+        max_chars=config.NAME_LIMIT,
+    )
+    year = right.text_input(
+        "年度" + (f"（{labels.GUESSED}）" if "年度" in unsure else ""),
+        value=str(report.year or ""),
+        key=f"import_year_{key}",
+        max_chars=6,
+    )
+    try:
+        typed = Given.typed(department, year)
+    except ValueError as exc:
+        st.error(widgets.md_escape(str(exc)), icon=":material/error:")
+        return None
+    same = (typed.department, typed.year) == (report.department, report.year)
+    return NOTHING_GIVEN if same else typed
+
+
+def review(
+    name: str, content: bytes, preview: upload.Preview, *, expanded: bool
+) -> Document | None:
+    """One upload's preview: its identity fields, what was read and checked, the choice on a
+    conflict; the Document to load, or None when it cannot be loaded (yet)."""
+    report = preview.report
+    assert report is not None
+    key = preview.sha256[:16]
+    title = (
+        f"{preview.name} → {report.department or '部门未识别'} · "
+        f"{f'{report.year} 年度' if report.year else '年度未识别'} · {upload.kind_text(report)}"
+    )
+    with st.expander(widgets.md_escape(title), expanded=expanded or not preview.ok):
+        given = identity_fields(preview, key)
+        if given is None:
+            return None
+        if given:
+            preview = data.preview_report(name, content, LIMIT_MB, given.department, given.year)
+            report = preview.report
+            assert report is not None
+        if report.department is None or report.year is None:
+            st.error(widgets.md_escape(str(preview.error)), icon=":material/error:")
+            return None
+        state, message = upload.version_state(
+            preview.sha256,
+            report.department,
+            report.year,
+            widgets.versions_of(identity, preview.sha256, report.department, report.year),
+        )
+        if state in ("conflict", "history"):
+            choice = conflict_choice(state, message, f"import_choice_{key}")
+        else:
+            st.caption(widgets.md_escape(message))
+            choice = "keep"
+        for line in upload.summary_lines(report):
+            st.markdown(widgets.md_escape(line))
+        missing = upload.unrecognised(report)
+        if missing:
+            st.info(
+                widgets.md_escape(f"未识别（报告中没有找到）：{'、'.join(missing)}"),
+                icon=":material/help:",
+            )
+        failing = tables.open_warnings(upload.report_checks(report))
+        for note in failing["message"]:
+            st.warning(widgets.md_escape(note), icon=":material/warning:")
+        st.markdown("**识别出的数字与原文句子**")
+        widgets.show_table(tables.figure_table(upload.report_figures(report)))
+        parts = upload.report_parts(report)
+        if not parts.empty:
+            st.markdown("**资金来源与项目**")
+            widgets.show_table(parts)
+        st.markdown("**核对结果**")
+        widgets.show_table(tables.check_table(upload.report_checks(report)))
+    if state == "same":
+        return None
+    return (name, content, "replace" if choice == "replace" else "keep", given)
+
+
 reports_tab, manual_tab = st.tabs(["上传报告", "手工录入"])
 
 with reports_tab:
@@ -68,7 +163,7 @@ with reports_tab:
         key=f"import_files_{round_}",
         help=f"可多选；每个文件不超过 {LIMIT_MB} MB",
     )
-    loadable: list[tuple[str, bytes, str]] = []
+    loadable: list[Document] = []
     if files:
         bar = st.progress(0.0, text="正在读取文件……")
         previews = []
@@ -77,47 +172,14 @@ with reports_tab:
             previews.append((file, data.preview_report(file.name, file.getvalue(), LIMIT_MB)))
         bar.empty()
         for file, preview in previews:
-            if not preview.ok or preview.report is None:
+            if preview.report is None:  # not readable at all: nothing the user could add
                 st.error(
                     widgets.md_escape(f"{preview.name}：{preview.error}"), icon=":material/error:"
                 )
                 continue
-            report = preview.report
-            assert report.department is not None and report.year is not None
-            state, message = upload.version_state(
-                preview.sha256,
-                report.department,
-                report.year,
-                widgets.versions_of(identity, preview.sha256, report.department, report.year),
-            )
-            title = f"{preview.name} → {report.department} · {report.year} 年度"
-            with st.expander(widgets.md_escape(title), expanded=len(files) <= 3):
-                if state in ("conflict", "history"):
-                    choice = conflict_choice(state, message, f"import_choice_{preview.sha256[:16]}")
-                else:
-                    st.caption(widgets.md_escape(message))
-                    choice = "keep"
-                for line in upload.summary_lines(report):
-                    st.markdown(widgets.md_escape(line))
-                missing = upload.unrecognised(report)
-                if missing:
-                    st.info(
-                        widgets.md_escape(f"未识别（报告中没有找到）：{'、'.join(missing)}"),
-                        icon=":material/help:",
-                    )
-                failing = tables.open_warnings(upload.report_checks(report))
-                for note in failing["message"]:
-                    st.warning(widgets.md_escape(note), icon=":material/warning:")
-                st.markdown("**识别出的数字与原文句子**")
-                widgets.show_table(tables.figure_table(upload.report_figures(report)))
-                parts = upload.report_parts(report)
-                if not parts.empty:
-                    st.markdown("**资金来源与项目**")
-                    widgets.show_table(parts)
-                st.markdown("**核对结果**")
-                widgets.show_table(tables.check_table(upload.report_checks(report)))
-            if state != "same":
-                loadable.append((file.name, file.getvalue(), str(choice)))
+            document = review(file.name, file.getvalue(), preview, expanded=len(files) <= 3)
+            if document is not None:
+                loadable.append(document)
     if st.button(
         f"确认载入（{len(loadable)} 个文件）",
         key="import_confirm",
@@ -136,7 +198,7 @@ with reports_tab:
 
             results = widgets.write_database(
                 lambda: load_documents(
-                    loadable,  # type: ignore[arg-type]
+                    loadable,
                     config.db_path(),
                     progress=report_progress,
                 )

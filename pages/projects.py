@@ -1,7 +1,9 @@
-"""项目明细: projects by amount, as sorted horizontal bars and a table with purpose and source."""
+"""项目明细: projects by amount, as sorted horizontal bars and a table with purpose and source;
+each project's own phases and 执行率 where its form states them."""
 
 import streamlit as st
 
+from etl.labels import formula
 from ui import charts, data, tables, widgets
 
 selection = widgets.report_page()
@@ -27,3 +29,14 @@ widgets.chart_and_table(
     table=tables.project_table(shown),
 )
 st.caption("占比为该项目占报告所列全部项目合计的比例。")
+if tables.has_own_phases(shown):
+    widgets.chart_and_table(
+        charts.project_phase_bar(shown),
+        tables.project_table(shown, detail=False),
+        selection,
+        "项目预算与执行",
+        key="projects_phases",
+    )
+    st.caption(
+        f"各项目自己的预算与执行数（来自项目支出绩效自评表等）；{formula('execution_rate')}。"
+    )

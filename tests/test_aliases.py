@@ -279,8 +279,8 @@ def test_per_report_queries_give_the_views_rows_for_an_aliased_department(tmp_pa
             years = queries.report_years(con, name)
             expected = (
                 con.sql(
-                    "SELECT year, document_id, file_name, sha256, origin FROM current_documents"
-                    " WHERE department = ? ORDER BY year DESC",
+                    "SELECT year, document_id, file_name, sha256, origin, kind, department_from,"
+                    " year_from FROM current_documents WHERE department = ? ORDER BY year DESC",
                     params=[name],
                 )
                 .to_arrow_table()

@@ -132,6 +132,53 @@ def test_upload_replace_restore_correct_and_snapshot(
     )
 
 
+NAMELESS_BYTES = (
+    SEED_BYTES.decode()
+    .replace("长沙市天心区交通运输局", "")
+    .replace("天心区交通运输局", "")
+    .encode()
+)
+# A 项目支出绩效自评表 as Word: the unit in a field, the projects' phases in the form's cells.
+PROJECT_FORM = (
+    ROOT / "tests" / "corpus" / "dev" / "documents" / "2022-yunxian-mzj-project-docx.docx"
+)
+PROJECT_UNIT = "临沧市云县民政局"
+
+
+def test_a_document_naming_no_department_and_a_project_form_load_from_the_browser(
+    app: tuple[str, Path], page: object
+) -> None:
+    url, _ = app
+    page.goto(f"{url}/import_reports")
+    see(page, "上传报告")
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    upload(
+        page,
+        "import_files_0",
+        ("无名.txt", NAMELESS_BYTES, "text/plain"),
+        ("云县民政局项目自评表.docx", PROJECT_FORM.read_bytes(), docx),
+    )
+    see(page, "部门需确认")
+    see(page, "未能识别部门名称")
+    see(page, "项目支出绩效自评表")  # the form's kind, in its preview's title
+    key = hashlib.sha256(NAMELESS_BYTES).hexdigest()[:16]
+    field = page.locator(f".st-key-import_department_{key} input")
+    field.fill("天心区测试局")
+    field.press("Enter")
+    see(page, "确认载入（2 个文件）")
+    no_traceback(page)
+    page.get_by_role("button", name=re.compile("确认载入")).click()
+    see(page, "载入报告：2 个成功，0 个失败")
+    page.goto(f"{url}/projects?department={quote(PROJECT_UNIT)}&year=2022")
+    see(page, "城乡居民最低生活保障资金")
+    see(page, "各项目预算与执行（万元）")
+    see(page, "项目支出绩效自评表")
+    page.goto(f"{url}/?department={quote('天心区测试局')}&year=2020")
+    see(page, "部门：用户填写")
+    see(page, "801.07")
+    no_traceback(page)
+
+
 @pytest.mark.parametrize(
     ("path", "marker"),
     [

@@ -134,3 +134,42 @@ def test_adjustment_with_stated_reason_is_info() -> None:
 def test_zero_initial_gives_no_rate() -> None:
     report = make_report({"basic.initial": "0", "basic.adjusted": "10"})
     assert "adjustment_rate_high" not in {c.rule for c in check_report(report)}
+
+
+@pytest.mark.parametrize(
+    ("kind", "figures", "missing"),
+    [
+        # A 预算 states the initial budget: no actual spending is due.
+        ("budget", {"basic.initial": "100", "project.initial": "50"}, ["三公经费预算"]),
+        # A 决算 states what was spent: no initial budget is due.
+        (
+            "final_accounts",
+            {"basic.actual": "90", "basic.personnel": "60", "basic.public": "30"},
+            ["项目支出实际支出", "三公经费实际支出"],
+        ),
+        # A project's own form speaks of one project: no department figure is due.
+        ("project_evaluation", {}, []),
+    ],
+    ids=["budget", "final-accounts", "project-form"],
+)
+def test_missing_figures_asks_only_what_the_kind_states(
+    kind: str, figures: dict[str, str], missing: list[str]
+) -> None:
+    report = make_report(figures)
+    report.kind = kind  # type: ignore[assignment]
+    found = [c for c in check_report(report) if c.rule == "missing_figures"]
+    if not missing:
+        assert found == []
+        return
+    (check,) = found
+    for slot in missing:
+        assert slot in check.message, check.message
+    assert f"未识别 {len(missing)} 项" in check.message
+
+
+def test_every_kind_has_a_label_and_its_expected_figures() -> None:
+    from etl import labels
+    from etl.model import DOCUMENT_KINDS, FIGURE_SLOTS, KIND_SLOTS
+
+    assert set(KIND_SLOTS) == set(DOCUMENT_KINDS) == set(labels.LABELS["kind"])
+    assert all(set(slots) <= set(FIGURE_SLOTS) for slots in KIND_SLOTS.values())

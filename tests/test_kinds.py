@@ -470,5 +470,5 @@ def test_the_report_says_where_department_and_year_came_from() -> None:
     report = extract_report(
         "部门决算情况说明\n一、部门基本情况\n2021年，青禾县测试局负责全县测试工作。"
     )
-    assert (report.department, report.identity_from) == ("青禾县测试局", "text")
+    assert (report.department, report.department_from) == ("青禾县测试局", "text")
     assert (report.year, report.year_from) == (2021, "text")

@@ -14,7 +14,7 @@ from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
 from etl import config
-from etl.load import correct_figure, load_documents
+from etl.load import correct_figure, load_documents, load_paths
 from tests.support.apptest import PAGES, open_page, page_text, plain, table
 from tests.support.databases import DEPARTMENT, OTHER_DEPARTMENT, SEED, use_db
 
@@ -179,6 +179,65 @@ def test_hand_entry_loads_and_is_marked_manual(db: Path) -> None:
     figures = table(at, 1).set_index(["类别", "指标"])
     assert figures.loc[("基本支出", "年初预算"), "原文措辞"] == "手工录入"
     assert figures.loc[("基本支出", "年初预算"), "数值位置"] == "手工录入"
+
+
+NAMELESS_BYTES = (
+    SEED_BYTES.decode()
+    .replace("长沙市天心区交通运输局", "")
+    .replace("天心区交通运输局", "")
+    .encode()
+)
+PROJECT_FORM = Path(__file__).parent / "corpus" / "dev" / "documents"
+PROJECT_FORM = PROJECT_FORM / "2021-leiyang-sizhong-project-tab.txt"
+
+
+def test_a_document_without_its_department_loads_with_the_one_typed_in(no_db: Path) -> None:
+    at = upload(open_page("pages/import_reports.py"), ("无名.txt", NAMELESS_BYTES))
+    assert not at.exception
+    assert any("部门需确认" in w for w in texts(at, "warning"))
+    assert any("未能识别部门名称" in e for e in texts(at, "error"))
+    assert at.button(key="import_confirm").disabled  # nothing to load until it is named
+    key = hashlib.sha256(NAMELESS_BYTES).hexdigest()[:16]
+    field = at.text_input(key=f"import_department_{key}")
+    assert field.value == "" and "需确认" in field.label
+    assert at.text_input(key=f"import_year_{key}").value == "2020"  # read from the title
+    field.set_value(DEPARTMENT).run()
+    assert not texts(at, "error")
+    assert not at.button(key="import_confirm").disabled
+    at.button(key="import_confirm").click().run()
+    assert not at.exception
+    assert documents(no_db) == [("无名.txt", True, "report")]
+    with duckdb.connect(str(no_db), read_only=True) as con:
+        assert con.execute("SELECT department, department_from FROM documents").fetchall() == [
+            (DEPARTMENT, "user")
+        ]
+    at.switch_page("pages/overview.py").run()
+    assert "部门：用户填写" in page_text(at) and "801.07" in page_text(at)
+
+
+def test_a_malformed_year_is_said_and_blocks_the_load(no_db: Path) -> None:
+    at = upload(open_page("pages/import_reports.py"), ("seed.txt", SEED_BYTES))
+    key = hashlib.sha256(SEED_BYTES).hexdigest()[:16]
+    at.text_input(key=f"import_year_{key}").set_value("20").run()
+    assert any("年度应为" in e for e in texts(at, "error"))
+    assert at.button(key="import_confirm").disabled
+
+
+def test_projects_page_shows_a_project_forms_phases_and_rate(no_db: Path) -> None:
+    (result,) = load_paths([PROJECT_FORM], no_db)
+    assert result.ok, result.message
+    at = open_page(
+        "pages/projects.py", {"department": str(result.department), "year": str(result.year)}
+    )
+    assert not at.exception
+    assert "项目支出绩效自评表" in page_text(at)  # the document's kind, named in the header
+    projects = table(at, 0)
+    assert {"年初预算（万元）", "调整后预算（万元）", "实际支出（万元）", "预算执行率（%）"} <= set(
+        projects.columns
+    )
+    first = projects.set_index("项目").loc["普通高中生均公用经费"]
+    assert str(first["预算执行率（%）"]).startswith("98.2")
+    assert len(at.get("plotly_chart")) == 2  # the amounts, then each project's phases
 
 
 # --- 版本 ---------------------------------------------------------------------------------------

@@ -184,3 +184,39 @@ def test_fund_split_by_year_table_keeps_amounts_exact() -> None:
         Decimal("57.38"),
         Decimal("100.00"),
     ]
+
+
+def test_project_table_shows_a_forms_own_phases_and_rate() -> None:
+    projects = pd.DataFrame(
+        {
+            "ordinal": [1, 2],
+            "name": ["普通高中生均公用经费", "普通高中国家助学金"],
+            "amount_wan": [Decimal("310.70"), Decimal("68.40")],
+            "share": [0.82, 0.18],
+            "initial_wan": [Decimal("286.80"), None],
+            "adjusted_wan": [Decimal("310.70"), Decimal("68.40")],
+            "actual_wan": [Decimal("305.12"), Decimal("68.40")],
+            "execution_rate": [305.12 / 310.70, 1.0],
+            "score": [Decimal("98.82"), None],
+            "purpose": ["", ""],
+            "sentence": ["", ""],
+        }
+    )
+    assert tables.has_own_phases(projects)
+    table = tables.project_table(projects, detail=False)
+    assert table.columns.tolist() == [
+        "项目",
+        "金额（万元）",
+        "占比（%）",
+        "年初预算（万元）",
+        "调整后预算（万元）",
+        "实际支出（万元）",
+        "预算执行率（%）",
+        "自评得分",
+    ]
+    assert table["预算执行率（%）"].tolist() == [Decimal("98.20"), Decimal("100.00")]
+    assert table["年初预算（万元）"].iloc[1] is None  # not stated: shown as 未识别, never 0
+    # A list in prose: each item's one amount is its only phase, nothing to add.
+    prose = projects.assign(initial_wan=None, adjusted_wan=None, actual_wan=projects["amount_wan"])
+    assert not tables.has_own_phases(prose)
+    assert "实际支出（万元）" not in tables.project_table(prose, detail=False)

@@ -47,7 +47,7 @@ def test_preview_reads_the_report_without_loading_it() -> None:
     [
         ("a.pdf", SEED_BYTES, "不是有效的 PDF"),
         ("a.txt", b"", "文件为空"),
-        ("a.txt", "只有一句话。".encode(), "未能从标题识别部门名称或年度"),
+        ("a.txt", "只有一句话。".encode(), "未能识别部门名称和年度"),
         ("a.txt", SEED_BYTES + b" " * 2**20, "文件过大"),
     ],
     ids=["renamed", "empty", "no-title", "over-the-limit"],
@@ -97,3 +97,28 @@ def test_templates() -> None:
         .splitlines()[1]
         .startswith(DEPARTMENT)
     )
+
+
+NAMELESS = SEED_BYTES.decode().replace("长沙市天心区交通运输局", "").replace("天心区交通运输局", "")
+
+
+def test_a_preview_without_a_department_asks_for_it_and_reads_again_with_it() -> None:
+    from etl.load import Given
+
+    preview = upload.preview_report("无名.txt", NAMELESS.encode(), 1)
+    assert preview.report is not None and not preview.ok
+    assert upload.needs_confirming(preview.report) == ["部门"]
+    assert "“部门”" in (preview.error or "")
+    given = upload.preview_report("无名.txt", NAMELESS.encode(), 1, Given("X局", None))
+    assert given.ok and given.report is not None
+    assert (given.report.department, given.report.department_from) == ("X局", "user")
+    assert upload.needs_confirming(given.report) == []
+
+
+def test_a_guessed_department_is_marked_for_confirming() -> None:
+    # The department only in the signature at the end: read as a guess, not as the title's.
+    text = NAMELESS + "\n\n长沙市天心区交通运输局\n2021年3月1日\n"
+    preview = upload.preview_report("落款.txt", text.encode(), 1)
+    assert preview.report is not None
+    assert preview.report.department_from == "text"
+    assert upload.needs_confirming(preview.report) == ["部门"]

@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from etl.load import (
+    Given,
     correct_figure,
     display_name,
     load_documents,
@@ -324,3 +325,140 @@ def test_uploads_hand_entry_versions_and_corrections_survive_rebuild(db: Path) -
     assert adjusted(db) == Decimal("801.07")
     entries = [json.loads(line) for line in Archive(db).journal.read_text().splitlines()]
     assert [e.get("kind", "load") for e in entries].count("correction") == 1
+
+
+# --- documents that do not name themselves ----------------------------------------------------
+
+# The seed report with its title and every mention of the department gone: only the user can
+# say whose it is.
+NAMELESS_BYTES = (
+    SEED_BYTES.decode()
+    .replace("长沙市天心区交通运输局", "")
+    .replace("天心区交通运输局", "")
+    .encode()
+)
+CORPUS = ROOT / "tests" / "corpus" / "dev" / "documents"
+
+
+def test_a_document_naming_no_department_loads_once_the_user_gives_one(db: Path) -> None:
+    (refused,) = load_documents([("无名.txt", NAMELESS_BYTES)], db)
+    assert refused.status == "failed" and "未能识别部门名称" in refused.message
+    assert "--department" in refused.message and "“部门”" in refused.message
+    given = Given(DEPARTMENT, None)
+    (loaded,) = load_documents([("无名.txt", NAMELESS_BYTES, "keep", given)], db)
+    assert (loaded.status, loaded.department, loaded.year) == ("loaded", DEPARTMENT, 2020)
+    assert one(db, "SELECT department_from, year_from, kind FROM documents") == (
+        "user",
+        "title",
+        "self_evaluation_report",
+    )
+    assert adjusted(db) == Decimal("801.07")
+
+
+def test_the_identity_a_user_gave_survives_rebuild_and_restore(db: Path) -> None:
+    first = Given("天心区某局", 2020)
+    load_documents([("无名.txt", NAMELESS_BYTES, "keep", first)], db)
+    other = NAMELESS_BYTES.decode().replace("预算调整数为801.07万元", "预算调整数为802.07万元")
+    load_documents([("无名2.txt", other.encode(), "replace", first)], db)
+    restore_version(db, sha(NAMELESS_BYTES))
+    before = dump(db)
+    results = rebuild(db)
+    assert [r.status for r in results] == ["loaded", "replaced", "restored"]
+    assert dump(db) == before
+    assert one(db, "SELECT department, department_from FROM documents WHERE is_current") == (
+        "天心区某局",
+        "user",
+    )
+
+
+def test_load_paths_with_given_identity_journals_it(db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "无名.txt"
+    path.write_bytes(NAMELESS_BYTES)
+    (result,) = load_paths([path], db, given=Given(DEPARTMENT, 2020))
+    assert result.status == "loaded"
+    (entry,) = Archive(db).entries()
+    assert entry["given"] == {"department": DEPARTMENT, "year": 2020}
+    rebuild(db)
+    assert one(db, "SELECT department, year_from FROM documents") == (DEPARTMENT, "user")
+
+
+@pytest.mark.parametrize(
+    ("department", "year", "problem"),
+    [
+        ("X局", "21", "年度应为 1990–2100 之间的四位数字"),
+        ("X局", "2200", "年度应为"),
+        ("X局\n换行", "2021", "部门名称应为"),
+        ("局" * 61, "2021", "不超过 60 个字"),
+    ],
+    ids=["short-year", "far-year", "newline", "too-long"],
+)
+def test_what_a_user_types_is_checked(department: str, year: str, problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        Given.typed(department, year)
+
+
+def test_given_reads_full_width_digits_and_year_suffixes() -> None:
+    assert Given.typed("  X局 ", "２０２１年度") == Given("X局", 2021)
+    assert Given.typed("", "") == Given() and not Given.typed(None, None)
+
+
+def test_a_project_form_stores_each_projects_phases_score_and_cells(db: Path) -> None:
+    (result,) = load_paths([CORPUS / "2021-leiyang-sizhong-project-tab.txt"], db)
+    assert result.status == "loaded", result.message
+    assert one(db, "SELECT kind, department_from FROM documents") == (
+        "project_evaluation",
+        "field",
+    )
+    with connect(db) as con:
+        rows = con.execute(
+            "SELECT name, initial_wan, adjusted_wan, actual_wan, execution_rate, score"
+            " FROM project_breakdown ORDER BY ordinal"
+        ).fetchall()
+        cells = con.execute(
+            "SELECT item, row_label, column_label FROM project_figures"
+            " WHERE ordinal = 1 ORDER BY item"
+        ).fetchall()
+    name, initial, adjusted_, actual, rate, score = rows[0]
+    assert (name, initial, adjusted_, actual, score) == (
+        "普通高中生均公用经费",
+        Decimal("286.80"),
+        Decimal("310.70"),
+        Decimal("305.12"),
+        Decimal("98.82"),
+    )
+    assert rate == pytest.approx(305.12 / 310.70)
+    labelled = {item: column for item, _, column in cells}
+    assert set(labelled) == {"initial", "adjusted", "actual", "score"}
+    assert all(labelled.values()), cells  # each read from a cell, under its column's header
+
+
+def test_a_file_from_before_document_kinds_is_brought_up_to_date(db: Path) -> None:
+    load_documents([("seed.txt", SEED_BYTES)], db)
+    with duckdb.connect(str(db)) as con:  # the tables as an older Budget Lens wrote them
+        for table, column in [
+            ("documents", "kind"),
+            ("documents", "kind_sentence"),
+            ("documents", "department_from"),
+            ("documents", "year_from"),
+            *(
+                (t, c)
+                for t in ("figures", "fund_sources", "projects")
+                for c in ("row_label", "column_label")
+            ),
+        ]:
+            con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        con.execute("DROP TABLE project_figures")
+        con.execute("DROP TABLE project_fund_sources")
+    (result,) = load_documents([("v2.txt", V2_BYTES, "replace")], db)
+    assert result.status == "replaced", result.message
+    with connect(db) as con:
+        rows = con.execute(
+            "SELECT file_name, kind, department_from, year_from FROM documents ORDER BY file_name"
+        ).fetchall()
+        labels = con.execute("SELECT DISTINCT row_label FROM figures").fetchall()
+    assert rows == [
+        ("seed.txt", None, "title", "title"),  # read before kinds: its title named it
+        ("v2.txt", "self_evaluation_report", "title", "title"),
+    ]
+    assert labels == [("",)]  # the seed's figures are all read from sentences
+    assert adjusted(db) == Decimal("802.07")

@@ -239,6 +239,35 @@ def project_bar(projects: pd.DataFrame) -> go.Figure:
     return layout(fig, "项目支出明细（万元）", bars=len(ordered), xaxis=AMOUNT_AXIS)
 
 
+def has_project_phases(projects: pd.DataFrame) -> bool:
+    """Whether any project states its own phases (a 项目支出绩效自评表 does)."""
+    return any(
+        f"{p}_wan" in projects and not all(missing(v) for v in projects[f"{p}_wan"]) for p in PHASES
+    )
+
+
+def project_phase_bar(projects: pd.DataFrame) -> go.Figure:
+    """Horizontal grouped bars per project, largest on top: its own initial / adjusted / actual
+    (万元), in the phases' colours; a phase the project does not state draws no bar."""
+    ordered = select_projects(projects)
+    fig = go.Figure()
+    for phase in PHASES:
+        fig.add_trace(
+            go.Bar(
+                name=label("phase", phase),
+                x=floats(ordered[f"{phase}_wan"]),
+                y=list(ordered["name"]),
+                orientation="h",
+                marker_color=PHASE_COLOURS[phase],
+                texttemplate="%{x:,.2f}",
+                textposition="auto",
+                hovertemplate=f"%{{y}} · {label('phase', phase)}：%{{x:,.2f}} 万元<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="group")
+    return layout(fig, "各项目预算与执行（万元）", bars=len(ordered) * 2, xaxis=AMOUNT_AXIS)
+
+
 def _values(rows: pd.DataFrame, as_share: bool) -> list[float | None]:
     if as_share:
         return [None if v is None else v * 100 for v in floats(rows["share"])]

@@ -103,11 +103,19 @@ table_rows = cached(queries.table_rows, 16)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def preview_report(name: str, content: bytes, limit_mb: int) -> upload.Preview:
-    """An uploaded report read and extracted, not loaded (cached by content, so reruns are free)."""
+def preview_report(
+    name: str,
+    content: bytes,
+    limit_mb: int,
+    department: str | None = None,
+    year: int | None = None,
+) -> upload.Preview:
+    """An uploaded report read and extracted, not loaded, for the department and year the user
+    typed in if any (cached by content and those, so reruns are free)."""
+    from etl.load import Given
     from ui import upload  # the parsers load only when a file is uploaded
 
-    return upload.preview_report(name, content, limit_mb)
+    return upload.preview_report(name, content, limit_mb, Given(department, year))
 
 
 _SCHEMA_OBJECT = re.compile(r"CREATE (?:TABLE IF NOT EXISTS|OR REPLACE VIEW) (\w+)")

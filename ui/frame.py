@@ -56,6 +56,9 @@ class Selection(NamedTuple):
     file_name: str
     sha256: str = ""  # the current version's content hash (what a correction is recorded on)
     origin: str = "report"  # "manual" for 手工录入
+    kind: str | None = None  # the document's kind (etl.model.DOCUMENT_KINDS), None if unknown
+    department_from: str = "title"  # where its department and year came from (labels.IDENTITY_FROM)
+    year_from: str = "title"
 
 
 def md_escape(text: str) -> str:
@@ -197,6 +200,9 @@ def report_selectors() -> Selection | None:
         str(current_row["file_name"]),
         str(current_row["sha256"]),
         str(current_row["origin"]),
+        None if pd.isna(current_row["kind"]) else str(current_row["kind"]),
+        str(current_row["department_from"]),
+        str(current_row["year_from"]),
     )
     st.session_state[SELECTION_KEY] = selection
     return selection

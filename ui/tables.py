@@ -16,11 +16,14 @@ from etl import config, queries
 from etl.labels import (
     AMOUNT_SUFFIX,
     CORRECTED,
+    GUESSED,
+    IDENTITY_FROM,
     LABELS,
     MANUAL,
     MISSING,
     PERCENT_SUFFIX,
     POINTS_SUFFIX,
+    PROJECT_SCORE,
     format_rate,
     item_label,
     label,
@@ -34,6 +37,26 @@ def records(frame: pd.DataFrame) -> list[Any]:
 
 
 PHASES = tuple(LABELS["phase"])  # initial, adjusted, actual
+
+
+def report_line(selection: Any) -> str:
+    """Which document a page shows, in words: department, year, kind, file, and who named the
+    department or year when the document did not (用户填写) or only seemed to (正文推测，需确认).
+
+    >>> from types import SimpleNamespace as S
+    >>> report_line(S(department="X局", year=2021, kind="final_accounts", file_name="a.pdf",
+    ...     origin="report", department_from="user", year_from="title"))
+    'X局 · 2021 年度 · 部门决算 · 来源：a.pdf · 部门：用户填写 · 金额单位：万元'
+    """
+    kind = label("kind", selection.kind) if selection.kind else "文件类型未识别"
+    parts = [f"{selection.department}", f"{selection.year} 年度", kind]
+    origin = f"（{MANUAL}）" if selection.origin == "manual" else ""
+    parts.append(f"来源：{selection.file_name}{origin}")
+    for what, source in (("部门", selection.department_from), ("年度", selection.year_from)):
+        if source in ("user", "text"):
+            guessed = f"，{GUESSED}" if source == "text" else ""
+            parts.append(f"{what}：{IDENTITY_FROM[source]}{guessed}")
+    return " · ".join([*parts, "金额单位：万元"])
 
 
 def phase_table(phases: pd.DataFrame, *, include_total: bool = False) -> pd.DataFrame:
@@ -89,15 +112,37 @@ def select_projects(projects: pd.DataFrame, name_contains: str = "") -> pd.DataF
     return chosen.iloc[order].reset_index(drop=True)
 
 
+def has_own_phases(projects: pd.DataFrame) -> bool:
+    """Whether some project states phases of its own beyond its one amount (a 项目支出绩效自评表
+    gives 年初预算数 / 全年预算数 / 全年执行数; a list in prose gives each item one amount, which
+    is then its only phase and adds nothing to show)."""
+    if "initial_wan" not in projects:
+        return False
+    for row in records(projects):
+        stated = [v for v in (row.initial_wan, row.adjusted_wan, row.actual_wan) if not missing(v)]
+        if len(stated) > 1 or any(v != row.amount_wan for v in stated):
+            return True
+    return False
+
+
 def project_table(projects: pd.DataFrame, *, detail: bool = True) -> pd.DataFrame:
-    """Projects (万元, share of all projects in %), with purpose and sentence when `detail`."""
-    table = pd.DataFrame(
-        {
-            "项目": list(projects["name"]),
-            f"金额{AMOUNT_SUFFIX}": list(projects["amount_wan"]),
-            f"占比{PERCENT_SUFFIX}": percents(projects["share"]),
-        }
-    )
+    """Projects (万元, share of all projects in %); the projects' own phases, 执行率 and 自评得分
+    when any project states them (a 项目支出绩效自评表 does; a list in prose gives one amount);
+    purpose and sentence when `detail`."""
+    columns: dict[str, list[Any]] = {
+        "项目": list(projects["name"]),
+        f"金额{AMOUNT_SUFFIX}": list(projects["amount_wan"]),
+        f"占比{PERCENT_SUFFIX}": percents(projects["share"]),
+    }
+    if has_own_phases(projects):
+        for phase in PHASES:
+            columns[f"{label('phase', phase)}{AMOUNT_SUFFIX}"] = list(projects[f"{phase}_wan"])
+        rates = projects["execution_rate"]
+        columns[f"{label('indicator', 'execution_rate')}{PERCENT_SUFFIX}"] = percents(rates)
+    scores = projects.get("score")
+    if scores is not None and not all(missing(v) for v in scores):
+        columns[PROJECT_SCORE] = [None if missing(v) else v for v in scores]
+    table = pd.DataFrame(columns)
     if detail:
         table.insert(0, "报告中序号", list(projects["ordinal"]))
         table["用途"] = list(projects["purpose"])

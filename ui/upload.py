@@ -13,11 +13,11 @@ import pandas as pd
 
 from etl import labels, sandbox
 from etl.labels import MISSING, format_wan, item_label, label
-from etl.load import LoadResult, analyse_text, display_name
+from etl.load import NOTHING_GIVEN, Given, LoadResult, analyse_text, display_name
 from etl.manual import SECTION_LABELS as MANUAL_SECTIONS
 from etl.manual import Issue, ManualEntry
 from etl.manual import item_label as manual_item
-from etl.model import FIGURE_SLOTS, Report
+from etl.model import FIGURE_SLOTS, Report, expected_slots
 from etl.readers import ReadError
 
 VersionState = Literal["new", "same", "history", "conflict"]
@@ -67,8 +67,9 @@ def too_large(size: int, limit_mb: int) -> str | None:
     return f"文件过大（{size / 1024 / 1024:.1f} MB）：上传上限为 {limit_mb} MB"
 
 
-def preview_report(name: str, data: bytes, limit_mb: int) -> Preview:
-    """Read and extract an uploaded report from its bytes (type by content), without loading it."""
+def preview_report(name: str, data: bytes, limit_mb: int, given: Given = NOTHING_GIVEN) -> Preview:
+    """Read and extract an uploaded report from its bytes (type by content), without loading it;
+    `given` is the department and year the user typed in for it."""
     label_name = display_name(name)
     digest = hashlib.sha256(data).hexdigest()
     problem = too_large(len(data), limit_mb)
@@ -78,10 +79,32 @@ def preview_report(name: str, data: bytes, limit_mb: int) -> Preview:
         text = sandbox.read_text(Path(label_name), data)  # under time and memory limits
     except ReadError as exc:
         return Preview(label_name, len(data), digest, None, exc.problem)
-    report = analyse_text(text)
+    report = analyse_text(text, given)
     if report.department is None or report.year is None:
-        return Preview(label_name, len(data), digest, report, labels.NO_TITLE)
+        return Preview(label_name, len(data), digest, report, labels.no_identity(report))
     return Preview(label_name, len(data), digest, report, None)
+
+
+def needs_confirming(report: Report) -> list[str]:
+    """What the user should check before loading: the department or year when it was only
+    guessed (from the first lines or the signature) or not read at all.
+
+    >>> needs_confirming(Report("X局", None, department_from="text"))
+    ['部门', '年度']
+    """
+    return [
+        what
+        for what, value, source in (
+            ("部门", report.department, report.department_from),
+            ("年度", report.year, report.year_from),
+        )
+        if value is None or source == "text"
+    ]
+
+
+def kind_text(report: Report) -> str:
+    """The document's kind in words, or that it was not recognised."""
+    return label("kind", report.kind) if report.kind else "文件类型未识别"
 
 
 def version_state(
@@ -210,15 +233,17 @@ def report_parts(report: Report) -> pd.DataFrame:
 
 
 def unrecognised(report: Report) -> list[str]:
-    """The contract figures the report does not state (shown as 未识别), in contract order."""
+    """The figures the document's kind should state that it does not (shown as 未识别), in
+    contract order; the fund split and the project list for a kind that states everything."""
+    whole = expected_slots(report.kind) == FIGURE_SLOTS
     return (
         [
             f"{label('section', s)}·{item_label(s, i)}"
-            for s, i in FIGURE_SLOTS
+            for s, i in expected_slots(report.kind)
             if (s, i) not in report.figures
         ]
-        + (["资金来源"] if not report.fund_sources else [])
-        + (["项目明细"] if not report.projects else [])
+        + (["资金来源"] if whole and not report.fund_sources else [])
+        + (["项目明细"] if whole and not report.projects else [])
     )
 
 

@@ -17,7 +17,6 @@ from etl.labels import (
     AMOUNT_SUFFIX,
     CORRECTED,
     COUNT_SUFFIX,
-    MANUAL,
     MISSING,
     PERCENT_SUFFIX,
     POINTS_SUFFIX,
@@ -71,13 +70,7 @@ def show_flash() -> None:
 def report_header(title: str, selection: Selection) -> None:
     """Page title, then which report it shows, as literal text."""
     st.title(title)
-    origin = f"（{MANUAL}）" if selection.origin == "manual" else ""
-    st.caption(
-        md_escape(
-            f"{selection.department} · {selection.year} 年度 · 来源：{selection.file_name}{origin}"
-            " · 金额单位：万元"
-        )
-    )
+    st.caption(md_escape(tables.report_line(selection)))
 
 
 def department_header(title: str, selection: Selection, years: list[int]) -> None:

@@ -67,7 +67,7 @@ def extract_report(
         year=year,
         kind=who.kind,
         kind_source=who.kind_source,
-        identity_from=who.department_from,
+        department_from=who.department_from,
         year_from=who.year_from,
         readings=readings,
         fund_sources=extract_fund_sources(text, original, sentences, tables, year),

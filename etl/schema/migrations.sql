@@ -4,6 +4,20 @@
 -- Documents before hand entry had no origin.
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS origin VARCHAR DEFAULT 'report';
 
+-- Documents before document kinds had no kind, and their identity was always the title's.
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS kind VARCHAR;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS kind_sentence VARCHAR;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS department_from VARCHAR DEFAULT 'title';
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS year_from VARCHAR DEFAULT 'title';
+
+-- Figures before the table reader were all read from sentences: no row or column labels.
+ALTER TABLE figures ADD COLUMN IF NOT EXISTS row_label VARCHAR DEFAULT '';
+ALTER TABLE figures ADD COLUMN IF NOT EXISTS column_label VARCHAR DEFAULT '';
+ALTER TABLE fund_sources ADD COLUMN IF NOT EXISTS row_label VARCHAR DEFAULT '';
+ALTER TABLE fund_sources ADD COLUMN IF NOT EXISTS column_label VARCHAR DEFAULT '';
+ALTER TABLE projects ADD COLUMN IF NOT EXISTS row_label VARCHAR DEFAULT '';
+ALTER TABLE projects ADD COLUMN IF NOT EXISTS column_label VARCHAR DEFAULT '';
+
 -- A summary from before reported_department: the column lets current_summary bind; the summary
 -- then differs from report_summary_source in shape, so refresh_summaries rebuilds it whole.
 ALTER TABLE IF EXISTS report_summary ADD COLUMN IF NOT EXISTS reported_department VARCHAR;
@@ -20,3 +34,7 @@ DROP VIEW IF EXISTS project_years;
 DROP VIEW IF EXISTS report_indicators;
 DROP VIEW IF EXISTS indicator_terms;
 DROP MACRO IF EXISTS pct_change;
+
+-- Hand-entered documents of such a file: their identity came from the template.
+UPDATE documents SET department_from = 'manual', year_from = 'manual'
+WHERE origin = 'manual' AND department_from = 'title';

@@ -50,11 +50,22 @@ CREATE TABLE IF NOT EXISTS documents (
     text_chars INTEGER NOT NULL,
     title_sentence VARCHAR,
     -- 'report' (read from a report file) or 'manual' (手工录入 through the template).
-    origin VARCHAR NOT NULL DEFAULT 'report'
+    origin VARCHAR NOT NULL DEFAULT 'report',
+    -- What the document is (etl.model.DOCUMENT_KINDS: budget, final_accounts, …), NULL when its
+    -- title names no kind; kind_sentence is the title line that names it.
+    kind VARCHAR,
+    kind_sentence VARCHAR,
+    -- Where the department and the year came from: 'title', 'field' (a form's 单位名称 …),
+    -- 'text' (a guess from the first lines, to be confirmed), 'user' (typed in at load),
+    -- 'manual' (the hand-entry template).
+    department_from VARCHAR NOT NULL DEFAULT '',
+    year_from VARCHAR NOT NULL DEFAULT ''
 );
 
 -- Scalar figures with provenance: basic / project phases, personnel / public, 三公, staffing.
--- unit is 万元 for amounts and 人 for staffing head counts.
+-- unit is 万元 for amounts and 人 for staffing head counts. A figure read from a table cell
+-- also keeps the labels of its row and column (row_label, column_label; '' for prose); the same
+-- two columns end fund_sources, projects, project_figures and project_fund_sources.
 CREATE TABLE IF NOT EXISTS figures (
     document_id BIGINT NOT NULL,
     section VARCHAR NOT NULL,
@@ -69,6 +80,8 @@ CREATE TABLE IF NOT EXISTS figures (
     sentence_end INTEGER NOT NULL,
     value_start INTEGER NOT NULL,
     value_end INTEGER NOT NULL,
+    row_label VARCHAR NOT NULL DEFAULT '',
+    column_label VARCHAR NOT NULL DEFAULT '',
     PRIMARY KEY (document_id, section, item)
 );
 
@@ -83,9 +96,15 @@ CREATE TABLE IF NOT EXISTS fund_sources (
     sentence_end INTEGER NOT NULL,
     value_start INTEGER NOT NULL,
     value_end INTEGER NOT NULL,
+    row_label VARCHAR NOT NULL DEFAULT '',
+    column_label VARCHAR NOT NULL DEFAULT '',
     PRIMARY KEY (document_id, ordinal)
 );
 
+-- A project's amount_wan is the figure its list adds up to (on a 项目支出绩效自评表 its 全年预算数,
+-- in other lists its actual spending where stated); its own phases and 自评得分, where the
+-- document states them, are in project_figures, its split by government level in
+-- project_fund_sources. ordinal numbers the projects in report order.
 CREATE TABLE IF NOT EXISTS projects (
     document_id BIGINT NOT NULL,
     ordinal INTEGER NOT NULL,
@@ -97,7 +116,44 @@ CREATE TABLE IF NOT EXISTS projects (
     sentence_end INTEGER NOT NULL,
     value_start INTEGER NOT NULL,
     value_end INTEGER NOT NULL,
+    row_label VARCHAR NOT NULL DEFAULT '',
+    column_label VARCHAR NOT NULL DEFAULT '',
     PRIMARY KEY (document_id, ordinal)
+);
+
+-- A project's own figures (item: initial / adjusted / actual in 万元, score in points), each with
+-- where it was read; ordinal is the project's in projects.
+CREATE TABLE IF NOT EXISTS project_figures (
+    document_id BIGINT NOT NULL,
+    ordinal INTEGER NOT NULL,
+    item VARCHAR NOT NULL,
+    value DECIMAL(18, 6) NOT NULL,
+    sentence VARCHAR NOT NULL,
+    sentence_start INTEGER NOT NULL,
+    sentence_end INTEGER NOT NULL,
+    value_start INTEGER NOT NULL,
+    value_end INTEGER NOT NULL,
+    row_label VARCHAR NOT NULL DEFAULT '',
+    column_label VARCHAR NOT NULL DEFAULT '',
+    PRIMARY KEY (document_id, ordinal, item)
+);
+
+-- A project's funds by government level (its form's 其中：中央 / 省级 / 市级 / 区县级 rows).
+CREATE TABLE IF NOT EXISTS project_fund_sources (
+    document_id BIGINT NOT NULL,
+    ordinal INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    level VARCHAR NOT NULL,
+    amount_wan DECIMAL(18, 6) NOT NULL,
+    wording VARCHAR NOT NULL,
+    sentence VARCHAR NOT NULL,
+    sentence_start INTEGER NOT NULL,
+    sentence_end INTEGER NOT NULL,
+    value_start INTEGER NOT NULL,
+    value_end INTEGER NOT NULL,
+    row_label VARCHAR NOT NULL DEFAULT '',
+    column_label VARCHAR NOT NULL DEFAULT '',
+    PRIMARY KEY (document_id, ordinal, position)
 );
 
 -- Every rule applied to a report, passed ones included, so the audit view can show both.

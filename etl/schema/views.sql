@@ -129,13 +129,31 @@ SELECT
     f.first_ordinal, f.sentence
 FROM report_fund_levels AS f JOIN current_documents AS d USING (document_id);
 
+-- A project's own phases and 自评得分 side by side (NULL where the document does not state one).
+CREATE OR REPLACE VIEW project_phases AS
+SELECT
+    document_id, ordinal,
+    any_value(value) FILTER (WHERE item = 'initial') AS initial_wan,
+    any_value(value) FILTER (WHERE item = 'adjusted') AS adjusted_wan,
+    any_value(value) FILTER (WHERE item = 'actual') AS actual_wan,
+    any_value(value) FILTER (WHERE item = 'score') AS score
+FROM project_figures
+GROUP BY document_id, ordinal;
+
+-- Each project of a current report: its amount and share of the report's projects, its phases,
+-- and its 执行率 as the report's own (indicator_formulas' execution_rate: actual ÷ adjusted).
 CREATE OR REPLACE VIEW project_breakdown AS
 SELECT
     d.document_id, d.department, d.year, p.ordinal, p.name, p.amount_wan,
     ratio(p.amount_wan, sum(p.amount_wan) OVER (PARTITION BY d.department, d.year, d.document_id))
         AS share,
-    p.purpose, p.sentence
-FROM projects AS p JOIN current_documents AS d USING (document_id);
+    f.initial_wan, f.adjusted_wan, f.actual_wan,
+    ratio(f.actual_wan, f.adjusted_wan) AS execution_rate,
+    f.score,
+    p.purpose, p.sentence, p.row_label
+FROM projects AS p
+JOIN current_documents AS d USING (document_id)
+LEFT JOIN project_phases AS f USING (document_id, ordinal);
 
 CREATE OR REPLACE VIEW figure_provenance AS
 SELECT d.department, d.year, d.file_name, f.*, d.origin

@@ -7,6 +7,7 @@ import contextlib
 import functools
 import gc
 import hashlib
+import itertools
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -21,10 +22,14 @@ from etl.model import Report
 from etl.readers import ReadError, read_bytes
 from etl.store.archive import Archive
 from etl.store.versions import (
+    DOCUMENT_COLUMNS,
+    NOTHING_GIVEN,
+    Given,
     LoadResult,
     OnConflict,
     Status,
     analyse_text,
+    document_row,
     insert_children,
     insert_many,
     load_report,
@@ -43,22 +48,45 @@ class Staged:
     failed: LoadResult | None = None
 
 
-def analyse_file(path: Path, archive: Archive | None = None) -> Staged:
+def analyse_file(
+    path: Path, archive: Archive | None = None, given: Given = NOTHING_GIVEN
+) -> Staged:
     """Read, extract and check one file (in a worker process for big batches); with `archive`,
     keep its bytes there already (content-addressed, so a file that turns out unchanged or
     fails to store only leaves bytes the archive may hold anyway; the journal decides)."""
-    try:
-        data = read_bytes(path)
-    except ReadError as exc:
-        return Staged(path, failed=LoadResult(path, "failed", exc.problem))
-    try:
-        text = sandbox.read_text(path, data)  # pdf/docx parsed under time and memory limits
-    except ReadError as exc:
-        return Staged(path, data, failed=LoadResult(path, "failed", exc.problem))
-    report = analyse_text(text)
+    ((_, data),) = _opened([path])
+    return _analysed(path, data, next(sandbox.read_texts([(path, data)], jobs=1)), archive, given)
+
+
+def _opened(files: Iterable[Path]) -> Iterator[tuple[Path, bytes | ReadError]]:
+    for path in files:
+        try:
+            yield path, read_bytes(path)
+        except ReadError as exc:
+            yield path, exc
+
+
+def _analyse_in_order(files: list[Path], archive: Archive | None, given: Given) -> Iterator[Staged]:
+    """analyse_file for each file in this process, pdf/docx parsed a few at a time."""
+    ours, theirs = itertools.tee(_opened(files))
+    for (path, data), text in zip(ours, sandbox.read_texts(theirs), strict=True):
+        yield _analysed(path, data, text, archive, given)
+
+
+def _analysed(
+    path: Path,
+    data: bytes | ReadError,
+    text: str | ReadError,
+    archive: Archive | None,
+    given: Given,
+) -> Staged:
+    if isinstance(data, ReadError):
+        return Staged(path, failed=LoadResult(path, "failed", data.problem))
+    if isinstance(text, ReadError):  # pdf/docx parsed under time and memory limits
+        return Staged(path, data, failed=LoadResult(path, "failed", text.problem))
+    report = analyse_text(text, given)
     if report.department is None or report.year is None:
-        problem = labels.NO_TITLE
-        return Staged(path, data, failed=LoadResult(path, "failed", problem))
+        return Staged(path, data, failed=LoadResult(path, "failed", labels.no_identity(report)))
     sha256 = hashlib.sha256(data).hexdigest()
     if archive is not None:
         archive.put(data, sha256, path.suffix)
@@ -77,21 +105,25 @@ _BATCH_BYTES = 64 * 1024 * 1024
 
 
 @contextlib.contextmanager
-def analyser(count: int, archive: Archive) -> Iterator[Callable[[list[Path]], Iterator[Staged]]]:
+def analyser(
+    files: list[Path], archive: Archive, given: Given = NOTHING_GIVEN
+) -> Iterator[Callable[[list[Path]], Iterator[Staged]]]:
     """A function files -> Staged in file order: in worker processes when it pays."""
     import multiprocessing
 
-    analyse = functools.partial(analyse_file, archive=archive)
-    workers = min(len(os.sched_getaffinity(0)), 8) if count >= PARALLEL_FROM else 1
+    workers = min(len(os.sched_getaffinity(0)), 8) if len(files) >= PARALLEL_FROM else 1
     # Fork only a single-threaded process (the CLI): a thread of a server (the app) could hold
     # a lock at the fork that the child then waits on forever.
     single = threading.active_count() == 1
     if workers < 2 or not single or "fork" not in multiprocessing.get_all_start_methods():
-        yield lambda files: map(analyse, files)
+        yield lambda batch: _analyse_in_order(batch, archive, given)
         return
+    if any(path.suffix.lower() in (".pdf", ".docx") for path in files):
+        sandbox.start()  # one fork server for every worker, this process's child
+    analyse = functools.partial(analyse_file, archive=archive, given=given)
     pool = multiprocessing.get_context("fork").Pool(workers)
     try:
-        yield lambda files: pool.imap(analyse, files, chunksize=8)
+        yield lambda batch: pool.imap(analyse, batch, chunksize=8)
     finally:
         pool.terminate()
         pool.join()
@@ -205,33 +237,21 @@ def _store_all(
         [
             [
                 document_id,
-                doc.sha256,
-                doc.file_name,
-                str(staged.path),
-                doc.department,
-                doc.year,
-                doc.is_current,
-                now,
-                staged.text_chars,
-                _title(staged.report),
-                "report",
+                *document_row(
+                    staged.report,
+                    sha256=doc.sha256,
+                    file_name=doc.file_name,
+                    path=str(staged.path),
+                    is_current=doc.is_current,
+                    loaded_at=now,
+                    text_chars=staged.text_chars,
+                    origin="report",
+                ),
             ]
             for document_id, (_, doc) in zip(ids, new, strict=True)
-            if (staged := doc.staged) is not None
+            if (staged := doc.staged) is not None and staged.report is not None
         ],
-        (
-            "document_id",
-            "sha256",
-            "file_name",
-            "path",
-            "department",
-            "year",
-            "is_current",
-            "loaded_at",
-            "text_chars",
-            "title_sentence",
-            "origin",
-        ),
+        ("document_id", *DOCUMENT_COLUMNS),
     )
     insert_children(
         con,
@@ -324,8 +344,3 @@ class _Plan:
             f"{label} 已有另一版本 {previous}，保留当前版本，新文件存为历史版本"
             "（用 --on-conflict replace 替换）",
         )
-
-
-def _title(report: Report | None) -> str | None:
-    source = report.department_source if report else None
-    return source.sentence if source else None

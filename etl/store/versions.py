@@ -7,14 +7,17 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
 
+from etl import config
+from etl.amounts import normalise
 from etl.checks import check_report
 from etl.extract import extract_report
-from etl.model import Check, Figure, Report
+from etl.model import PROJECT_PHASES, Check, Figure, Project, Report, Source
 from etl.store.aliases import NAMES_OF_DEPARTMENT
 
 # The line `python -m etl demo` writes into every synthetic report; a report with it is flagged.
@@ -22,8 +25,58 @@ SYNTHETIC_MARK = "【示例数据：程序生成，非真实报告】"
 OnConflict = Literal["keep", "replace"]
 Status = Literal["loaded", "unchanged", "replaced", "restored", "conflict", "corrected", "failed"]
 Origin = Literal["report", "manual"]
-# An upload: (the user's file name, its bytes), optionally with its own choice on a conflict.
-Document = tuple[str, bytes] | tuple[str, bytes, OnConflict]
+
+
+@dataclass(frozen=True)
+class Given:
+    """The department and year a user typed in at load (the 导入 page's fields, `etl load
+    --department --year`): they stand for what the document says, and the document records
+    that they came from the user. Empty: the document's own."""
+
+    department: str | None = None
+    year: int | None = None
+
+    def __bool__(self) -> bool:
+        return self.department is not None or self.year is not None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"department": self.department, "year": self.year}
+
+    @classmethod
+    def typed(cls, department: str | None, year: str | int | None) -> Given:
+        """What a user typed (blank: not given), checked; ValueError says what is wrong.
+
+        >>> Given.typed(" 长沙市天心区交通运输局 ", "２０２１")
+        Given(department='长沙市天心区交通运输局', year=2021)
+        >>> Given.typed("", "21")
+        Traceback (most recent call last):
+        ValueError: 年度应为 1990–2100 之间的四位数字：21
+        """
+        name = normalise(department or "").strip() or None
+        if name is not None and (len(name) > config.NAME_LIMIT or not name.isprintable()):
+            raise ValueError(f"部门名称应为不超过 {config.NAME_LIMIT} 个字的一行文字：{name[:80]}")
+        text = normalise(str(year if year is not None else "")).strip().removesuffix("年度")
+        text = text.removesuffix("年").strip()
+        if not text:
+            return cls(name, None)
+        if not (text.isdigit() and len(text) == 4 and int(text) in config.YEARS):
+            first, last = config.YEARS[0], config.YEARS[-1]
+            raise ValueError(f"年度应为 {first}–{last} 之间的四位数字：{text}")
+        return cls(name, int(text))
+
+    @classmethod
+    def from_json(cls, value: Any) -> Given:
+        """From a journal entry's "given" (absent in entries written before it existed)."""
+        if not isinstance(value, dict):
+            return cls()
+        year = value.get("year")
+        return cls(value.get("department"), int(year) if year is not None else None)
+
+
+NOTHING_GIVEN = Given()
+# An upload: (the user's file name, its bytes), optionally with its own choice on a conflict
+# and the department and year the user gave it.
+Document = tuple[str, bytes] | tuple[str, bytes, OnConflict] | tuple[str, bytes, OnConflict, Given]
 Progress = Callable[[int, int, "LoadResult"], None]
 
 
@@ -41,9 +94,10 @@ class LoadResult:
         return self.status != "failed"
 
 
-def analyse_text(text: str) -> Report:
-    """Extract a report's figures and run every check on them."""
-    report = extract_report(text)
+def analyse_text(text: str, given: Given = NOTHING_GIVEN) -> Report:
+    """Extract a report's figures (for the department and year the user gave, if any) and run
+    every check on them."""
+    report = extract_report(text, department=given.department, year=given.year)
     report.checks = check_report(report)
     report.synthetic = SYNTHETIC_MARK in text
     return report
@@ -176,28 +230,75 @@ def _insert_report(
     source: str | None = None,
     loaded_at: datetime | None = None,
 ) -> int:
-    title = report.department_source.sentence if report.department_source else None
     row = con.execute(
-        "INSERT INTO documents (sha256, file_name, path, department, year, is_current,"
-        " loaded_at, text_chars, title_sentence, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " RETURNING document_id",
-        [
-            sha256,
-            path.name,
-            source or str(path),
-            report.department,
-            report.year,
-            is_current,
-            loaded_at or datetime.now(),
-            text_chars,
-            title,
-            origin,
-        ],
+        f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)})"
+        f" VALUES ({', '.join('?' * len(DOCUMENT_COLUMNS))}) RETURNING document_id",
+        document_row(
+            report,
+            sha256=sha256,
+            file_name=path.name,
+            path=source or str(path),
+            is_current=is_current,
+            loaded_at=loaded_at or datetime.now(),
+            text_chars=text_chars,
+            origin=origin,
+        ),
     ).fetchone()
     assert row is not None
     document_id = int(row[0])
     insert_children(con, [(document_id, report)])
     return document_id
+
+
+# The columns of documents a load writes (document_id comes from its sequence or the caller).
+DOCUMENT_COLUMNS = (
+    "sha256",
+    "file_name",
+    "path",
+    "department",
+    "year",
+    "is_current",
+    "loaded_at",
+    "text_chars",
+    "title_sentence",
+    "origin",
+    "kind",
+    "kind_sentence",
+    "department_from",
+    "year_from",
+)
+
+
+def document_row(
+    report: Report,
+    *,
+    sha256: str,
+    file_name: str,
+    path: str,
+    is_current: bool,
+    loaded_at: datetime,
+    text_chars: int,
+    origin: Origin,
+) -> list[Any]:
+    """One row of documents in DOCUMENT_COLUMNS' order."""
+    title = report.department_source.sentence if report.department_source else None
+    kind_sentence = report.kind_source.sentence if report.kind_source else None
+    return [
+        sha256,
+        file_name,
+        path,
+        report.department,
+        report.year,
+        is_current,
+        loaded_at,
+        text_chars,
+        title,
+        origin,
+        report.kind,
+        kind_sentence,
+        report.department_from,
+        report.year_from,
+    ]
 
 
 def insert_children(con: duckdb.DuckDBPyConnection, reports: list[tuple[int, Report]]) -> None:
@@ -223,6 +324,29 @@ def insert_children(con: duckdb.DuckDBPyConnection, reports: list[tuple[int, Rep
                 for i, (name, amount, text, source) in enumerate(_listed(report, table), start=1)
             ],
         )
+    projects = [
+        (document_id, i, project)
+        for document_id, report in reports
+        for i, project in enumerate(report.projects, start=1)
+    ]
+    insert_many(
+        con,
+        "project_figures",
+        [
+            [document_id, i, item, value, *_span(source)]
+            for document_id, i, project in projects
+            for item, value, source in _project_figures(project)
+        ],
+    )
+    insert_many(
+        con,
+        "project_fund_sources",
+        [
+            [document_id, i, position, f.level, f.amount_wan, f.wording, *_span(f.source)]
+            for document_id, i, project in projects
+            for position, f in enumerate(project.fund_sources, start=1)
+        ],
+    )
     insert_many(
         con,
         "checks",
@@ -266,13 +390,28 @@ def _listed(report: Report, table: str) -> list[tuple[str, Any, str, Any]]:
     return [(p.name, p.amount_wan, p.purpose, p.source) for p in report.projects]
 
 
-def _span(source: Any) -> list[Any]:
+def _project_figures(project: Project) -> list[tuple[str, Decimal, Source]]:
+    """A project's stated phases and score, each with where it was read (the project's own
+    sentence when the reader kept no source of its own for it)."""
+    sources = dict(project.sources)
+    stated = [(item, project.phase(item)) for item in PROJECT_PHASES] + [("score", project.score)]
+    return [
+        (item, value, sources.get(item, project.source))
+        for item, value in stated
+        if value is not None
+    ]
+
+
+def _span(source: Source) -> list[Any]:
+    """Where a value was read, as the last seven columns of every table holding values."""
     return [
         source.sentence,
         source.sentence_start,
         source.sentence_end,
         source.value_start,
         source.value_end,
+        source.row_label,
+        source.column_label,
     ]
 
 

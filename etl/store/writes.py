@@ -27,7 +27,9 @@ from etl.store.corrections import replay_correction
 from etl.store.files import load_lock, working_copy
 from etl.store.schema import apply_schema
 from etl.store.versions import (
+    NOTHING_GIVEN,
     Document,
+    Given,
     LoadResult,
     OnConflict,
     Origin,
@@ -87,10 +89,13 @@ def archive_write(
     )
 
 
-def read_document(path: Path, data: bytes, origin: Origin) -> tuple[Report, int] | LoadResult:
+def read_document(
+    path: Path, data: bytes, origin: Origin, given: Given = NOTHING_GIVEN
+) -> tuple[Report, int] | LoadResult:
     """A document's extracted report and text length, or why it cannot be loaded: a report
-    file (type by content, pdf/docx parsed under time and memory limits), or one department-year
-    in the hand-entry template's canonical CSV (what load_manual archives)."""
+    file (type by content, pdf/docx parsed under time and memory limits; the department and year
+    the user gave stand for the document's own), or one department-year in the hand-entry
+    template's canonical CSV (what load_manual archives)."""
     if origin == "manual":
         from etl import manual
 
@@ -103,9 +108,9 @@ def read_document(path: Path, data: bytes, origin: Origin) -> tuple[Report, int]
         text = sandbox.read_text(path, data)
     except ReadError as exc:
         return LoadResult(path, "failed", exc.problem)
-    report = analyse_text(text)
+    report = analyse_text(text, given)
     if report.department is None or report.year is None:
-        return LoadResult(path, "failed", labels.NO_TITLE)
+        return LoadResult(path, "failed", labels.no_identity(report))
     return report, len(text)
 
 
@@ -118,9 +123,10 @@ def load_any(
     origin: Origin,
     source: str | None = None,
     loaded_at: datetime | None = None,
+    given: Given = NOTHING_GIVEN,
 ) -> LoadResult:
     """Read one document's bytes and store it in its own transaction."""
-    read = read_document(path, data, origin)
+    read = read_document(path, data, origin, given)
     if isinstance(read, LoadResult):
         return read
     report, text_chars = read
@@ -129,6 +135,11 @@ def load_any(
         con, path, sha256, text_chars, report, on_conflict,
         origin=origin, source=source, loaded_at=loaded_at,
     )  # fmt: skip
+
+
+def _given_entry(given: Given) -> dict[str, Any]:
+    """The journal's record of what the user gave (nothing when the document named itself)."""
+    return {"given": given.to_json()} if given else {}
 
 
 def report_files(paths: Iterable[Path | str]) -> list[Path]:
@@ -163,12 +174,14 @@ def load_paths(
     progress: Callable[[int, int, LoadResult], None] | None = None,
     aliases: Path | None = None,
     fresh: bool = False,
+    given: Given = NOTHING_GIVEN,
 ) -> list[LoadResult]:
     """Load report files into `db`, one transaction per report, and swap the result in.
 
     The department aliases replace the ones in the database first: from `aliases` (remembered
     for `db`), else the file `db` was last given, else data/department_aliases.csv. `fresh`
-    starts from an empty database instead of a copy of `db`.
+    starts from an empty database instead of a copy of `db`. `given` (the user's department
+    and year) stands for what every file says, and is journaled so a rebuild reads them so too.
     """
     files = report_files(paths)
     source = alias_source(db, aliases)
@@ -177,7 +190,7 @@ def load_paths(
     archive = Archive(db)
     results: list[LoadResult] = []
     journal: list[dict[str, Any]] = []
-    with load_lock(db, wait=wait), few_gc_pauses(), analyser(len(files), archive) as analyse:
+    with load_lock(db, wait=wait), few_gc_pauses(), analyser(files, archive, given) as analyse:
         with working_copy(db, fresh=fresh) as con:
             apply_schema(con)
             store_aliases(con, alias_rows, source)
@@ -186,7 +199,13 @@ def load_paths(
                 for staged, result in zip(batch, stored, strict=True):
                     if staged.data is not None:
                         archive_write(
-                            archive, journal, staged.path, staged.data, result, on_conflict
+                            archive,
+                            journal,
+                            staged.path,
+                            staged.data,
+                            result,
+                            on_conflict,
+                            **_given_entry(given),
                         )
                     results.append(result)
                     if progress:
@@ -233,6 +252,7 @@ def rebuild(
                     origin=entry.get("origin", "report"),
                     source=entry["path"],
                     loaded_at=at,
+                    given=Given.from_json(entry.get("given")),
                 )
             results.append(result)
             if progress:
@@ -284,13 +304,22 @@ def load_documents(
 ) -> list[LoadResult]:
     """Load uploaded reports from their bytes, like load_paths; the names are only labels.
 
-    Each document is (name, data) or (name, data, on_conflict). The name is reduced by
+    Each document is (name, data), (name, data, on_conflict) or (name, data, on_conflict,
+    given): `given` is the department and year the user typed in for it. The name is reduced by
     display_name() and never opened; the type is decided by content (etl.readers).
     """
-    items = [(display_name(d[0]), d[1], d[2] if len(d) == 3 else on_conflict) for d in documents]
+    items = [
+        (
+            display_name(d[0]),
+            d[1],
+            d[2] if len(d) >= 3 else on_conflict,
+            d[3] if len(d) == 4 else NOTHING_GIVEN,
+        )
+        for d in documents
+    ]
     results: list[LoadResult] = []
     with _writing(db, wait=wait) as (con, archive, journal):
-        for index, (name, data, choice) in enumerate(items, start=1):
+        for index, (name, data, choice, given) in enumerate(items, start=1):
             path = Path(name)
             if len(data) > MAX_FILE_BYTES:
                 size = len(data) // 1024 // 1024
@@ -302,7 +331,14 @@ def load_documents(
             else:
                 source, at = f"upload:{name}", now()
                 result = load_any(
-                    con, path, data, choice, origin="report", source=source, loaded_at=at
+                    con,
+                    path,
+                    data,
+                    choice,
+                    origin="report",
+                    source=source,
+                    loaded_at=at,
+                    given=given,
                 )
                 archive_write(
                     archive,
@@ -315,6 +351,7 @@ def load_documents(
                     suffix=content_suffix(path, data),
                     origin="report",
                     at=at.isoformat(),
+                    **_given_entry(given),
                 )
             results.append(result)
             if progress:
@@ -381,13 +418,17 @@ def restore_version(db: Path, sha256: str, *, wait: bool = False) -> LoadResult:
         with working_copy(db) as con:
             apply_schema(con)
             row = con.execute(
-                "SELECT document_id, department, year, is_current, file_name, path, origin"
-                " FROM documents WHERE sha256 = ?",
+                "SELECT document_id, department, year, is_current, file_name, path, origin,"
+                " department_from, year_from FROM documents WHERE sha256 = ?",
                 [sha256],
             ).fetchone()
             if row is None:
                 return LoadResult(Path(sha256[:12]), "failed", "没有这个版本（哈希不存在）")
-            document_id, department, year, is_current, file_name, source, origin = row
+            document_id, department, year, is_current, file_name, source, origin = row[:7]
+            # A rebuild reads the version again: with the identity the user gave it, if any.
+            given = Given(
+                department if row[7] == "user" else None, year if row[8] == "user" else None
+            )
             path, label = Path(file_name), f"{department} {year} 年"
             if is_current:
                 return LoadResult(
@@ -410,6 +451,7 @@ def restore_version(db: Path, sha256: str, *, wait: bool = False) -> LoadResult:
                 "suffix": stored.suffix if stored else Path(file_name).suffix,
                 "at": now().isoformat(),
             }
+            | _given_entry(given)
         )
         archive.record(journal)
     note = "" if stored else "（注意：存档中没有该版本的原文件，重建数据库时无法恢复）"

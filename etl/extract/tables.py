@@ -589,6 +589,10 @@ def _named_values(lines: list[list[Cell]], taken: set[int]) -> Iterator[Table]:
     while index < len(singles):
         cell = singles[index]
         kind = row_kind(cell.text)[0] if cell.kind == "text" else ""
+        if subject is None and kind not in ("section", "three_public"):
+            # Only a section opens a reading: the prose lines between forms need no look ahead.
+            index += 1
+            continue
         following = singles[index + 1 : index + 4]
         numbers = list(itertools.takewhile(lambda c: c.kind == "number", following))
         if kind in ("section", "three_public") and not numbers:

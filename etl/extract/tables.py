@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from itertools import combinations
 from typing import NamedTuple
 
@@ -120,7 +121,16 @@ def line_cells(text: str, start: int, end: int, line: int) -> list[Cell]:
     >>> [(c.text, c.kind) for c in line_cells("年度资金总额238.93", 0, 12, 0)]
     [('年度资金总额', 'text'), ('238.93', 'number')]
     """
-    body = text[start:end]
+    # Headings and a form's header lines recur from report to report: a line's cells are cut
+    # once, at offset 0, and moved to where the line stands.
+    return [
+        Cell(c.text, c.start + start, c.end + start, line, c.kind, c.unit, c.splits)
+        for c in _body_cells(text[start:end])
+    ]
+
+
+@lru_cache(maxsize=4096)
+def _body_cells(body: str) -> tuple[Cell, ...]:
     parts: list[tuple[int, int]] = []
     if "\t" in body:
         parts = _split_at(body, "\t")
@@ -142,9 +152,9 @@ def line_cells(text: str, start: int, end: int, line: int) -> list[Cell]:
     for lo, hi in parts:
         segment = body[lo:hi]
         stripped = segment.strip(" \u3000\xa0")
-        offset = start + lo + (len(segment) - len(segment.lstrip(" \u3000\xa0")))
-        cells.extend(_cut(stripped, offset, line))
-    return cells
+        offset = lo + (len(segment) - len(segment.lstrip(" \u3000\xa0")))
+        cells.extend(_cut(stripped, offset, 0))
+    return tuple(cells)
 
 
 def _split_at(body: str, separator: str) -> list[tuple[int, int]]:

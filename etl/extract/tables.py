@@ -696,6 +696,7 @@ def _counted_pairs(lines: list[list[Cell]], taken: set[int], text: str) -> Itera
 
 def _all_line_cells(text: str) -> list[list[Cell]]:
     lines: list[list[Cell]] = []
+    heads: list[int] = []  # lines that are one _WORD_HEAD cell: the only ones a join starts at
     pos = 0
     for index, line in enumerate(text.split("\n")):
         end = pos + len(line)
@@ -704,14 +705,19 @@ def _all_line_cells(text: str) -> list[list[Cell]]:
         if stripped and _is_sentence_line(stripped):
             lo = body.index(stripped[0])
             lines.append([Cell(stripped, pos + lo, pos + lo + len(stripped), index)])
+            if stripped in _WORD_HEAD:
+                heads.append(index)
         elif body.strip(" \u3000\xa0\t|"):
-            lines.append(line_cells(text, pos, pos + len(body), index))
+            cells = line_cells(text, pos, pos + len(body), index)
+            lines.append(cells)
+            if len(cells) == 1 and cells[0].text in _WORD_HEAD:
+                heads.append(index)
         elif "|" in body:  # "|" alone: an empty cell of a form flattened one cell per line
             lines.append([Cell("", pos, pos, index, "empty")])
         else:
             lines.append([])
         pos = end + 1
-    _join_wrapped_words(lines)
+    _join_wrapped_words(lines, heads)
     return lines
 
 
@@ -724,11 +730,16 @@ _WORD_TAIL = frozenset(
 )
 
 
-def _join_wrapped_words(lines: list[list[Cell]]) -> None:
-    """Join a header word wrapped over two single-cell lines (blank lines between allowed)."""
-    for index, cells in enumerate(lines):
-        if len(cells) != 1 or cells[0].text not in _WORD_HEAD:
-            continue
+def _join_wrapped_words(lines: list[list[Cell]], heads: list[int]) -> None:
+    """Join a header word wrapped over two single-cell lines (blank lines between allowed).
+
+    `heads` are the lines holding one _WORD_HEAD cell, in order: looking only at them spares a
+    pass over every line of the report.
+    """
+    for index in heads:
+        cells = lines[index]
+        if not cells:
+            continue  # the tail of the head word above it, joined to it
         following = index + 1
         while following < len(lines) and following - index <= 3 and not lines[following]:
             following += 1

@@ -569,8 +569,8 @@ def read_tables(text: str) -> Layout:
     """The tables and form fields of a (normalised) text."""
     lines = _all_line_cells(text)
     layout = Layout(lines)
-    layout.fields = list(_fields(lines))
     stream = [cell for cells in lines for cell in cells]
+    layout.fields = list(_fields(stream))
     position = 0
     while position < len(stream):
         header_at = _find_header(stream, position)
@@ -1343,12 +1343,12 @@ def _arithmetic(assignment: dict[int, Cell], columns: list[Column]) -> bool | No
 _INLINE_FIELD = re.compile(r"^(?P<label>[^:：]{2,12})[:：]\s*(?P<value>\S.*)$")
 
 
-def _fields(lines: list[list[Cell]]) -> Iterator[Field]:
+def _fields(stream: list[Cell]) -> Iterator[Field]:
     """项目名称 | X, 实施单位 | Y, 单位名称：Z … in any flattening: the next text cell is the value.
 
     A cover page's 项目名称：部门整体支出绩效评价报告 names the report, not a project: left out.
     """
-    for found in _field_cells(lines):
+    for found in _field_cells(stream):
         if found.name == "project" and _REPORT_NAME.search(found.value.text):
             continue
         yield found
@@ -1357,8 +1357,7 @@ def _fields(lines: list[list[Cell]]) -> Iterator[Field]:
 _REPORT_NAME = re.compile(r"报告|自评表|评价表|部门整体|整体支出")
 
 
-def _field_cells(lines: list[list[Cell]]) -> Iterator[Field]:
-    stream = [c for cells in lines for c in cells]
+def _field_cells(stream: list[Cell]) -> Iterator[Field]:
     for index, cell in enumerate(stream):
         if cell.kind != "text" or (len(cell.text) > 40 and ":" not in cell.text[:14]):
             continue  # a field's label is short: a sentence is not one

@@ -371,12 +371,15 @@ def extract_adjustment_reasons(
     adjusted = [f for f in phases if f.item == "adjusted"]
     if not adjusted:
         return reasons
-    paragraph_of = {s.start: s.paragraph for s in sentences}
     stated = with_match(_REASON_RE, original, sentences)
+    starts = starts_of(sentences)  # bisected for the few figures, not mapped for every sentence
     for figure in adjusted:
-        paragraph = paragraph_of.get(figure.source.sentence_start)
-        if figure.section in reasons or paragraph is None:
+        at = bisect_left(starts, figure.source.sentence_start)
+        if figure.section in reasons or at == len(starts):
             continue
+        if starts[at] != figure.source.sentence_start:
+            continue  # no sentence starts where the figure's source does: a table row
+        paragraph = sentences[at].paragraph
         for sentence in stated:
             if sentence.paragraph == paragraph:
                 reasons[figure.section] = sentence_source(

@@ -122,14 +122,15 @@ def line_cells(text: str, start: int, end: int, line: int) -> list[Cell]:
     [('年度资金总额', 'text'), ('238.93', 'number')]
     """
     # Headings and a form's header lines recur from report to report: a line's cells are cut
-    # once, at offset 0, and moved to where the line stands.
+    # once, at offset 0, and moved to where the line stands. The cache keeps 1,024 bodies (a
+    # genre's headings are a few dozen; a table row's body is long and rarely repeats).
     return [
         Cell(c.text, c.start + start, c.end + start, line, c.kind, c.unit, c.splits)
         for c in _body_cells(text[start:end])
     ]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _body_cells(body: str) -> tuple[Cell, ...]:
     parts: list[tuple[int, int]] = []
     if "\t" in body:

@@ -137,15 +137,21 @@ def clauses(text: str, sentence: Sentence) -> Iterator[tuple[int, int]]:
 CLAUSE_END = re.compile(r"[;；]")
 
 
+def starts_of(sentences: list[Sentence]) -> list[int]:
+    """The sentences' start offsets, in order, for bisecting: kept by split_sentences."""
+    starts = getattr(sentences, "starts", None)
+    if starts is None or len(starts) != len(sentences):
+        starts = [s.start for s in sentences]
+    return starts
+
+
 def with_match(pattern: re.Pattern[str], text: str, sentences: list[Sentence]) -> list[Sentence]:
     """The prose sentences holding a match of `pattern`, in order: one pass over the text.
 
     Most sentences of a report are narrative; finding keyword hits in the whole text first keeps
     the per-sentence work to the few that matter.
     """
-    starts = getattr(sentences, "starts", None)
-    if starts is None or len(starts) != len(sentences):
-        starts = [s.start for s in sentences]
+    starts = starts_of(sentences)
     found: list[Sentence] = []
     last = -1
     for match in pattern.finditer(text):

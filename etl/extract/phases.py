@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from itertools import pairwise
+from bisect import bisect_left, bisect_right
 
 from etl.amounts import NUMBER, to_wan
 from etl.extract.forms import ACTUAL_FIRST, Meaning, best
-from etl.extract.layout import Sentence, clauses, mask, sentence_source, with_match
+from etl.extract.layout import Sentence, clauses, mask, sentence_source, starts_of, with_match
 from etl.extract.prose import (
     AMOUNT_AFTER,
     FILLER,
@@ -226,12 +225,15 @@ def _split_after(
     the total the sentence before it ended with, in the same paragraph."""
     read = {f.source.value_start for f in found}
     figures: list[Figure] = []
-    for previous, sentence in pairwise(sentences):
-        phase = governed.get(previous.start)
-        if (
-            phase is None
-            or previous.paragraph != sentence.paragraph
-            or not _THEREOF.match(text, sentence.start, sentence.end)
+    # Only the few sentences that ended with a total are looked up, not every pair of sentences.
+    starts = starts_of(sentences)
+    for start, phase in governed.items():
+        at = bisect_left(starts, start)
+        if at + 1 >= len(sentences):
+            continue
+        previous, sentence = sentences[at], sentences[at + 1]
+        if previous.paragraph != sentence.paragraph or not _THEREOF.match(
+            text, sentence.start, sentence.end
         ):
             continue
         split = _section_split(text, original, sentence, sentence.start, sentence.end, phase, year)
@@ -369,12 +371,15 @@ def extract_adjustment_reasons(
     adjusted = [f for f in phases if f.item == "adjusted"]
     if not adjusted:
         return reasons
-    paragraph_of = {s.start: s.paragraph for s in sentences}
     stated = with_match(_REASON_RE, original, sentences)
+    starts = starts_of(sentences)  # bisected for the few figures, not mapped for every sentence
     for figure in adjusted:
-        paragraph = paragraph_of.get(figure.source.sentence_start)
-        if figure.section in reasons or paragraph is None:
+        at = bisect_left(starts, figure.source.sentence_start)
+        if figure.section in reasons or at == len(starts):
             continue
+        if starts[at] != figure.source.sentence_start:
+            continue  # no sentence starts where the figure's source does: a table row
+        paragraph = sentences[at].paragraph
         for sentence in stated:
             if sentence.paragraph == paragraph:
                 reasons[figure.section] = sentence_source(

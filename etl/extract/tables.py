@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from itertools import combinations
 from typing import NamedTuple
 
@@ -120,7 +121,17 @@ def line_cells(text: str, start: int, end: int, line: int) -> list[Cell]:
     >>> [(c.text, c.kind) for c in line_cells("年度资金总额238.93", 0, 12, 0)]
     [('年度资金总额', 'text'), ('238.93', 'number')]
     """
-    body = text[start:end]
+    # Headings and a form's header lines recur from report to report: a line's cells are cut
+    # once, at offset 0, and moved to where the line stands. The cache keeps 1,024 bodies (a
+    # genre's headings are a few dozen; a table row's body is long and rarely repeats).
+    return [
+        Cell(c.text, c.start + start, c.end + start, line, c.kind, c.unit, c.splits)
+        for c in _body_cells(text[start:end])
+    ]
+
+
+@lru_cache(maxsize=1024)
+def _body_cells(body: str) -> tuple[Cell, ...]:
     parts: list[tuple[int, int]] = []
     if "\t" in body:
         parts = _split_at(body, "\t")
@@ -142,9 +153,9 @@ def line_cells(text: str, start: int, end: int, line: int) -> list[Cell]:
     for lo, hi in parts:
         segment = body[lo:hi]
         stripped = segment.strip(" \u3000\xa0")
-        offset = start + lo + (len(segment) - len(segment.lstrip(" \u3000\xa0")))
-        cells.extend(_cut(stripped, offset, line))
-    return cells
+        offset = lo + (len(segment) - len(segment.lstrip(" \u3000\xa0")))
+        cells.extend(_cut(stripped, offset, 0))
+    return tuple(cells)
 
 
 def _split_at(body: str, separator: str) -> list[tuple[int, int]]:
@@ -559,8 +570,8 @@ def read_tables(text: str) -> Layout:
     """The tables and form fields of a (normalised) text."""
     lines = _all_line_cells(text)
     layout = Layout(lines)
-    layout.fields = list(_fields(lines))
     stream = [cell for cells in lines for cell in cells]
+    layout.fields = list(_fields(stream))
     position = 0
     while position < len(stream):
         header_at = _find_header(stream, position)
@@ -589,6 +600,10 @@ def _named_values(lines: list[list[Cell]], taken: set[int]) -> Iterator[Table]:
     while index < len(singles):
         cell = singles[index]
         kind = row_kind(cell.text)[0] if cell.kind == "text" else ""
+        if subject is None and kind not in ("section", "three_public"):
+            # Only a section opens a reading: the prose lines between forms need no look ahead.
+            index += 1
+            continue
         following = singles[index + 1 : index + 4]
         numbers = list(itertools.takewhile(lambda c: c.kind == "number", following))
         if kind in ("section", "three_public") and not numbers:
@@ -682,6 +697,7 @@ def _counted_pairs(lines: list[list[Cell]], taken: set[int], text: str) -> Itera
 
 def _all_line_cells(text: str) -> list[list[Cell]]:
     lines: list[list[Cell]] = []
+    heads: list[int] = []  # lines that are one _WORD_HEAD cell: the only ones a join starts at
     pos = 0
     for index, line in enumerate(text.split("\n")):
         end = pos + len(line)
@@ -690,14 +706,19 @@ def _all_line_cells(text: str) -> list[list[Cell]]:
         if stripped and _is_sentence_line(stripped):
             lo = body.index(stripped[0])
             lines.append([Cell(stripped, pos + lo, pos + lo + len(stripped), index)])
+            if stripped in _WORD_HEAD:
+                heads.append(index)
         elif body.strip(" \u3000\xa0\t|"):
-            lines.append(line_cells(text, pos, pos + len(body), index))
+            cells = line_cells(text, pos, pos + len(body), index)
+            lines.append(cells)
+            if len(cells) == 1 and cells[0].text in _WORD_HEAD:
+                heads.append(index)
         elif "|" in body:  # "|" alone: an empty cell of a form flattened one cell per line
             lines.append([Cell("", pos, pos, index, "empty")])
         else:
             lines.append([])
         pos = end + 1
-    _join_wrapped_words(lines)
+    _join_wrapped_words(lines, heads)
     return lines
 
 
@@ -710,11 +731,16 @@ _WORD_TAIL = frozenset(
 )
 
 
-def _join_wrapped_words(lines: list[list[Cell]]) -> None:
-    """Join a header word wrapped over two single-cell lines (blank lines between allowed)."""
-    for index, cells in enumerate(lines):
-        if len(cells) != 1 or cells[0].text not in _WORD_HEAD:
-            continue
+def _join_wrapped_words(lines: list[list[Cell]], heads: list[int]) -> None:
+    """Join a header word wrapped over two single-cell lines (blank lines between allowed).
+
+    `heads` are the lines holding one _WORD_HEAD cell, in order: looking only at them spares a
+    pass over every line of the report.
+    """
+    for index in heads:
+        cells = lines[index]
+        if not cells:
+            continue  # the tail of the head word above it, joined to it
         following = index + 1
         while following < len(lines) and following - index <= 3 and not lines[following]:
             following += 1
@@ -1318,12 +1344,12 @@ def _arithmetic(assignment: dict[int, Cell], columns: list[Column]) -> bool | No
 _INLINE_FIELD = re.compile(r"^(?P<label>[^:：]{2,12})[:：]\s*(?P<value>\S.*)$")
 
 
-def _fields(lines: list[list[Cell]]) -> Iterator[Field]:
+def _fields(stream: list[Cell]) -> Iterator[Field]:
     """项目名称 | X, 实施单位 | Y, 单位名称：Z … in any flattening: the next text cell is the value.
 
     A cover page's 项目名称：部门整体支出绩效评价报告 names the report, not a project: left out.
     """
-    for found in _field_cells(lines):
+    for found in _field_cells(stream):
         if found.name == "project" and _REPORT_NAME.search(found.value.text):
             continue
         yield found
@@ -1332,8 +1358,7 @@ def _fields(lines: list[list[Cell]]) -> Iterator[Field]:
 _REPORT_NAME = re.compile(r"报告|自评表|评价表|部门整体|整体支出")
 
 
-def _field_cells(lines: list[list[Cell]]) -> Iterator[Field]:
-    stream = [c for cells in lines for c in cells]
+def _field_cells(stream: list[Cell]) -> Iterator[Field]:
     for index, cell in enumerate(stream):
         if cell.kind != "text" or (len(cell.text) > 40 and ":" not in cell.text[:14]):
             continue  # a field's label is short: a sentence is not one

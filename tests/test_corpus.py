@@ -97,7 +97,7 @@ CORPUS = Path(__file__).parent / "corpus"
 PARTS = ("dev", "blind")
 # The corpus's score when this floor was last raised (python -m etl evaluate tests/corpus/dev
 # tests/corpus/blind): a change that reads fewer figures right, or more wrong or invented, fails.
-FLOOR = {"right": 1105, "wrong_or_invented": 1}
+FLOOR = {"right": 1118, "wrong_or_invented": 1}
 
 
 def _corpus_documents() -> list[Path]:

@@ -202,3 +202,29 @@ def test_adjustment_size_wording_is_read_as_a_change() -> None:
 )
 def test_headings_set_the_section(text: str, contexts: list[str | None]) -> None:
     assert [s.context for s in split_sentences(text)] == contexts
+
+
+@pytest.mark.parametrize(
+    ("body", "slot", "value"),
+    [
+        # A keyword glossing the economic class before it: 商品和服务支出(公用支出).
+        (
+            "2017年部门经费预算746万元,基本支出456万元,其中商品和服务支出(公用支出)84.39万元。",
+            ("basic", "public"),
+            "84.39",
+        ),
+        # 按支出结构分类 is the split into 基本支出 and 项目支出 itself, not a classification
+        # whose items each have their own.
+        (
+            "(二)按支出结构分类划分,分为基本支出预算和项目支\n出预算。\n"
+            "1. 基本支出预算 881300.39 元,占一般公共预算支出的\n96.74%。\n"
+            "2. 项目支出 29700 元,占一般公共预算支出的 3.26%,\n",
+            ("project", "initial"),
+            "2.97",
+        ),
+    ],
+    ids=["gloss", "split-by-structure"],
+)
+def test_budget_wording(body: str, slot: tuple[str, str], value: str) -> None:
+    report = extract_report("青禾县测试局2023年部门预算公开说明\n" + body)
+    assert report.value(*slot) == Decimal(value)

@@ -212,6 +212,66 @@ ARITHMETIC = [
     ),
 ]
 
+# A 项目支出绩效自评表 as a document site's OCR dump: one line, cells run together.
+RUN_FORM_TITLE = "2021年度财政项目绩效自评表单位名称:青禾县测试局填报日期:2022年3月18日"
+RUN_TOGETHER = [
+    case(
+        "总分:98.5分项目名称青禾县学生资助项目主管部门青禾县教育局项目实施单位青禾县测试局"
+        "项目类别部门预算项目预算执行情况(万元)(10分)预算数(A)执行数(B)执行率(B/A)"
+        "得分(10分*执行率)年度财政资金总额1856.421849.3099.62%9.96一级指标二级指标三级指标"
+        "年初目标值(A)实际完成值(B)得分产出指标数量指标(因人数减少,指标随之调整)24246\n",
+        # 预算数 beside 执行数 is the full-year budget; 9.96 = 10 × 99.62% is the budget
+        # execution's own score, the project's is the 总分 in the title block.
+        {
+            "projects.0.name": "青禾县学生资助项目",
+            "projects.0.adjusted": 1856.42,
+            "projects.0.actual": 1849.3,
+            "projects.0.score": 98.5,
+        },
+        "run-together-project-form-with-sentences-around",
+        title=RUN_FORM_TITLE,
+    ),
+    case(
+        "项目名称青禾县院区建设补助主管部门青禾县卫生健康委预算执行情况 (万元) (20 分)预算数(A)"
+        "执行数(B)执行率(B/A1得分(20分*执行率)年度财政 资金总额10001000100%20效益指标,完成建设\n",
+        # Whole numbers run together: of the cuts of 10001000100%, only 1000 | 1000 | 100%
+        # makes the rate, and 20 = 20 × 100% the score (OCR wrote 执行率(B/A) as (B/A1).
+        {"projects.0.adjusted": 1000.0, "projects.0.actual": 1000.0},
+        "run-together-whole-numbers-cut-by-rate-and-score",
+        title=RUN_FORM_TITLE,
+    ),
+    case(
+        "整体支出规模全年预算数全年执行数执行率285.63294.80103.21%资金来源:(1)财政拨款285.63294.80"
+        "103.21%(2)其他资金资金结构:(1)基本支出285.63294.80103.21%(2)项目支出年度总体目标"
+        "业务收入达到55万元,控制率达标\n",
+        # No unit on the form; the document writes 万元 and nothing else: the forms' 万元.
+        {"basic.adjusted": 285.63, "basic.actual": 294.8, "project.actual": None},
+        "run-together-department-form-empty-row-between",
+        title="部门整体支出绩效自评表(2021年度)评价部门名称青禾县测试局\n",
+    ),
+]
+
+ALIGNED = [
+    case(
+        "单位:元\n"
+        "项目                                  2016-执行数      2017-预算数\n"
+        "一、支出合计                                             250000\n"
+        "2、公务接待费                                            150000\n",
+        # Spaces align the cells: the one value stands under 2017-预算数, not 2016-执行数.
+        {"three_public.budget": 25.0, "three_public.actual": None},
+        "space-aligned-value-placed-by-its-position",
+        title="青禾县测试局2017年度部门“三公”经费预算情况表\n",
+    ),
+    case(
+        "单位:万元 | ||||\n项目 | 上年决算数 | 本年决算数 | 比上年增、减情况 | |\n"
+        "增、减金额 | 增、减幅度 | |||\n合计 | 2911.47 | 2706.86 | -204.61 | -7.03% |\n",
+        # The group 比上年增、减情况 over two sub-columns written on the next line.
+        {"three_public.actual": 2706.86},
+        "group-header-over-sub-columns",
+        title="青禾县2016年“三公”经费决算情况统计表\n",
+    ),
+]
+
 NAMED = [
     case(
         "二、部门(单位)年度收支情况\n\n支出情况\n\n支出合计\n\n794.15\n\n基本支出\n\n年初预算\n\n262.60\n\n"
@@ -261,7 +321,9 @@ TRAPS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), LAYOUTS + FORMS + ARITHMETIC + NAMED + TRAPS)
+@pytest.mark.parametrize(
+    ("text", "expected"), LAYOUTS + FORMS + ARITHMETIC + RUN_TOGETHER + ALIGNED + NAMED + TRAPS
+)
 def test_tables(text: str, expected: dict[str, Any]) -> None:
     out = report_json(analyse_text(text))
     got = {}

@@ -138,6 +138,8 @@ def extract_phases(
                     continue
                 elsewhere = year_differs(masked, c_start, match.start(), year)
                 after = match.end()
+                if masked[after : after + 1] == ")" and masked[match.start() - 1] == "(":
+                    after += 1  # "商品和服务支出(公用支出)843942元": the keyword glosses a name
                 if item in _BASIC_ONLY:
                     verb = _PART_VERB.match(masked, after, c_end)
                     after = verb.end() if verb else after
@@ -248,7 +250,9 @@ _PLAIN_SECTION = re.compile(
     rf"(?P<unit>亿元|万元|元|万(?![人次个项户])|亿(?![人次]))"
 )
 _FUNDED_BY = re.compile(r"财政拨款|政府性基金|国有资本")
-_CLASSIFIED = re.compile(r"功能分类|经济分类|按.{0,8}分类|科目")
+# A heading over a breakdown by classification, whose items each have their own 基本支出 /
+# 项目支出; never "按支出结构分类", which is the split into 基本支出 and 项目支出 itself.
+_CLASSIFIED = re.compile(r"功能分类|经济分类|按(?!支出结构).{0,8}分类|科目")
 
 
 def _plain_sections(

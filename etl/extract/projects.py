@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from decimal import Decimal
 
 from etl.amounts import NUMBER, to_wan
@@ -191,17 +192,37 @@ def _forms(original: str, in_tables: Iterable[Meaning]) -> Iterator[tuple[int, P
         name = project_name(field.value.text)
         offset = max(field.value.text.find(name), 0)
         start = field.value.start + offset
-        yield (
-            first_row,
-            _project(
-                original[start : start + len(name)],
-                chosen,
-                totals,
-                original,
-                score=score,
-                funds=[m for m in found if m.kind == "fund"],
-            ),
+        project = _project(
+            original[start : start + len(name)],
+            chosen,
+            totals,
+            original,
+            score=score,
+            funds=[m for m in found if m.kind == "fund"],
         )
+        if project.score is None:
+            project = _with_stated_score(project, original, field, first_row)
+        yield first_row, project
+
+
+# A form's total score in its title block: "填报日期：总分：99.96分", "自评得分：98分".
+_FORM_SCORE = re.compile(
+    r"(?:总分|自评得分|自评总分)[:：]?\s*(?P<score>\d{1,3}(?:\.\d{1,2})?)\s*分"
+)
+
+
+def _with_stated_score(project: Project, original: str, field: Field, first_row: int) -> Project:
+    """The project with the total score its form's title block states, between the words just
+    before its 项目名称 and its first figures (one score, at most 100), if any."""
+    start = max(0, field.label.start - 120)
+    found = [m for m in _FORM_SCORE.finditer(original, start, first_row)]
+    if len(found) != 1 or Decimal(found[0]["score"]) > 100:
+        return project
+    match = found[0]
+    source = Source(match.group(), match.start(), match.end(), *match.span("score"))
+    return replace(
+        project, score=Decimal(match["score"]), sources=(*project.sources, ("score", source))
+    )
 
 
 def _filled(totals: list[Meaning], parts: list[Meaning]) -> list[Meaning]:

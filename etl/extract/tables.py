@@ -22,9 +22,11 @@ what a section is: sections.py-style readers turn TableValues into figures.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import re
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -34,6 +36,7 @@ from typing import NamedTuple
 from etl.amounts import NUMBER, to_wan
 from etl.extract.wording import (
     HEADER_KINDS,
+    RUN_TOGETHER_NEXT,
     column_kind,
     field_kind,
     row_kind,
@@ -88,6 +91,8 @@ def _is_sentence_line(line: str) -> bool:
     if "\t" in line or "|" in line or "\u3000" in line or "  " in line:
         return False
     if "," in line or "。" in line or ";" in line:
+        if "(B/A" in line:  # a form's 执行率（B/A）: its cells run together into one line
+            return False
         return not ("." in line and _RAN_TOGETHER.search(line))
     return " " not in line and not _DIGIT.search(line)
 
@@ -238,8 +243,9 @@ _HEADER_WORD = re.compile(
     r"(?:(?:19|20)\d{2}年度?|本年|上年)?"
     r"(?:年初预算数|年初预算|全年预算数|全年预算|调整后预算数|调整预算数|全年执行数|预算执行数|执行数"
     r"|实际支出数|实际支出|决算数|预算数|分值|权重|预算执行率|执行率|控制率|得分|编制数|编制人数"
-    r"|实际在职人数|实有人数|在职人数)(?:\([A-Z/]{1,5}\))?"
+    r"|实际在职人数|实有人数|在职人数)(?:\([A-Z/]{1,5}[)1]|\(\d+分\*执行率\))?"
 )
+_GLUED_HEADERS = re.compile(rf"(?:{_HEADER_WORD.pattern})\s?(?:{_HEADER_WORD.pattern})")
 _UNIT_AMOUNT = re.compile(r"\d\s*(?:万元|亿元|元)")
 _SENTENCE_MARK = re.compile(r"[。，,;；]")
 
@@ -250,6 +256,10 @@ def _form_like(segment: str) -> bool:
     punctuation between them."""
     if any(len(tuple(_uniform(run, 2) or ())) > 1 for _, run in _glued_numbers(segment)):
         return True
+    if "(B/A" in segment and _GLUED_HEADERS.search(segment):
+        return (
+            True  # "预算数(A)执行数(B)执行率(B/A)": header cells glued, whatever else the line says
+        )
     return (
         len(_HEADER_WORD.findall(segment)) >= 2
         and not _UNIT_AMOUNT.search(segment)
@@ -273,8 +283,14 @@ def _glued_numbers(segment: str) -> Iterator[tuple[int, str]]:
     """(offset, run) of each number run in a run-together segment. A run ending in a list
     number ("11,826.501、公务用车…": 1、 opens the next label) gives that number back to the label;
     digits before 年 / 分 / 人次 … are the label's own."""
+    # Digits inside a header word are the word's ("得分(20分*执行率)", OCR's "执行率(B/A1").
+    in_words = [w.span() for w in _HEADER_WORD.finditer(segment) if any(map(str.isdigit, w[0]))]
     for match in _DIGIT_RUN.finditer(segment):
         run, end = match.group(), match.end()
+        if any(a <= match.start() < b for a, b in in_words):
+            continue
+        if segment[match.start() - 1 : match.start()] == "(" and segment[end : end + 1] == ")":
+            continue  # "(2)基本支出": a list number, the label's
         following = segment[end : end + 1]
         if following in _LABEL_AFTER and segment[end : end + 2] not in _LABEL_STARTS:
             continue
@@ -291,12 +307,19 @@ def _glued_numbers(segment: str) -> Iterator[tuple[int, str]]:
             yield match.start(), run
 
 
+_LIST_NUMBER = re.compile(r"\(\d{1,2}\)")
+_GROUP_COLON = re.compile(r"[^\d\s:：(]{2,6}[:：]")
+
+
 def _label_cells(segment: str, start: int, end: int, offset: int, line: int) -> Iterator[Cell]:
     """Words between numbers: cut before and after each header word it holds."""
     cuts = [start]
     for word in _HEADER_WORD.finditer(segment, start, end):
         cuts += [word.start(), word.end()]
-    cuts.append(end)
+    # A list number opens a row label, a colon closes a group's: "(2)其他资金资金结构:(1)基本支出".
+    cuts += [m.start() for m in _LIST_NUMBER.finditer(segment, start, end) if m.start() > start]
+    cuts += [m.end() for m in _GROUP_COLON.finditer(segment, start, end) if m.end() < end]
+    cuts = [*sorted(cuts), end]
     for a, b in itertools.pairwise(cuts):
         text = segment[a:b].strip(" :：")
         if text:
@@ -307,6 +330,12 @@ def _label_cells(segment: str, start: int, end: int, offset: int, line: int) -> 
 def _number_run(run: str, offset: int, line: int) -> Iterator[Cell]:
     """A run of digits: one number or percentage, or a run whose cells ran together."""
     kind, unit = _kind(run)
+    if kind == "percent" and _WHOLE_RUN.fullmatch(run):
+        # "10001000100%": whole amounts and their 执行率 run together, no rate of its own.
+        splits = tuple(_whole_splits(run))
+        if splits:
+            yield Cell(run, offset, offset + len(run), line, "run", splits=splits)
+            return
     if kind != "text":
         yield Cell(run, offset, offset + len(run), line, kind, unit)
         return
@@ -331,6 +360,31 @@ def _splits(run: str) -> Iterator[tuple[tuple[int, int], ...]]:
         pieces = _uniform(run, decimals)
         if pieces and len(pieces) > 1:
             yield pieces
+
+
+# Whole numbers and a whole percentage run together: more digits than any rate has.
+_WHOLE_RUN = re.compile(r"\d{5,15}%")
+
+
+def _whole_splits(run: str) -> Iterator[tuple[tuple[int, int], ...]]:
+    """Every way to cut whole amounts and a whole rate run together ("10001000100%") into two or
+    three amounts and the rate, no piece with a leading zero: the row's arithmetic (rate = actual
+    ÷ budget, 得分 = points × rate) then keeps the one cut it confirms, or none.
+
+    >>> [["10001000100%"[a:b] for a, b in s] for s in _whole_splits("10001000100%")][:2]
+    [['1000', '1000', '100%'], ['1000100', '0', '100%']]
+    """
+    digits = run[:-1]
+    for rate_at in range(max(1, len(digits) - 3), len(digits)):
+        rate = digits[rate_at:]
+        if len(rate) > 1 and rate[0] == "0":
+            continue
+        amounts = digits[:rate_at]
+        for count in (2, 3):
+            for cuts in combinations(range(1, len(amounts)), count - 1):
+                bounds = list(itertools.pairwise((0, *cuts, len(amounts))))
+                if all(amounts[a] != "0" or b - a == 1 for a, b in bounds):
+                    yield (*bounds, (rate_at, len(run)))
 
 
 def _uniform(run: str, decimals: int) -> tuple[tuple[int, int], ...] | None:
@@ -638,7 +692,9 @@ _STATED_AMOUNT = re.compile(rf"(?P<number>{NUMBER})\s*(?P<unit>亿元|万元|元
 
 
 # The unit of a form whose document names no unit at all: read as 万元, and said so.
-UNIT_CONVENTION = "文件未注明金额单位：按绩效评价表的格式（两位小数）读作万元"
+UNIT_CONVENTION = (
+    "表格未注明金额单位，文件中的金额也只用万元：按绩效评价表的格式（两位小数）读作万元"
+)
 _ANY_UNIT = re.compile(r"亿元|万元|元|万\s*$", re.MULTILINE)
 
 
@@ -646,10 +702,11 @@ def _unit_from_text(table: Table, text: str) -> Table:
     """A table with no unit note of its own takes the unit the document's sentences give the
     same numbers ("实际支出4,035.17万元" above a table holding 4,035.17).
 
-    A document that names no unit anywhere, its amounts printed with two decimals as the forms
-    print 万元 and none of them a size only 元 could be (100,000 or more), is read in 万元 — the
-    forms' own convention (岳阳市部门整体支出绩效评价自评报告: 年初预算 262.60 …) — and each figure
-    says so (UNIT_CONVENTION). Whole numbers with no unit stay unread.
+    A form in a document that names no unit but 万元 anywhere (or none at all), its amounts
+    printed with two decimals as the forms print 万元 and none of them a size only 元 could be
+    (100,000 or more), is read in 万元 — the forms' own convention (岳阳市部门整体支出绩效评价自评
+    报告: 年初预算 262.60 …) — and each figure says so (UNIT_CONVENTION). A document that writes
+    元 or 亿元 anywhere gets no such reading; whole numbers with no unit stay unread.
     """
     if table.unit is not None:
         return table
@@ -665,7 +722,7 @@ def _unit_from_text(table: Table, text: str) -> Table:
     ]
     if (
         money
-        and not _ANY_UNIT.search(text)
+        and {unit.strip() for unit in _ANY_UNIT.findall(text)} <= {"万元", "万"}
         and all(_TWO_DECIMALS.fullmatch(v.text) for v in money)
         and all(Decimal(v.text.replace(",", "")) < 100000 for v in money)
     ):
@@ -852,6 +909,11 @@ def _read_table(
         columns.pop()  # "| |||" after the last header cell: no column there
     serial = any(_column(c).kind == "serial" for c in corner)
     reader = _LineRows(columns, serial, len(corner)) if line_mode else _StreamRows(columns, serial)
+    line_start = text.rfind("\n", 0, header_cells[0].start) + 1
+    line_end = text.find("\n", header_cells[-1].end)
+    header_text = text[line_start : line_end if line_end >= 0 else len(text)]
+    if line_mode and "\t" not in header_text and "|" not in header_text:
+        reader.place = functools.partial(_display_span, text)  # aligned by spaces: by position
     rows, position, last_line = reader.read(stream, last + 1 + wrapped)
     if not rows:
         return None, last + 1
@@ -864,8 +926,11 @@ def _read_table(
     # The unit may stand over the table, in a header cell, or under the corner label on the
     # first row's line ("项目资金" / "（万元）").
     first_labels = " ".join(c.text for c in rows[0].labels)
+    # Run together, the words just before the header hold its unit: "…预算执行情况(万元)(10分)".
+    before_header = [c.text for c in stream[max(0, first - 3) : first] if c.line == header_line]
+    lead_in = " ".join(before_header)[-24:]
     unit_note = _UNIT_NOTE.search(
-        " ".join([context, *(c.text for c in header_cells), first_labels])
+        " ".join([context, lead_in, *(c.text for c in header_cells), first_labels])
     )
     unit = (
         (unit_note[1] or unit_note[2]) if unit_note else _unit_in_text(text, header_cells[0].start)
@@ -892,6 +957,26 @@ class _Rows:
         self.text_column = any(c.kind == "text" for c in columns)
         self.rows: list[TableRow] = []
         self.last: tuple[list[Cell], list[Cell], int] | None = None  # the last row's cells
+        # Where a cell stands across its line (display columns), for a table aligned by spaces.
+        self.place: Callable[[Cell], tuple[int, int]] | None = None
+
+    def _placed(self, cells: list[Cell]) -> dict[int, Cell]:
+        """A row with cells left blank in a table aligned by spaces, each value under the one
+        column its position overlaps ("一、支出合计 …… 250000" under 2017年预算数, not 2016年执行数);
+        {} when positions do not tell, or the row is whole."""
+        values = [c for c in cells if c.kind in ("number", "percent")]
+        if self.place is None or len(values) != len(cells) or len(values) >= len(self.columns):
+            return {}
+        spans = [self.place(column.cell) for column in self.columns]
+        placed: dict[int, Cell] = {}
+        for value in values:
+            x0, x1 = self.place(value)
+            under = [i for i, (a, b) in enumerate(spans) if x0 < b + 2 and a - 2 < x1]
+            if len(under) != 1 or under[0] in placed:
+                return {}
+            placed[under[0]] = value
+        fits = all(_fits(cell, self.columns[i], False) for i, cell in placed.items())
+        return placed if fits and _arithmetic(placed, self.columns) is not False else {}
 
     def add(self, labels: list[Cell], cells: list[Cell]) -> None:
         """A row of `cells` (values, and text cells in text columns) named by `labels`."""
@@ -901,7 +986,7 @@ class _Rows:
             cells = cells[:-1]  # "| |||" after the last cell: nothing in them
         start = labels[0].start if labels else cells[0].start
         self.last = (labels, cells, start)
-        assigned = _align(cells, self.columns)
+        assigned = self._placed(cells) or _align(cells, self.columns)
         if assigned:
             self.rows.append(TableRow(tuple(labels), assigned, start, cells[-1].end))
 
@@ -1010,6 +1095,17 @@ def _side_by_side(
     yield labels, cells[start:]
 
 
+def _display_span(text: str, cell: Cell) -> tuple[int, int]:
+    """A cell's columns on its line as a monospaced page shows them: a CJK character two wide."""
+    line_start = text.rfind("\n", 0, cell.start) + 1
+    x0 = _width(text[line_start : cell.start])
+    return x0, x0 + _width(cell.text)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
 def _without_trailing_empties(cells: list[Cell]) -> list[Cell]:
     end = len(cells)
     while end and cells[end - 1].kind == "empty":
@@ -1092,6 +1188,9 @@ def _merge_wrapped(header: list[Cell], stream: list[Cell], last: int) -> tuple[l
     line took (0 when it is not a continuation)."""
     following = stream[last + 1 : last + 1 + len(header)]
     after = last + 1 + len(header)
+    split = _split_group(header, following)
+    if split is not None:
+        return split, len(following)
     if not (
         len(following) == len(header)
         and len({c.line for c in following}) == 1
@@ -1107,6 +1206,25 @@ def _merge_wrapped(header: list[Cell], stream: list[Cell], last: int) -> tuple[l
         for top, below in zip(header, following, strict=True)
     ]
     return merged, len(following)
+
+
+def _split_group(header: list[Cell], following: list[Cell]) -> list[Cell] | None:
+    """A group header over sub-columns on the next line, flattened to its left: "比上年增、减情况 |
+    |" over "增、减金额 | 增、减幅度 | |": the sub-columns take the group's place and the empty
+    cells after it. None when the next line is not that."""
+    words = _without_trailing_empties(following)
+    group = next((i for i, c in enumerate(header) if _column(c).kind == "change"), None)
+    if (
+        group is None
+        or len(words) < 2
+        or len({c.line for c in following}) != 1
+        or following[0].line == header[-1].line
+        or not all(_is_column_word(c) and _column(c).kind in ("change", "rate") for c in words)
+        or any(c.text for c in header[group + 1 : group + len(words)])
+        or group + len(words) > len(header)
+    ):
+        return None
+    return [*header[:group], *words, *header[group + len(words) :]]
 
 
 def _header_run(stream: list[Cell], index: int, end: int) -> int | None:
@@ -1168,10 +1286,13 @@ def _header_line(cells: list[Cell]) -> bool:
 
 
 def _is_new_header(stream: list[Cell], position: int) -> bool:
+    """Two column words in a row, one of them only a header holds: "其他资金" then "基本支出"
+    are two row labels (a row left empty, then the next), not a header."""
     return (
         _is_column_word(stream[position])
         and position + 1 < len(stream)
         and _is_column_word(stream[position + 1])
+        and bool({_column(stream[position]).kind, _column(stream[position + 1]).kind} & _STRONG)
     )
 
 
@@ -1296,6 +1417,9 @@ def _decimal(cell: Cell) -> Decimal | None:
         return None
 
 
+_CENT = Decimal("0.011")  # a form's rounding to two decimals, and a hair
+
+
 def _arithmetic(assignment: dict[int, Cell], columns: list[Column]) -> bool | None:
     """Whether the row's own arithmetic confirms the assignment (True), refutes it (False) or
     cannot tell (None).
@@ -1322,6 +1446,11 @@ def _arithmetic(assignment: dict[int, Cell], columns: list[Column]) -> bool | No
         return False
     if rate is None:
         return None
+    rated = next((c for i, c in enumerate(columns) if c.item == "rated" and i in assignment), None)
+    rated_score = by_kind.get(("score", "rated"))
+    # 得分（20分*执行率）= 20 × 执行率, to the cent the form prints.
+    if rated and rated_score is not None and abs(rated.points * rate / 100 - rated_score) > _CENT:
+        return False
     actual = by_kind.get(("phase", "actual")) or by_kind.get(("staff", "actual"))
     # 执行率 = 全年执行数 ÷ 全年预算数; only a table with no full-year column divides by 年初.
     full_year = any(c.kind == "phase" and c.item == "adjusted" for c in columns)
@@ -1344,6 +1473,15 @@ def _arithmetic(assignment: dict[int, Cell], columns: list[Column]) -> bool | No
 _INLINE_FIELD = re.compile(r"^(?P<label>[^:：]{2,12})[:：]\s*(?P<value>\S.*)$")
 
 
+def _run_together_project(cell: Cell) -> Iterator[Field]:
+    """项目名称 and its value inside one run-together cell, as a field of two cells."""
+    for match in _RUN_PROJECT.finditer(cell.text):
+        label_at, value_at = cell.start + match.start(), cell.start + match.start("name")
+        label = Cell("项目名称", label_at, label_at + 4, cell.line)
+        value = Cell(match["name"], value_at, value_at + len(match["name"]), cell.line)
+        yield Field("project", label, value)
+
+
 def _fields(stream: list[Cell]) -> Iterator[Field]:
     """项目名称 | X, 实施单位 | Y, 单位名称：Z … in any flattening: the next text cell is the value.
 
@@ -1358,8 +1496,16 @@ def _fields(stream: list[Cell]) -> Iterator[Field]:
 _REPORT_NAME = re.compile(r"报告|自评表|评价表|部门整体|整体支出")
 
 
+# A project's name in a run-together form: "…项目名称东津院区建设补助主管部门襄阳市卫生健康委…".
+_RUN_PROJECT = re.compile(
+    rf"项目名称[:：]?(?P<name>[^\s:：,，。;；]{{2,40}}?)(?={RUN_TOGETHER_NEXT})"
+)
+
+
 def _field_cells(stream: list[Cell]) -> Iterator[Field]:
     for index, cell in enumerate(stream):
+        if cell.kind == "text" and len(cell.text) > 40 and "项目名称" in cell.text:
+            yield from _run_together_project(cell)
         if cell.kind != "text" or (len(cell.text) > 40 and ":" not in cell.text[:14]):
             continue  # a field's label is short: a sentence is not one
         inline = _INLINE_FIELD.match(cell.text) if ":" in cell.text else None

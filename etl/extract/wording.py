@@ -40,6 +40,7 @@ PHASE_WORDINGS: tuple[tuple[str, str], ...] = (
     ("人员经费", "personnel"),
     ("日常公用经费", "public"),
     ("公用经费", "public"),
+    ("公用支出", "public"),  # 商品和服务支出（公用支出）: a 预算说明 glosses the economic class
 )
 PHASE_OF = dict(PHASE_WORDINGS) | {"支出": "actual"}
 # The phase a plain amount has in a kind of document: a 预算 states the initial budget
@@ -164,15 +165,19 @@ COLUMN_RULES: tuple[tuple[str, str, str], ...] = (
         "label",
         "",
     ),
+    # 整体支出规模 over the 自评表's rows (资金来源, 资金结构) names them; it holds no figure.
+    (r"支出规模$", "label", ""),
     (
         r"指标值|完成值|目标值|实际值|度量单位|计量单位|指标性质|指标内容|评分标准|指标解释",
         "text",
         "",
     ),
-    (r"增减|增长|下降|减少|变动|差额|差异|同比|比较|对比|偏差(?!原因)", "change", ""),
+    (r"增、?减|增长|下降|减少|变动|差额|差异|同比|比较|对比|偏差(?!原因)", "change", ""),
+    # Before 率: "得分（10分*执行率）" scores the budget's execution (points × 执行率), no rate.
+    (r"^得分\(\d+分\*执行率\)", "score", "rated"),
+    (r"^(?:自评)?得分|^评分|评价得分|自评分", "score", "score"),
     (r"率|%|占比|比重|比例", "rate", ""),
     (r"计算方法|评分方法|方法$|依据$", "text", ""),
-    (r"^(?:自评)?得分|^评分|评价得分|自评分", "score", "score"),
     (r"分值|权重|满分|标准分", "score", "weight"),
     (r"^(?:上年|去年|上一年|前一年|上年度)", "prior", ""),
     (r"原因|说明|备注|用途|内容|绩效目标|情况|依据|措施|目标", "text", ""),

@@ -143,6 +143,8 @@ PROJECT_FORM = (
     ROOT / "tests" / "corpus" / "dev" / "documents" / "2022-yunxian-mzj-project-docx.docx"
 )
 PROJECT_UNIT = "临沧市云县民政局"
+CANGYUAN = "中国共产党沧源佤族自治县纪律检查委员会"
+PROJECT_PDF = PROJECT_FORM.parent / "2024-cangyuan-xjw-project-pdf.pdf"  # the same kind as PDF
 
 
 def test_a_document_naming_no_department_and_a_project_form_load_from_the_browser(
@@ -157,6 +159,7 @@ def test_a_document_naming_no_department_and_a_project_form_load_from_the_browse
         "import_files_0",
         ("无名.txt", NAMELESS_BYTES, "text/plain"),
         ("云县民政局项目自评表.docx", PROJECT_FORM.read_bytes(), docx),
+        ("沧源县纪委项目自评表.pdf", PROJECT_PDF.read_bytes(), "application/pdf"),
     )
     see(page, "部门需确认")
     see(page, "未能识别部门名称")
@@ -165,14 +168,16 @@ def test_a_document_naming_no_department_and_a_project_form_load_from_the_browse
     field = page.locator(f".st-key-import_department_{key} input")
     field.fill("天心区测试局")
     field.press("Enter")
-    see(page, "确认载入（2 个文件）")
+    see(page, "确认载入（3 个文件）")
     no_traceback(page)
     page.get_by_role("button", name=re.compile("确认载入")).click()
-    see(page, "载入报告：2 个成功，0 个失败")
+    see(page, "载入报告：3 个成功，0 个失败")
     page.goto(f"{url}/projects?department={quote(PROJECT_UNIT)}&year=2022")
     see(page, "城乡居民最低生活保障资金")
     see(page, "各项目预算与执行（万元）")
     see(page, "项目支出绩效自评表")
+    page.goto(f"{url}/projects?department={quote(CANGYUAN)}&year=2024")
+    see(page, "纪检监察办案业务经费")
     page.goto(f"{url}/?department={quote('天心区测试局')}&year=2020")
     see(page, "部门：用户填写")
     see(page, "801.07")

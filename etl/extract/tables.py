@@ -572,6 +572,10 @@ def read_tables(text: str) -> Layout:
     layout = Layout(lines)
     stream = [cell for cells in lines for cell in cells]
     layout.fields = list(_fields(stream))
+    if not any(cell.kind in _ROW_VALUE_KINDS for cell in stream):
+        # Every table row, named value and head count holds a number cell: a report of prose
+        # lines only (most of them) holds no table, and the passes looking for one are spared.
+        return layout
     position = 0
     while position < len(stream):
         header_at = _find_header(stream, position)
@@ -585,6 +589,10 @@ def read_tables(text: str) -> Layout:
     layout.tables = [_unit_from_text(table, text) for table in layout.tables]
     layout.tables.extend(_counted_pairs(lines, layout.table_lines, text))
     return layout
+
+
+# The kinds of cell a table row needs one of (_Rows.add); only a non-sentence line has them.
+_ROW_VALUE_KINDS = frozenset({"number", "percent", "run"})
 
 
 def _named_values(lines: list[list[Cell]], taken: set[int]) -> Iterator[Table]:

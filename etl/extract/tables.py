@@ -79,6 +79,9 @@ _GLUED = re.compile(
 _CELL_SEPARATOR = re.compile(r" {2,}|\u3000+|\t")
 # Numbers printed into one another ("12,350.0015,000.00"), as OCR text of a form has them.
 _RAN_TOGETHER = re.compile(r"\d\.\d\d\d")
+# Part of every _RAN_TOGETHER match, and starting with a literal the engine skips ahead to:
+# six times faster on a sentence's 787.20 than the digit-first pattern.
+_THREE_DECIMALS = re.compile(r"\.\d\d\d")
 
 
 def _is_sentence_line(line: str) -> bool:
@@ -88,7 +91,7 @@ def _is_sentence_line(line: str) -> bool:
     if "\t" in line or "|" in line or "\u3000" in line or "  " in line:
         return False
     if "," in line or "。" in line or ";" in line:
-        return not ("." in line and _RAN_TOGETHER.search(line))
+        return not ("." in line and _THREE_DECIMALS.search(line) and _RAN_TOGETHER.search(line))
     return " " not in line and not _DIGIT.search(line)
 
 
@@ -708,6 +711,10 @@ def _all_line_cells(text: str) -> list[list[Cell]]:
     heads: list[int] = []  # lines that are one _WORD_HEAD cell: the only ones a join starts at
     pos = 0
     for index, line in enumerate(text.split("\n")):
+        if not line:  # a blank line between paragraphs: about half of a report's lines
+            lines.append([])
+            pos += 1
+            continue
         end = pos + len(line)
         body = line.rstrip("\r")
         stripped = body.strip(" \u3000\xa0")

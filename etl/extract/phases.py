@@ -84,6 +84,7 @@ def extract_phases(
     year: int | None = None,
     *,
     default_phase: str = "",
+    naming_three_public: list[Sentence] | None = None,
 ) -> list[Figure]:
     """Every basic/project phase figure and personnel/public split, in reading order.
 
@@ -93,13 +94,12 @@ def extract_phases(
     paragraph ("2020年基本支出年初预算数为…；实际支出数为…；2020年年初预算数为…"), the
     clause moves on to 项目支出. A total split by section ("年初预算数为1,234.5万元，其中基本支出
     800万元，项目支出434.5万元") gives each section the total's phase. Table cells are read by
-    their row and column headers.
+    their row and column headers. `naming_three_public` are the sentences naming 三公经费, when
+    the caller has them already (extract_three_public reads the same ones).
     """
-    spans = [
-        span
-        for s in with_match(THREE_PUBLIC_RE, text, sentences)
-        for span in three_public_spans(text, s)
-    ]
+    if naming_three_public is None:
+        naming_three_public = with_match(THREE_PUBLIC_RE, text, sentences)
+    spans = [span for s in naming_three_public for span in three_public_spans(text, s)]
     masked = mask(text, spans)
     figures: list[Figure] = []
     subject: str | None = None

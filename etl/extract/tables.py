@@ -710,6 +710,9 @@ def _all_line_cells(text: str) -> list[list[Cell]]:
     lines: list[list[Cell]] = []
     heads: list[int] = []  # lines that are one _WORD_HEAD cell: the only ones a join starts at
     pos = 0
+    # Cell(...) for a sentence line without namedtuple's Python-level __new__ call (the
+    # defaults written out): made for nearly every line of a report.
+    new_cell = tuple.__new__
     for index, line in enumerate(text.split("\n")):
         if not line:  # a blank line between paragraphs: about half of a report's lines
             lines.append([])
@@ -720,7 +723,10 @@ def _all_line_cells(text: str) -> list[list[Cell]]:
         stripped = body.strip(" \u3000\xa0")
         if stripped and _is_sentence_line(stripped):
             lo = body.index(stripped[0])
-            lines.append([Cell(stripped, pos + lo, pos + lo + len(stripped), index)])
+            at = pos + lo
+            lines.append(
+                [new_cell(Cell, (stripped, at, at + len(stripped), index, "text", None, ()))]
+            )
             if stripped in _WORD_HEAD:
                 heads.append(index)
         elif body.strip(" \u3000\xa0\t|"):

@@ -371,7 +371,6 @@ def extract_adjustment_reasons(
     adjusted = [f for f in phases if f.item == "adjusted"]
     if not adjusted:
         return reasons
-    stated = with_match(_REASON_RE, original, sentences)
     starts = starts_of(sentences)  # bisected for the few figures, not mapped for every sentence
     for figure in adjusted:
         at = bisect_left(starts, figure.source.sentence_start)
@@ -379,11 +378,24 @@ def extract_adjustment_reasons(
             continue
         if starts[at] != figure.source.sentence_start:
             continue  # no sentence starts where the figure's source does: a table row
-        paragraph = sentences[at].paragraph
-        for sentence in stated:
-            if sentence.paragraph == paragraph:
-                reasons[figure.section] = sentence_source(
-                    original, sentence, sentence.start, sentence.end
-                )
-                break
+        stated = _reason_in_paragraph(original, sentences, at)
+        if stated is not None:
+            reasons[figure.section] = sentence_source(original, stated, stated.start, stated.end)
     return reasons
+
+
+def _reason_in_paragraph(original: str, sentences: list[Sentence], at: int) -> Sentence | None:
+    """The first prose sentence of sentence `at`'s paragraph that states a reason.
+
+    Only the adjusted figures' paragraphs are searched, not the whole text: a reason's words
+    hold no space or 。, so a sentence holds one exactly when a search inside it finds one.
+    """
+    paragraph = sentences[at].paragraph
+    while at > 0 and sentences[at - 1].paragraph == paragraph:
+        at -= 1  # the paragraph's first sentence
+    for sentence in sentences[at:]:
+        if sentence.paragraph != paragraph:
+            break
+        if not sentence.in_table and _REASON_RE.search(original, sentence.start, sentence.end):
+            return sentence
+    return None

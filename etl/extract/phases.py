@@ -262,6 +262,8 @@ def _plain_sections(
     """Section amounts written without a phase word, in the phase the document's kind gives;
     the all-funds figure, not a 财政拨款 part of it, when the document states both."""
     stated = {(f.section, f.item) for f in found}
+    if ("basic", phase) in stated and ("project", phase) in stated:
+        return []  # both sections' figures of the phase are read already: no scan needed
     read = {f.source.value_start for f in found}  # amounts already read with their phase
     figures: list[Figure] = []
     headings = getattr(sentences, "headings", [])

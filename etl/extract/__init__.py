@@ -20,14 +20,14 @@ from etl.amounts import normalise
 from etl.extract.forms import meanings
 from etl.extract.funds import extract_fund_sources
 from etl.extract.kinds import identify
-from etl.extract.layout import split_sentences
+from etl.extract.layout import split_sentences, with_match
 from etl.extract.phases import extract_adjustment_reasons, extract_phases
 from etl.extract.projects import extract_projects
 from etl.extract.prose import drop_other_years
 from etl.extract.staffing import extract_staffing
 from etl.extract.tables import read_tables
 from etl.extract.three_public import extract_three_public
-from etl.extract.wording import KIND_PHASE
+from etl.extract.wording import KIND_PHASE, THREE_PUBLIC_RE
 from etl.model import Report
 
 __all__ = ["extract_report", "split_sentences"]
@@ -53,11 +53,23 @@ def extract_report(
     year = who.year
     default_phase = KIND_PHASE.get(who.kind or "", "")
     tables = meanings(layout, year, default_phase)
-    phases = extract_phases(text, original, sentences, tables, year, default_phase=default_phase)
+    # Both readers look at the sentences naming 三公经费: the text is scanned for them once.
+    naming_three_public = with_match(THREE_PUBLIC_RE, text, sentences)
+    phases = extract_phases(
+        text,
+        original,
+        sentences,
+        tables,
+        year,
+        default_phase=default_phase,
+        naming_three_public=naming_three_public,
+    )
     readings = sorted(
         drop_other_years(
             phases
-            + extract_three_public(text, original, sentences, tables, year)
+            + extract_three_public(
+                text, original, sentences, tables, year, naming=naming_three_public
+            )
             + extract_staffing(text, original, sentences, tables, year)
         ),
         key=lambda f: f.source.value_start,

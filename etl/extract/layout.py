@@ -68,6 +68,8 @@ def split_sentences(
     context: str | None = None
     paragraph = last = 0
     count = text.count
+    # A tuple made as Sentence(...) makes it, without namedtuple's Python-level __new__ call.
+    new_sentence, append = tuple.__new__, sentences.append
     for match in _SENTENCE_SPAN.finditer(text):
         start, end = match.span()
         paragraph += count("\n", last, start)  # a sentence never spans a line end
@@ -77,7 +79,7 @@ def split_sentences(
             context = heading_context(match.group())
             headings.append((start, end))
             continue
-        sentences.append(Sentence(start, end, paragraph, context, in_table))
+        append(new_sentence(Sentence, (start, end, paragraph, context, in_table)))
         starts.append(start)
     sentences.starts = starts
     sentences.headings = headings

@@ -84,6 +84,7 @@ def extract_phases(
     year: int | None = None,
     *,
     default_phase: str = "",
+    naming_three_public: list[Sentence] | None = None,
 ) -> list[Figure]:
     """Every basic/project phase figure and personnel/public split, in reading order.
 
@@ -93,13 +94,12 @@ def extract_phases(
     paragraph ("2020年基本支出年初预算数为…；实际支出数为…；2020年年初预算数为…"), the
     clause moves on to 项目支出. A total split by section ("年初预算数为1,234.5万元，其中基本支出
     800万元，项目支出434.5万元") gives each section the total's phase. Table cells are read by
-    their row and column headers.
+    their row and column headers. `naming_three_public` are the sentences naming 三公经费, when
+    the caller has them already (extract_three_public reads the same ones).
     """
-    spans = [
-        span
-        for s in with_match(THREE_PUBLIC_RE, text, sentences)
-        for span in three_public_spans(text, s)
-    ]
+    if naming_three_public is None:
+        naming_three_public = with_match(THREE_PUBLIC_RE, text, sentences)
+    spans = [span for s in naming_three_public for span in three_public_spans(text, s)]
     masked = mask(text, spans)
     figures: list[Figure] = []
     subject: str | None = None
@@ -266,6 +266,8 @@ def _plain_sections(
     """Section amounts written without a phase word, in the phase the document's kind gives;
     the all-funds figure, not a 财政拨款 part of it, when the document states both."""
     stated = {(f.section, f.item) for f in found}
+    if ("basic", phase) in stated and ("project", phase) in stated:
+        return []  # both sections' figures of the phase are read already: no scan needed
     read = {f.source.value_start for f in found}  # amounts already read with their phase
     figures: list[Figure] = []
     headings = getattr(sentences, "headings", [])
@@ -375,7 +377,6 @@ def extract_adjustment_reasons(
     adjusted = [f for f in phases if f.item == "adjusted"]
     if not adjusted:
         return reasons
-    stated = with_match(_REASON_RE, original, sentences)
     starts = starts_of(sentences)  # bisected for the few figures, not mapped for every sentence
     for figure in adjusted:
         at = bisect_left(starts, figure.source.sentence_start)
@@ -383,11 +384,24 @@ def extract_adjustment_reasons(
             continue
         if starts[at] != figure.source.sentence_start:
             continue  # no sentence starts where the figure's source does: a table row
-        paragraph = sentences[at].paragraph
-        for sentence in stated:
-            if sentence.paragraph == paragraph:
-                reasons[figure.section] = sentence_source(
-                    original, sentence, sentence.start, sentence.end
-                )
-                break
+        stated = _reason_in_paragraph(original, sentences, at)
+        if stated is not None:
+            reasons[figure.section] = sentence_source(original, stated, stated.start, stated.end)
     return reasons
+
+
+def _reason_in_paragraph(original: str, sentences: list[Sentence], at: int) -> Sentence | None:
+    """The first prose sentence of sentence `at`'s paragraph that states a reason.
+
+    Only the adjusted figures' paragraphs are searched, not the whole text: a reason's words
+    hold no space or 。, so a sentence holds one exactly when a search inside it finds one.
+    """
+    paragraph = sentences[at].paragraph
+    while at > 0 and sentences[at - 1].paragraph == paragraph:
+        at -= 1  # the paragraph's first sentence
+    for sentence in sentences[at:]:
+        if sentence.paragraph != paragraph:
+            break
+        if not sentence.in_table and _REASON_RE.search(original, sentence.start, sentence.end):
+            return sentence
+    return None

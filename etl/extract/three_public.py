@@ -72,15 +72,18 @@ def extract_three_public(
     sentences: list[Sentence],
     in_tables: list[Meaning] | None = None,
     year: int | None = None,
+    *,
+    naming: list[Sentence] | None = None,
 ) -> list[Figure]:
     """三公经费 budget and actual, read inside the span that names 三公经费, or in table rows.
 
     Reports often drop the unit on the second number ("年初预算为9.0万，实际支出为5.26"): it
     then takes the unit of the first. Only the first budget and the first actual of a span are
-    the totals: what follows 其中 are its parts (公务接待费…).
+    the totals: what follows 其中 are its parts (公务接待费…). `naming` are the sentences
+    naming 三公经费, when the caller has them already (extract_phases masks the same ones).
     """
     figures: list[Figure] = []
-    named = with_match(THREE_PUBLIC_RE, text, sentences)
+    named = with_match(THREE_PUBLIC_RE, text, sentences) if naming is None else naming
     under_heading = [s for s in sentences if s.context == "three_public" and not s.in_table]
     for sentence in sorted(set(named + under_heading)):
         spans = three_public_spans(text, sentence)

@@ -23,7 +23,7 @@ from tests.support.live_app import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa:
 # (url path, file stem, text that shows the page has rendered[, dataset]): the dataset is the
 # shipped report unless it says "demo".
 PAGES: list[tuple[str, ...]] = [
-    ("overview", "overview", "801.07"),
+    ("", "overview", "801.07"),  # 总览 is the app's default page, at the root
     ("adjustments", "adjustments", "调整率"),
     ("fund_sources", "fund_sources", "市级"),
     ("projects", "projects", "农村公路养护"),

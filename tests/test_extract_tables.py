@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from etl.contract import report_json
-from etl.extract.tables import UNIT_CONVENTION, Cell, line_cells, read_tables
+from etl.extract.cells import Cell, line_cells
+from etl.extract.tables import UNIT_CONVENTION, read_tables
 from etl.load import analyse_text
 
 TITLE = "2021年度青禾县测试局部门整体支出绩效自评报告\n"

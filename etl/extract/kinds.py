@@ -28,7 +28,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from etl.amounts import normalise
-from etl.extract.tables import Field
+from etl.extract.fields import Field
 from etl.extract.wording import RUN_TOGETHER_FIELDS, RUN_TOGETHER_NEXT
 from etl.model import DocumentKind, Source
 

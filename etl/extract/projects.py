@@ -8,11 +8,11 @@ from dataclasses import replace
 from decimal import Decimal
 
 from etl.amounts import NUMBER, to_wan
+from etl.extract.fields import Field
 from etl.extract.forms import ACTUAL_FIRST, FULL_YEAR_FIRST, Meaning
 from etl.extract.funds import fund_sources_of
 from etl.extract.layout import HEADING_NUMBER, Sentence, Sentences, clauses, strip_span, with_match
 from etl.extract.prose import UNIT_AFTER, is_comparison
-from etl.extract.tables import Field
 from etl.extract.wording import FUND_RE
 from etl.model import PROJECT_PHASES, Figure, Project, Source
 

@@ -10,7 +10,6 @@ from itertools import combinations
 from etl.extract.cells import Cell, cell_kind
 from etl.extract.columns import Column
 
-_VALUE_KINDS = {"number", "percent", "empty", "run"}
 
 
 def fits(cell: Cell, column: Column, whole: bool) -> bool:

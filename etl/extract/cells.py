@@ -74,6 +74,7 @@ _DIGIT = re.compile(r"\d")
 
 
 def cell_kind(text: str) -> tuple[CellKind, str | None]:
+    """What a cell's text is (empty, percent, number with its unit, or text)."""
     if _EMPTY_CELL.fullmatch(text):
         return "empty", None
     if _PERCENT_CELL.fullmatch(text):
@@ -392,6 +393,7 @@ _TITLE_WORD = re.compile(r"报告|[表单]$|表[(（]|说明|公开")
 
 
 def is_column_word(cell: Cell) -> bool:
+    """Whether a cell can head a column: a short text cell whose words name a value column."""
     if cell.kind != "text" or len(cell.text) > 24 or _PROSE.search(cell.text):
         return False
     kind = column_kind(cell.text)[0]
@@ -413,6 +415,7 @@ _PROSE = re.compile(r"[。；;]|[,，].*[,，]")
 
 
 def is_prose(cell: Cell) -> bool:
+    """Whether a cell is a sentence, not a form's cell: long, or with sentence punctuation."""
     return cell.kind == "text" and (len(cell.text) > 40 or bool(_PROSE.search(cell.text)))
 
 
@@ -420,6 +423,7 @@ def is_prose(cell: Cell) -> bool:
 
 
 def all_line_cells(text: str) -> list[list[Cell]]:
+    """The cells of every line of a (normalised) text, header words wrapped over two lines joined."""
     lines: list[list[Cell]] = []
     heads: list[int] = []  # lines that are one _WORD_HEAD cell: the only ones a join starts at
     pos = 0
@@ -487,6 +491,7 @@ def _join_wrapped_words(lines: list[list[Cell]], heads: list[int]) -> None:
 
 
 def without_trailing_empties(cells: list[Cell]) -> list[Cell]:
+    """The cells up to the last one that is not empty."""
     end = len(cells)
     while end and cells[end - 1].kind == "empty":
         end -= 1

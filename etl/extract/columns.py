@@ -36,6 +36,7 @@ _POINTS = re.compile(r"(\d+)\s*分")
 
 
 def read_column(cell: Cell) -> Column:
+    """The column a header cell names: its kind, item, year, unit and (for scores) points."""
     kind, item, year = column_kind(cell.text)
     unit = _COLUMN_UNIT.search(cell.text)
     points = _POINTS.search(cell.text) if kind == "score" else None

@@ -11,7 +11,6 @@ from etl.extract.cells import Cell, cell_kind
 from etl.extract.columns import Column
 
 
-
 def fits(cell: Cell, column: Column, whole: bool) -> bool:
     """Whether a cell can stand in a column. A row with a cell for every column is read by
     position: only a percentage outside a rate column or words in a money column refuse it.

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from etl.extract.tables import Layout, Table, TableValue
 from etl.extract.wording import row_kind, row_label
-from etl.model import Source
+from etl.model import Figure, Source
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,27 @@ class Meaning:
     def note(self) -> str:
         """How the figure was read when it needs saying (a unit the document does not name)."""
         return self.table.unit_note
+
+    def figure(self, original: str) -> Figure | None:
+        """The value as the figure of its key: an amount in 万元, a head count in 人 (kind
+        "staffing"); None when the cell holds neither. A table's figure is read with confidence
+        0.9, an amount whose unit the document does not name with 0.6 and a note saying so."""
+        if self.kind == "staffing":
+            value, unit, note = self.value.count(), "人", ""
+        else:
+            value, unit, note = self.amount(), "万元", self.note
+        if value is None:
+            return None
+        return Figure(
+            section=self.key[0],
+            item=self.key[1],
+            value=value,
+            unit=unit,
+            wording=self.wording,
+            source=self.source(original),
+            confidence=0.6 if note else 0.9,
+            note=note,
+        )
 
     @property
     def wording(self) -> str:

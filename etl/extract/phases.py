@@ -195,20 +195,8 @@ def extract_phases(
     if default_phase:
         figures.extend(_plain_sections(masked, original, sentences, default_phase, figures, year))
     for meaning in best((m for m in in_tables or () if m.kind == "phase"), ACTUAL_FIRST):
-        value = meaning.amount()
-        if value is not None:
-            figures.append(
-                Figure(
-                    section=meaning.key[0],
-                    item=meaning.key[1],
-                    value=value,
-                    unit="万元",
-                    wording=meaning.wording,
-                    source=meaning.source(original),
-                    confidence=0.6 if meaning.note else 0.9,
-                    note=meaning.note,
-                )
-            )
+        if (read := meaning.figure(original)) is not None:
+            figures.append(read)
     return _prefer_personnel_wording(figures, text)
 
 

@@ -51,19 +51,8 @@ def extract_staffing(
     """
     figures: list[Figure] = []
     for meaning in in_tables or ():
-        persons = meaning.value.count() if meaning.kind == "staffing" else None
-        if persons is not None:
-            figures.append(
-                Figure(
-                    section="staffing",
-                    item=meaning.key[1],
-                    value=persons,
-                    unit="人",
-                    wording=meaning.wording,
-                    source=meaning.source(original),
-                    confidence=0.9,
-                )
-            )
+        if meaning.kind == "staffing" and (figure := meaning.figure(original)) is not None:
+            figures.append(figure)
     readings: list[_Reading] = []
     for sentence in with_match(STAFF_RE, text, sentences):
         readings.extend(_read_sentence(text, original, sentence, year))

@@ -146,20 +146,8 @@ def extract_three_public(
     # The budget is the 年初预算 (or 预算数) column before a full-year one.
     rank = {"initial": 0, "actual": 0, "adjusted": 1, "": 2}
     for meaning in best((m for m in in_tables or () if m.kind == "three_public"), rank):
-        value = meaning.amount()
-        if value is not None:
-            figures.append(
-                Figure(
-                    section="three_public",
-                    item=meaning.key[1],
-                    value=value,
-                    unit="万元",
-                    wording=meaning.wording,
-                    source=meaning.source(original),
-                    confidence=0.6 if meaning.note else 0.9,
-                    note=meaning.note,
-                )
-            )
+        if (read := meaning.figure(original)) is not None:
+            figures.append(read)
     return figures
 
 

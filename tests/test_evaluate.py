@@ -4,16 +4,14 @@ expected JSON, per field, kind, layout and format."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from etl.evaluate import compare, evaluate_folder, expected_path, format_evaluation
+from tests.support.cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = Path(__file__).parent / "fixtures" / "reports"
@@ -208,19 +206,6 @@ def test_evaluation_groups_by_kind_and_layout() -> None:
     assert evaluation.by("kind")["final_accounts"] == document.tally
     assert evaluation.by("layout")["pipe"] == document.tally
     assert evaluation.overall.stated == before + document.tally.stated
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "etl", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=300,
-        check=False,
-    )
 
 
 def test_cli_evaluate_on_the_corpus_is_perfect() -> None:

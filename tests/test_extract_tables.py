@@ -17,20 +17,9 @@ from etl.contract import report_json
 from etl.extract.cells import Cell, line_cells
 from etl.extract.tables import UNIT_CONVENTION, read_tables
 from etl.load import analyse_text
+from tests.support.extraction import TITLE, extract, field
 
-TITLE = "2021年度青禾县测试局部门整体支出绩效自评报告\n"
 PROJECT_TITLE = "项目支出绩效自评表（2021年度）\n"
-
-
-def extract(body: str, title: str = TITLE) -> dict[str, Any]:
-    return report_json(analyse_text(title + body))
-
-
-def field(out: dict[str, Any], name: str) -> Any:
-    value: Any = out
-    for key in name.split("."):
-        value = value[key] if isinstance(value, dict) else value[int(key)]
-    return value
 
 
 def case(body: str, expected: dict[str, Any], id: str, title: str = TITLE) -> Any:

@@ -5,10 +5,7 @@ from __future__ import annotations
 import copy
 import io
 import json
-import os
 import random
-import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +14,7 @@ import pytest
 
 from etl import readers
 from etl.readers import ReadError, read_text
+from tests.support.cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -364,19 +362,6 @@ def test_unsupported_suffix_is_named_in_the_error(tmp_path: Path) -> None:
 
 
 # --- the command line -----------------------------------------------------------------------------
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "etl", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize(

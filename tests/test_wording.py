@@ -13,19 +13,7 @@ import pytest
 from etl.contract import report_json
 from etl.extract import split_sentences
 from etl.load import analyse_text
-
-TITLE = "2021年度青禾县测试局部门整体支出绩效自评报告\n"
-
-
-def extract(body: str, title: str = TITLE) -> dict[str, Any]:
-    return report_json(analyse_text(title + body))
-
-
-def field(out: dict[str, Any], name: str) -> Any:
-    value: Any = out
-    for key in name.split("."):
-        value = value[key] if isinstance(value, dict) else value[int(key)]
-    return value
+from tests.support.extraction import TITLE, extract, field
 
 
 def case(body: str, expected: dict[str, Any], id: str) -> Any:

@@ -15,7 +15,6 @@ are the same version and `python -m etl rebuild` re-reads exactly what was loade
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
@@ -30,6 +29,7 @@ from etl import config
 from etl.amounts import normalise, to_wan
 from etl.checks import check_report
 from etl.model import FUND_LEVELS, Figure, FundSource, Project, Report, Source
+from etl.readers import decoded
 
 WORDING = "手工录入"
 MAX_ROWS = 5000
@@ -191,21 +191,12 @@ def _table_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
 
 
 def _decode(data: bytes) -> str:
-    if data.startswith(codecs.BOM_UTF8):
-        encodings: tuple[str, ...] = ("utf-8-sig",)
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings = ("utf-16",)
-    else:
-        encodings = ("utf-8", "gb18030")
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" in text:
-            break
-        return text.replace("\r\n", "\n").replace("\r", "\n")
-    raise TemplateError("无法识别的文件：既不是 Excel (.xlsx) 表格，也不是 UTF-8/GBK 编码的 CSV")
+    text = decoded(data)
+    if text is None:
+        raise TemplateError(
+            "无法识别的文件：既不是 Excel (.xlsx) 表格，也不是 UTF-8/GBK 编码的 CSV"
+        )
+    return text
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:

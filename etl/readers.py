@@ -150,10 +150,10 @@ def _sniff(path: Path, data: bytes) -> Kind:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
-def decode_text(path: Path | str, data: bytes) -> str:
-    """Decode by a fixed chain, BOM -> strict UTF-8 -> strict GB18030; never replace characters."""
-    if not data.strip():
-        raise ReadError(path, "文件为空")
+def decoded(data: bytes) -> str | None:
+    """Text by a fixed chain, BOM -> strict UTF-8 -> strict GB18030, line ends as \\n; never a
+    replaced character. None when no encoding of the chain fits, or the text holds control
+    characters (a binary file)."""
     if data.startswith(codecs.BOM_UTF8):
         encodings: tuple[str, ...] = ("utf-8-sig",)
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -166,8 +166,18 @@ def decode_text(path: Path | str, data: bytes) -> str:
         except UnicodeDecodeError:
             continue
         if _CONTROL.search(text):
-            break
+            return None
         return text.replace("\r\n", "\n").replace("\r", "\n")
+    return None
+
+
+def decode_text(path: Path | str, data: bytes) -> str:
+    """The text of a .txt report (decoded()), or a ReadError saying why it is none."""
+    if not data.strip():
+        raise ReadError(path, "文件为空")
+    text = decoded(data)
+    if text is not None:
+        return text
     raise ReadError(
         path,
         "无法识别的文本编码（既不是 UTF-8 也不是 GB18030/GBK），或不是文本文件："

@@ -8,9 +8,12 @@ the hand-entry template (what a user may type) are data of that format, in etl/m
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from etl import config
+
+if TYPE_CHECKING:
+    from etl.model import Report
 
 APP_TITLE = "预算透视 Budget Lens"
 MISSING = "未识别"  # a figure the report does not state: never 0
@@ -186,11 +189,12 @@ IDENTITY_FROM: dict[str, str] = {
 GUESSED = "需确认"
 
 
-def no_identity(report: Any) -> str:
+def no_identity(report: Report) -> str:
     """Why a document cannot be loaded without the user's input, and the way on: which of the
     department and the year was not read.
 
-    >>> no_identity(type("R", (), {"department": None, "year": 2021})())
+    >>> from etl.model import Report
+    >>> no_identity(Report(None, 2021))
     '未能识别部门名称：标题、表单栏目和开头几行都没有写明；请在载入时填写部门（导入页的“部门”栏，命令行 --department）'
     """
     missing = [

@@ -100,7 +100,7 @@ def review(
     key = preview.sha256[:16]
     title = (
         f"{preview.name} → {report.department or '部门未识别'} · "
-        f"{f'{report.year} 年度' if report.year else '年度未识别'} · {upload.kind_text(report)}"
+        f"{f'{report.year} 年度' if report.year else '年度未识别'} · {tables.kind_text(report.kind)}"
     )
     with st.expander(widgets.md_escape(title), expanded=expanded or not preview.ok):
         given = identity_fields(preview, key)

@@ -220,3 +220,20 @@ def test_project_table_shows_a_forms_own_phases_and_rate() -> None:
     prose = projects.assign(initial_wan=None, adjusted_wan=None, actual_wan=projects["amount_wan"])
     assert not tables.has_own_phases(prose)
     assert "实际支出（万元）" not in tables.project_table(prose, detail=False)
+
+
+def test_versions_name_each_documents_kind() -> None:
+    versions = pd.DataFrame(
+        {
+            "department": ["X局", "X局"],
+            "year": [2021, 2021],
+            "sha256": ["a" * 64, "b" * 64],
+            "file_name": ["决算.pdf", "旧.txt"],
+            "loaded_at": [None, None],
+            "is_current": [True, False],
+            "origin": ["report", "report"],
+            "kind": ["final_accounts", None],
+            "corrections": [0, 0],
+        }
+    )
+    assert tables.versions_table(versions)["文件类型"].tolist() == ["部门决算", "文件类型未识别"]

@@ -39,6 +39,15 @@ def records(frame: pd.DataFrame) -> list[Any]:
 PHASES = tuple(LABELS["phase"])  # initial, adjusted, actual
 
 
+def kind_text(kind: Any) -> str:
+    """A document kind in words (etl.labels), or that it was not recognised.
+
+    >>> kind_text("final_accounts"), kind_text(None)
+    ('部门决算', '文件类型未识别')
+    """
+    return label("kind", kind) if not missing(kind) else "文件类型未识别"
+
+
 def report_line(selection: Any) -> str:
     """Which document a page shows, in words: department, year, kind, file, and who named the
     department or year when the document did not (用户填写) or only seemed to (正文推测，需确认).
@@ -48,8 +57,7 @@ def report_line(selection: Any) -> str:
     ...     origin="report", department_from="user", year_from="title"))
     'X局 · 2021 年度 · 部门决算 · 来源：a.pdf · 部门：用户填写 · 金额单位：万元'
     """
-    kind = label("kind", selection.kind) if selection.kind else "文件类型未识别"
-    parts = [f"{selection.department}", f"{selection.year} 年度", kind]
+    parts = [f"{selection.department}", f"{selection.year} 年度", kind_text(selection.kind)]
     origin = f"（{MANUAL}）" if selection.origin == "manual" else ""
     parts.append(f"来源：{selection.file_name}{origin}")
     for what, source in (("部门", selection.department_from), ("年度", selection.year_from)):
@@ -261,13 +269,15 @@ def correction_table(history: pd.DataFrame) -> pd.DataFrame:
 
 
 def versions_table(versions: pd.DataFrame) -> pd.DataFrame:
-    """Every version of every department-year: current flag, file, origin, hash, load time."""
+    """Every version of every department-year: current flag, file, its kind, origin, hash, load
+    time."""
     return pd.DataFrame(
         {
             "部门": list(versions["department"]),
             "年度": [int(y) for y in versions["year"]],
             "当前版本": ["是" if bool(c) else "" for c in versions["is_current"]],
             "文件": list(versions["file_name"]),
+            "文件类型": [kind_text(k) for k in versions["kind"]],
             "来源": [label("origin", o) for o in versions["origin"]],
             "载入时间": [format_time(t, seconds=True) for t in versions["loaded_at"]],
             "更正数": [int(n) for n in versions["corrections"]],
@@ -278,6 +288,7 @@ def versions_table(versions: pd.DataFrame) -> pd.DataFrame:
             "年度",
             "当前版本",
             "文件",
+            "文件类型",
             "来源",
             "载入时间",
             "更正数",

@@ -35,6 +35,7 @@ VERSION_COLUMNS = [
     "loaded_at",
     "is_current",
     "origin",
+    "kind",
     "corrections",
 ]
 
@@ -100,11 +101,6 @@ def needs_confirming(report: Report) -> list[str]:
         )
         if value is None or source == "text"
     ]
-
-
-def kind_text(report: Report) -> str:
-    """The document's kind in words, or that it was not recognised."""
-    return label("kind", report.kind) if report.kind else "文件类型未识别"
 
 
 def version_state(

@@ -71,7 +71,7 @@ def database(scale: Scale, data_dir: Path) -> tuple[Path, float | None]:
     if path.exists():
         with duckdb.connect(str(path)) as con:  # today's views and summary, as a load would
             apply_schema(con)
-            refresh_summaries(con)
+            refresh_summaries(con, whole=True)
             con.execute("CHECKPOINT")
         return path, None
     for old in data_dir.glob(f"synthetic-{scale.name}-*.duckdb*"):
@@ -93,7 +93,7 @@ def generate(con: duckdb.DuckDBPyConnection, scale: Scale) -> None:
     for name in ("counties", "departments", "years", "first_year"):
         con.execute(f"SET VARIABLE {name} = ?", [getattr(scale, name)])
     con.execute(SYNTH_SQL.read_text(encoding="utf-8"))
-    refresh_summaries(con)  # what every load ends with: one report_summary row per report
+    refresh_summaries(con, whole=True)  # what every load ends with: one report_summary row per report
 
 
 def row_counts(db: Path) -> dict[str, int]:

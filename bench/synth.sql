@@ -98,7 +98,10 @@ SELECT
     department, year, true AS is_current,
     TIMESTAMP '2025-01-01 00:00:00' AS loaded_at,
     5000 + CAST(hash(document_id, 'chars') % 4000 AS INTEGER) AS text_chars,
-    year || '年度' || department || '整体支出绩效自评报告' AS title_sentence
+    year || '年度' || department || '整体支出绩效自评报告' AS title_sentence,
+    'self_evaluation_report' AS kind,
+    'self_evaluation_report' AS part,
+    document_id AS record_id
 FROM synth_docs
 ORDER BY document_id;
 

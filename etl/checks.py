@@ -6,7 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from etl import config, indicators, labels
-from etl.model import FIGURE_SLOTS, Check, Report, expected_slots
+from etl.model import FIGURE_SLOTS, Check, Report
 
 TOLERANCE_WAN = config.TOLERANCE_WAN
 # Stable rule names: scripts and the README rely on them.
@@ -202,7 +202,7 @@ def check_conflicts(report: Report) -> list[Check]:
 def check_missing(report: Report) -> list[Check]:
     """The figures the document's kind should state (model.KIND_SLOTS) that it does not, and a
     department or year not read."""
-    expected = expected_slots(report.kind)
+    expected = report.expected()
     missing = [SLOT_LABELS[slot] for slot in expected if slot not in report.figures]
     if report.department is None:
         missing.insert(0, "部门名称")

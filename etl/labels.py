@@ -86,6 +86,12 @@ LABELS: dict[str, dict[str, str]] = {
         "adjustment_rate_high": f"预算调整率不超过 {LIMIT}",
         "conflicting_values": "同一数字前后一致",
         "missing_figures": "主要数字齐全",
+        # Across the documents of one department-year (etl.records.CROSS_RULES).
+        "figure_differs": "各文件所列同一数字一致",
+        "three_public_differs": "决算与自评的“三公”经费一致",
+        "project_amount_differs": "项目金额与其项目支出绩效自评表一致",
+        "project_forms_total": "项目支出绩效自评表合计不超过项目支出",
+        "missing_counterpart": "决算与自评齐全",
     },
     # 财预〔2013〕53号 部门整体支出绩效评价共性指标, and the shares the app ranks by.
     "indicator": {
@@ -227,6 +233,19 @@ def label(kind: str, key: Any) -> str:
     'some_new_rule'
     """
     return LABELS[kind].get(str(key), str(key))
+
+
+def kind_label(kind: Any) -> str:
+    """What a document is, in words: its kind, 手工录入, or that its kind was not recognised.
+
+    >>> kind_label("final_accounts"), kind_label("manual"), kind_label(None), kind_label("unknown")
+    ('部门决算', '手工录入', '文件类型未识别', '文件类型未识别')
+    """
+    if kind == "manual":
+        return MANUAL
+    if kind is None or kind == "unknown" or kind != kind:  # kind != kind: NaN from a frame
+        return "文件类型未识别"
+    return label("kind", kind)
 
 
 def item_label(section: str, item: str) -> str:

@@ -350,7 +350,7 @@ def _department_names(con: duckdb.DuckDBPyConnection, department: str) -> list[s
 
 
 def _report_id(con: duckdb.DuckDBPyConnection, department: str, year: int) -> int:
-    """The document_id of the department's current report of the year (-1, no document, when
+    """The record of the department-year (its lead's document_id; -1, no document, when
     none). The per-report views filter on `document_id = ?`: an equality reaches the scans of
     every branch of a view (its joins carry it across), where an IN list reaches only the first
     (see _department_names for why the names come first)."""
@@ -358,19 +358,19 @@ def _report_id(con: duckdb.DuckDBPyConnection, department: str, year: int) -> in
     if not names:
         return -1
     [(document_id,)] = con.execute(
-        "SELECT min(document_id) FROM documents WHERE department IN ? AND year = ? AND is_current",
+        "SELECT min(record_id) FROM documents WHERE department IN ? AND year = ? AND is_current",
         [names, year],
     ).fetchall()
     return -1 if document_id is None else int(document_id)
 
 
 def _department_reports(con: duckdb.DuckDBPyConnection, department: str) -> dict[int, int]:
-    """The department's current reports: year by document_id, oldest year first."""
+    """The department's records: year by record (its lead's document_id), oldest year first."""
     names = _department_names(con, department)
     if not names:
         return {}
     rows = con.execute(
-        "SELECT document_id, year FROM documents WHERE department IN ? AND is_current"
+        "SELECT DISTINCT record_id, year FROM documents WHERE department IN ? AND is_current"
         " ORDER BY year",
         [names],
     ).fetchall()

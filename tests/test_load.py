@@ -228,7 +228,7 @@ def test_a_batch_stores_what_one_file_at_a_time_stores(
         ]
         batch = tmp_path / on_conflict / "batch" / "budget.duckdb"
         with monkeypatch.context() as patch:  # no falling back to one transaction per report
-            patch.setattr(batch_module, "load_report", None)
+            patch.setattr(batch_module, "store_one", None)
             together = load_paths(files, batch, on_conflict=on_conflict, aliases=aliases)
         assert [(r.status, r.message, r.sha256) for r in together] == [
             (r.status, r.message, r.sha256) for r in single

@@ -323,8 +323,9 @@ def test_department_reports_follow_aliases_as_current_documents_does() -> None:
     ]:
         c.execute(
             "INSERT INTO documents (document_id, sha256, file_name, path, department, year,"
-            " is_current, loaded_at, text_chars) VALUES (?, ?, 'f', 'p', ?, ?, ?, now(), 1)",
-            [document_id, str(document_id), department, year, current],
+            " is_current, loaded_at, text_chars, part, record_id)"
+            " VALUES (?, ?, 'f', 'p', ?, ?, ?, now(), 1, 'unknown', ?)",
+            [document_id, str(document_id), department, year, current, document_id],
         )
     c.execute("INSERT INTO department_aliases VALUES ('甲', '甲局'), ('乙局', '丙局')")
     for name in ["甲局", "甲", "乙局", "丙局", "丁局"]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from etl import config, queries
+from etl import config, labels, queries
 from etl.labels import (
     AMOUNT_SUFFIX,
     CORRECTED,
@@ -45,7 +45,7 @@ def kind_text(kind: Any) -> str:
     >>> kind_text("final_accounts"), kind_text(None)
     ('部门决算', '文件类型未识别')
     """
-    return label("kind", kind) if not missing(kind) else "文件类型未识别"
+    return labels.kind_label(None if missing(kind) else kind)
 
 
 def report_line(selection: Any) -> str:

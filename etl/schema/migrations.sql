@@ -10,6 +10,11 @@ ALTER TABLE documents ADD COLUMN IF NOT EXISTS kind_sentence VARCHAR;
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS department_from VARCHAR DEFAULT 'title';
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS year_from VARCHAR DEFAULT 'title';
 
+-- Documents before records had no part (etl.store.schema fills it in) and no record.
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS part VARCHAR DEFAULT '';
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS record_id BIGINT;
+ALTER TABLE checks ADD COLUMN IF NOT EXISTS evidence VARCHAR DEFAULT '';
+
 -- Figures before the table reader were all read from sentences: no row or column labels.
 ALTER TABLE figures ADD COLUMN IF NOT EXISTS row_label VARCHAR DEFAULT '';
 ALTER TABLE figures ADD COLUMN IF NOT EXISTS column_label VARCHAR DEFAULT '';

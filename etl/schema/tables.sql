@@ -59,7 +59,14 @@ CREATE TABLE IF NOT EXISTS documents (
     -- 'text' (a guess from the first lines, to be confirmed), 'user' (typed in at load),
     -- 'manual' (the hand-entry template).
     department_from VARCHAR NOT NULL DEFAULT '',
-    year_from VARCHAR NOT NULL DEFAULT ''
+    year_from VARCHAR NOT NULL DEFAULT '',
+    -- The document's identity within its department-year (etl.records.document_part): its kind
+    -- ('manual', 'unknown' or a DocumentKind), and for a project form ':' and its projects. Each
+    -- part has its own versions; is_current marks the current one of each part.
+    part VARCHAR NOT NULL DEFAULT '',
+    -- The department-year's record this document belongs to: the document_id of its lead (the
+    -- current document first in precedence ('record', 'lead')), kept by the write step.
+    record_id BIGINT
 );
 
 -- Scalar figures with provenance: basic / project phases, personnel / public, 三公, staffing.
@@ -168,7 +175,61 @@ CREATE TABLE IF NOT EXISTS checks (
     actual_wan DECIMAL(18, 6),
     difference_wan DECIMAL(18, 6),
     fields VARCHAR NOT NULL,
+    -- A cross-document finding's statements (JSON: document, file, kind, value, sentence, cell).
+    evidence VARCHAR NOT NULL DEFAULT '',
     PRIMARY KEY (document_id, ordinal)
+);
+
+-- The sentence a report gives as the reason for an adjustment (差额的原因…), per section: the rule
+-- adjustment_rate_high reads it when a department-year's checks run again.
+CREATE TABLE IF NOT EXISTS adjustment_reasons (
+    document_id BIGINT NOT NULL,
+    section VARCHAR NOT NULL,
+    sentence VARCHAR NOT NULL,
+    sentence_start INTEGER NOT NULL,
+    sentence_end INTEGER NOT NULL,
+    value_start INTEGER NOT NULL,
+    value_end INTEGER NOT NULL,
+    row_label VARCHAR NOT NULL DEFAULT '',
+    column_label VARCHAR NOT NULL DEFAULT '',
+    PRIMARY KEY (document_id, section)
+);
+
+-- Which kind of document states each figure of a department-year's record, best first
+-- (rank 1): etl/records.py PRECEDENCE, rewritten whenever the schema is applied.
+CREATE TABLE IF NOT EXISTS precedence (
+    section VARCHAR NOT NULL,
+    item VARCHAR NOT NULL,
+    source_kind VARCHAR NOT NULL,
+    rank INTEGER NOT NULL,
+    PRIMARY KEY (section, item, source_kind)
+);
+
+-- The checks of a department-year's record, run again on what it resolves to (etl.store.records)
+-- when it gathers several documents or a correction: the same columns as checks, document_id the
+-- record. Records listed in rechecked_records read their checks here, the others their one
+-- document's own in checks.
+CREATE TABLE IF NOT EXISTS record_checks (
+    document_id BIGINT NOT NULL,
+    ordinal INTEGER NOT NULL,
+    rule VARCHAR NOT NULL,
+    severity VARCHAR NOT NULL,
+    passed BOOLEAN NOT NULL,
+    message VARCHAR NOT NULL,
+    expected_wan DECIMAL(18, 6),
+    actual_wan DECIMAL(18, 6),
+    difference_wan DECIMAL(18, 6),
+    fields VARCHAR NOT NULL,
+    evidence VARCHAR NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS rechecked_records (
+    record_id BIGINT NOT NULL
+);
+
+-- Records (department-years, by record_id) a write changed and whose checks and read models the
+-- end of the write brings up to date (etl.store.records); empty between writes.
+CREATE TABLE IF NOT EXISTS pending_records (
+    record_id BIGINT NOT NULL
 );
 
 CREATE SEQUENCE IF NOT EXISTS correction_id_seq START 1;

@@ -20,7 +20,7 @@ SELECT
     coalesce(c.value, f.value) AS value,
     coalesce(f.unit, c.unit) AS unit,
     f.wording, f.confidence, f.note, f.sentence, f.sentence_start, f.sentence_end,
-    f.value_start, f.value_end,
+    f.value_start, f.value_end, f.row_label, f.column_label,
     c.value IS NOT NULL AS corrected,
     f.value AS extracted_value,
     c.reason AS correction_reason,
@@ -28,20 +28,49 @@ SELECT
 FROM figures AS f
 FULL OUTER JOIN figure_corrections AS c USING (document_id, section, item);
 
--- department is the canonical name (aliases applied); reported_department is the title's own.
-CREATE OR REPLACE VIEW current_documents AS
+-- Every current document (one per part of each department-year) with its record and the kind
+-- precedence ranks it by; department is the canonical name (aliases applied).
+CREATE OR REPLACE VIEW record_documents AS
 SELECT
     d.* REPLACE (coalesce(a.department, d.department) AS department),
     d.department AS reported_department,
+    split_part(d.part, ':', 1) AS source_kind,
     s.document_id IS NOT NULL AS synthetic
 FROM documents AS d
 LEFT JOIN department_aliases AS a ON a.alias = d.department
 LEFT JOIN synthetic_documents AS s ON s.document_id = d.document_id
 WHERE d.is_current;
 
--- Every same-year indicator of every report version: the terms of indicator_formulas over the
--- report's effective figures (a correction in force replaces the extracted value), by
--- document_id so a filter on it reaches the figure scans. value is NULL when an input is not
+-- One row per department-year: its record, named by its lead document (document_id =
+-- record_id). Every view that speaks of a department-year counts these.
+CREATE OR REPLACE VIEW current_documents AS
+SELECT * FROM record_documents WHERE document_id = record_id;
+
+-- Every figure every current document states, with its record and precedence rank (1 = best).
+CREATE OR REPLACE VIEW figure_statements AS
+SELECT
+    m.record_id, f.*, m.file_name, split_part(m.part, ':', 1) AS source_kind, p.rank
+FROM documents AS m
+JOIN effective_figures AS f ON f.document_id = m.document_id
+JOIN precedence AS p
+    ON p.section = f.section AND p.item = f.item AND p.source_kind = split_part(m.part, ':', 1)
+WHERE m.is_current;
+
+-- A record's figures: each from its first document in precedence, a hand correction (of any of
+-- its documents) before all; document_id is the record, source_document_id the document read.
+CREATE OR REPLACE VIEW resolved_figures AS
+SELECT
+    * EXCLUDE (record_id, document_id, rank),
+    record_id AS document_id,
+    document_id AS source_document_id
+FROM figure_statements
+QUALIFY row_number() OVER (
+    PARTITION BY record_id, section, item ORDER BY corrected DESC, rank, document_id DESC
+) = 1;
+
+-- Every same-year indicator of every department-year's record: the terms of indicator_formulas
+-- over its resolved figures (a correction in force replaces the extracted value), by
+-- document_id (the record) so a filter on it reaches the figure scans. value is NULL when an input is not
 -- stated (stated < terms) or the denominator is 0, never 0 in their place.
 CREATE OR REPLACE VIEW report_rates AS
 SELECT
@@ -51,9 +80,9 @@ SELECT
     sum(t.numerator_coef * e.value) AS numerator,
     sum(t.denominator_coef * e.value) AS denominator,
     indicator_value(numerator, denominator, stated, terms) AS value
-FROM documents AS d
+FROM current_documents AS d
 CROSS JOIN indicator_formulas AS t
-LEFT JOIN effective_figures AS e
+LEFT JOIN resolved_figures AS e
     ON e.document_id = d.document_id AND e.section = t.section AND e.item = t.item
 WHERE t.year_offset = 0
 GROUP BY d.document_id, t.indicator, t.scope;
@@ -75,7 +104,7 @@ WITH phases AS (
             AS actual_corrected
     FROM current_documents AS d
     CROSS JOIN (VALUES ('basic', 1), ('project', 2)) AS s (section, section_order)
-    LEFT JOIN effective_figures AS f ON f.document_id = d.document_id AND f.section = s.section
+    LEFT JOIN resolved_figures AS f ON f.document_id = d.document_id AND f.section = s.section
     GROUP BY ALL
 ),
 with_total AS (
@@ -107,14 +136,24 @@ SELECT
 FROM with_total AS p
 LEFT JOIN rates AS r ON r.document_id = p.document_id AND r.scope = p.section;
 
--- Project funds per report version and government level: the sum, first mention and sentences.
+-- A record's fund split, whole from one document: the first in precedence ('lists',
+-- 'fund_sources') that states one; document_id is the record, source_document_id the document.
+CREATE OR REPLACE VIEW record_fund_sources AS
+SELECT f.* REPLACE (m.record_id AS document_id), f.document_id AS source_document_id, m.file_name
+FROM fund_sources AS f
+JOIN documents AS m ON m.document_id = f.document_id AND m.is_current
+JOIN precedence AS p
+    ON p.section = 'lists' AND p.item = 'fund_sources' AND p.source_kind = split_part(m.part, ':', 1)
+QUALIFY dense_rank() OVER (PARTITION BY m.record_id ORDER BY p.rank, m.document_id DESC) = 1;
+
+-- Project funds per record and government level: the sum, first mention and sentences.
 CREATE OR REPLACE VIEW report_fund_levels AS
 SELECT
     f.document_id, f.level, l.level_order,
     sum(f.amount_wan) AS amount_wan,
     min(f.ordinal) AS first_ordinal,
     string_agg(DISTINCT f.sentence, ' / ') AS sentence
-FROM fund_sources AS f
+FROM record_fund_sources AS f
 LEFT JOIN funding_levels AS l USING (level)
 GROUP BY f.document_id, f.level, l.level_order;
 
@@ -140,28 +179,102 @@ SELECT
 FROM project_figures
 GROUP BY document_id, ordinal;
 
--- Each project of a current report: its amount and share of the report's projects, its phases,
--- and its 执行率 as the report's own (indicator_formulas' execution_rate: actual ÷ adjusted).
+-- Every project every current document names, with its record, whether it is on its own
+-- project form, and the precedence rank of the document's list ('lists', 'projects').
+CREATE OR REPLACE VIEW project_statements AS
+SELECT
+    m.record_id, p.*, project_key(p.name) AS project_key, m.file_name,
+    split_part(m.part, ':', 1) AS source_kind,
+    split_part(m.part, ':', 1) = 'project_evaluation' AS on_form,
+    r.rank
+FROM projects AS p
+JOIN documents AS m ON m.document_id = p.document_id AND m.is_current
+JOIN precedence AS r
+    ON r.section = 'lists' AND r.item = 'projects' AND r.source_kind = split_part(m.part, ':', 1);
+
+-- A record's projects: the list of its first document in precedence that is not a project form,
+-- each matched by project_key to its own 项目支出绩效自评表 where one is loaded, then the projects
+-- only a form names. amount_wan is the list's (what the department's total adds up to), else the
+-- form's; the phases and score are the form's where it states them, else the list's.
+CREATE OR REPLACE VIEW record_projects AS
+WITH lists AS (
+    SELECT * FROM project_statements
+    WHERE NOT on_form
+    QUALIFY dense_rank() OVER (PARTITION BY record_id ORDER BY rank, document_id DESC) = 1
+),
+forms AS (
+    SELECT * FROM project_statements
+    WHERE on_form
+    QUALIFY row_number() OVER (
+        PARTITION BY record_id, project_key ORDER BY document_id DESC, ordinal
+    ) = 1
+),
+merged AS (
+    SELECT
+        coalesce(l.record_id, f.record_id) AS document_id,
+        coalesce(l.name, f.name) AS name,
+        coalesce(l.amount_wan, f.amount_wan) AS amount_wan,
+        coalesce(nullif(l.purpose, ''), f.purpose, '') AS purpose,
+        coalesce(l.sentence, f.sentence) AS sentence,
+        coalesce(l.row_label, f.row_label) AS row_label,
+        l.document_id AS list_document_id, l.ordinal AS list_ordinal,
+        l.file_name AS list_file_name, l.source_kind AS list_kind,
+        f.document_id AS form_document_id, f.ordinal AS form_ordinal,
+        f.file_name AS form_file_name, f.amount_wan AS form_amount_wan
+    FROM lists AS l
+    FULL OUTER JOIN forms AS f ON f.record_id = l.record_id AND f.project_key = l.project_key
+)
+SELECT
+    document_id,
+    CAST(row_number() OVER (
+        PARTITION BY document_id
+        ORDER BY list_ordinal NULLS LAST, form_document_id, form_ordinal
+    ) AS INTEGER) AS ordinal,
+    * EXCLUDE (document_id)
+FROM merged;
+
+-- Each project of a department-year's record: its amount and share of the record's projects,
+-- its phases, and its 执行率 as the report's own (indicator_formulas' execution_rate: actual ÷
+-- adjusted); form_file_name names its own 项目支出绩效自评表 when one is loaded.
 CREATE OR REPLACE VIEW project_breakdown AS
 SELECT
-    d.document_id, d.department, d.year, p.ordinal, p.name, p.amount_wan,
-    ratio(p.amount_wan, sum(p.amount_wan) OVER (PARTITION BY d.department, d.year, d.document_id))
+    p.document_id, d.department, d.year, p.ordinal, p.name, p.amount_wan,
+    ratio(p.amount_wan, sum(p.amount_wan) OVER (PARTITION BY d.department, d.year, p.document_id))
         AS share,
-    f.initial_wan, f.adjusted_wan, f.actual_wan,
-    ratio(f.actual_wan, f.adjusted_wan) AS execution_rate,
-    f.score,
-    p.purpose, p.sentence, p.row_label
-FROM projects AS p
+    coalesce(f.initial_wan, l.initial_wan) AS initial_wan,
+    coalesce(f.adjusted_wan, l.adjusted_wan) AS adjusted_wan,
+    coalesce(f.actual_wan, l.actual_wan) AS actual_wan,
+    ratio(
+        coalesce(f.actual_wan, l.actual_wan), coalesce(f.adjusted_wan, l.adjusted_wan)
+    ) AS execution_rate,
+    coalesce(f.score, l.score) AS score,
+    p.purpose, p.sentence, p.row_label, p.list_file_name, p.form_file_name, p.form_amount_wan
+FROM record_projects AS p
 JOIN current_documents AS d USING (document_id)
-LEFT JOIN project_phases AS f USING (document_id, ordinal);
+LEFT JOIN project_phases AS f
+    ON f.document_id = p.form_document_id AND f.ordinal = p.form_ordinal
+LEFT JOIN project_phases AS l
+    ON l.document_id = p.list_document_id AND l.ordinal = p.list_ordinal;
 
+-- A record's figures with the document each was read from (file, kind, origin).
 CREATE OR REPLACE VIEW figure_provenance AS
-SELECT d.department, d.year, d.file_name, f.*, d.origin
-FROM effective_figures AS f JOIN current_documents AS d USING (document_id);
+SELECT d.department, d.year, f.*, s.origin, s.kind
+FROM resolved_figures AS f
+JOIN current_documents AS d USING (document_id)
+JOIN documents AS s ON s.document_id = f.source_document_id;
+
+-- The checks in force per record: run again on the record (record_checks) when it was, else its
+-- one document's own.
+CREATE OR REPLACE VIEW record_findings AS
+SELECT * FROM record_checks
+WHERE document_id IN (SELECT record_id FROM rechecked_records)
+UNION ALL BY NAME
+SELECT * FROM checks
+WHERE document_id NOT IN (SELECT record_id FROM rechecked_records);
 
 CREATE OR REPLACE VIEW check_results AS
 SELECT d.department, d.year, c.*
-FROM checks AS c JOIN current_documents AS d USING (document_id);
+FROM record_findings AS c JOIN current_documents AS d USING (document_id);
 
 -- One row per report version (current or not): every figure the cross-department and
 -- year-over-year questions need, side by side, and the same-year indicators of report_rates.
@@ -170,55 +283,53 @@ FROM checks AS c JOIN current_documents AS d USING (document_id);
 -- report_summary equal to this view (refresh_summaries, at the end of every write), so pages read
 -- one narrow row per report instead of pivoting millions of figure rows on every click.
 CREATE OR REPLACE VIEW report_summary_source AS
-WITH stated AS (
-    -- A figure's extracted value and the correction in force, the correction preferred.
-    SELECT document_id, section, item, value, false AS corrected FROM figures
-    UNION ALL
-    SELECT document_id, section, item, value, true FROM figure_corrections
-),
-wide AS (
+WITH wide AS (
     SELECT
         document_id,
         CAST(count(*) FILTER (WHERE corrected) AS INTEGER) AS corrected_figures,
-        arg_max(value, corrected) FILTER (WHERE section = 'basic' AND item = 'initial')
+        any_value(value) FILTER (WHERE section = 'basic' AND item = 'initial')
             AS basic_initial_wan,
-        arg_max(value, corrected) FILTER (WHERE section = 'basic' AND item = 'adjusted')
+        any_value(value) FILTER (WHERE section = 'basic' AND item = 'adjusted')
             AS basic_adjusted_wan,
-        arg_max(value, corrected) FILTER (WHERE section = 'basic' AND item = 'actual')
+        any_value(value) FILTER (WHERE section = 'basic' AND item = 'actual')
             AS basic_actual_wan,
-        arg_max(value, corrected) FILTER (WHERE section = 'basic' AND item = 'personnel')
+        any_value(value) FILTER (WHERE section = 'basic' AND item = 'personnel')
             AS basic_personnel_wan,
-        arg_max(value, corrected) FILTER (WHERE section = 'basic' AND item = 'public')
+        any_value(value) FILTER (WHERE section = 'basic' AND item = 'public')
             AS basic_public_wan,
-        arg_max(value, corrected) FILTER (WHERE section = 'project' AND item = 'initial')
+        any_value(value) FILTER (WHERE section = 'project' AND item = 'initial')
             AS project_initial_wan,
-        arg_max(value, corrected) FILTER (WHERE section = 'project' AND item = 'adjusted')
+        any_value(value) FILTER (WHERE section = 'project' AND item = 'adjusted')
             AS project_adjusted_wan,
-        arg_max(value, corrected) FILTER (WHERE section = 'project' AND item = 'actual')
+        any_value(value) FILTER (WHERE section = 'project' AND item = 'actual')
             AS project_actual_wan,
-        arg_max(value, corrected) FILTER (WHERE section = 'three_public' AND item = 'budget')
+        any_value(value) FILTER (WHERE section = 'three_public' AND item = 'budget')
             AS three_public_budget_wan,
-        arg_max(value, corrected) FILTER (WHERE section = 'three_public' AND item = 'actual')
+        any_value(value) FILTER (WHERE section = 'three_public' AND item = 'actual')
             AS three_public_actual_wan,
-        CAST(arg_max(value, corrected) FILTER (WHERE section = 'staffing' AND item = 'authorized')
+        CAST(any_value(value) FILTER (WHERE section = 'staffing' AND item = 'authorized')
             AS INTEGER) AS staff_authorized,
-        CAST(arg_max(value, corrected) FILTER (WHERE section = 'staffing' AND item = 'actual')
+        CAST(any_value(value) FILTER (WHERE section = 'staffing' AND item = 'actual')
             AS INTEGER) AS staff_actual
-    FROM stated
+    FROM resolved_figures
     GROUP BY document_id
 ),
 totals AS (
     SELECT
         d.document_id,
         d.year,
-        d.department AS reported_department,
+        d.reported_department,
         p.* EXCLUDE (document_id, corrected_figures),
         CAST(basic_initial_wan + project_initial_wan AS DECIMAL(18, 6)) AS total_initial_wan,
         CAST(basic_adjusted_wan + project_adjusted_wan AS DECIMAL(18, 6)) AS total_adjusted_wan,
         CAST(basic_actual_wan + project_actual_wan AS DECIMAL(18, 6)) AS total_actual_wan,
-        coalesce(p.corrected_figures, 0) AS corrected_figures
-    FROM documents AS d
+        coalesce(p.corrected_figures, 0) AS corrected_figures,
+        CAST(m.record_size AS INTEGER) AS record_size
+    FROM current_documents AS d
     LEFT JOIN wide AS p ON p.document_id = d.document_id
+    LEFT JOIN (
+        SELECT record_id, count(*) AS record_size FROM documents WHERE is_current GROUP BY record_id
+    ) AS m ON m.record_id = d.document_id
 ),
 rates AS (
     SELECT
@@ -253,7 +364,7 @@ project_sums AS (
         CAST(count(*) AS INTEGER) AS project_count,
         CAST(sum(amount_wan) AS DECIMAL(18, 6)) AS projects_sum_wan,
         max(amount_wan) AS largest_project_wan
-    FROM projects
+    FROM record_projects
     GROUP BY document_id
 ),
 -- Failed checks: errors and warnings (a rule that fails with severity info, e.g. a high 调整率
@@ -267,14 +378,7 @@ failures AS (
             AS failing_errors,
         CAST(count(*) FILTER (WHERE NOT passed AND severity = 'warning') AS INTEGER)
             AS failing_warnings
-    FROM checks
-    GROUP BY document_id
-),
--- The newest correction row of the report, withdrawals included: a summary row older than it
--- is refreshed.
-latest_correction AS (
-    SELECT document_id, max(correction_id) AS last_correction_id
-    FROM corrections
+    FROM record_findings
     GROUP BY document_id
 )
 SELECT
@@ -286,29 +390,26 @@ SELECT
     p.largest_project_wan,
     coalesce(x.failing_checks, 0) AS failing_checks,
     coalesce(x.failing_errors, 0) AS failing_errors,
-    coalesce(x.failing_warnings, 0) AS failing_warnings,
-    l.last_correction_id
+    coalesce(x.failing_warnings, 0) AS failing_warnings
 FROM totals AS t
 LEFT JOIN rates AS r ON r.document_id = t.document_id
 LEFT JOIN funds AS f ON f.document_id = t.document_id
 LEFT JOIN project_sums AS p ON p.document_id = t.document_id
-LEFT JOIN failures AS x ON x.document_id = t.document_id
-LEFT JOIN latest_correction AS l ON l.document_id = t.document_id;
+LEFT JOIN failures AS x ON x.document_id = t.document_id;
 
 -- Derived data, never edited: report_summary_source materialised, one row per document_id.
 CREATE TABLE IF NOT EXISTS report_summary AS SELECT * FROM report_summary_source LIMIT 0;
 
--- Summary rows of current reports with the department's canonical name: every question over the
--- departments of a year (部门对比, 全部部门) reads this. Superseded versions are left out by an
--- anti-join on the (few) non-current documents, and the alias comes from the small alias table,
--- so a question over every report never joins two tables of millions of rows.
+-- Summary rows of every department-year with the department's canonical name: every question
+-- over the departments of a year (部门对比, 全部部门) reads this. report_summary holds one row per
+-- current record (etl.store.records keeps it so), and the alias comes from the small alias
+-- table, so a question over every report never joins two tables of millions of rows.
 CREATE OR REPLACE VIEW current_summary AS
 SELECT
     coalesce(a.department, s.reported_department) AS department,
     s.* EXCLUDE (reported_department)
 FROM report_summary AS s
-LEFT JOIN department_aliases AS a ON a.alias = s.reported_department
-WHERE s.document_id NOT IN (SELECT document_id FROM documents WHERE NOT is_current);
+LEFT JOIN department_aliases AS a ON a.alias = s.reported_department;
 
 -- Project funds per year and government level over current reports (the 全部部门 page): amount_wan
 -- the level's sum, reports how many reports state the level, total_wan every level's funds of
@@ -317,8 +418,8 @@ WHERE s.document_id NOT IN (SELECT document_id FROM documents WHERE NOT is_curre
 CREATE OR REPLACE VIEW fund_split_years_source AS
 WITH funds AS (
     SELECT d.year, f.document_id, f.level, f.level_order, f.amount_wan
-    FROM report_fund_levels AS f JOIN documents AS d USING (document_id)
-    WHERE d.is_current AND f.level_order IS NOT NULL
+    FROM report_fund_levels AS f JOIN current_documents AS d USING (document_id)
+    WHERE f.level_order IS NOT NULL
 ),
 totals AS (SELECT year, sum(amount_wan) AS total_wan FROM funds GROUP BY year)
 SELECT

@@ -98,11 +98,12 @@ def store_aliases(
     alias file given for this database, so later loads and rebuilds of it read the same file.
 
     Each alias is stored as written and as name_key(alias). When new aliases make two current
-    reports the same department-year, the one loaded first stays current (as a load with the
+    documents the same part of a department-year, the one loaded first stays current (as a load with the
     default --on-conflict keep would have chosen) and the other becomes history.
     """
     con.execute("BEGIN TRANSACTION")
     try:
+        before = con.execute("SELECT * FROM department_aliases ORDER BY ALL").fetchall()
         if source is not None:
             con.execute(
                 "INSERT OR REPLACE INTO load_settings VALUES ('aliases_path', ?)",
@@ -122,8 +123,13 @@ def store_aliases(
             " SELECT document_id FROM documents WHERE is_current AND department IN ("
             "  SELECT alias FROM department_aliases UNION SELECT department FROM department_aliases)"
             " QUALIFY row_number() OVER ("
-            "  PARTITION BY canonical_department(department), year ORDER BY document_id) > 1)"
+            "  PARTITION BY canonical_department(department), year, part ORDER BY document_id"
+            " ) > 1)"
         )
+        if con.execute("SELECT * FROM department_aliases ORDER BY ALL").fetchall() != before:
+            from etl.store.records import assign
+
+            assign(con, None)  # names that now are one department: one record
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -1,5 +1,5 @@
-"""Many report files at once: extraction in worker processes, one transaction per batch, and the
-same decisions as versions._store made in memory for the whole batch."""
+"""Many report files at once: extraction in worker processes, one transaction per batch; and the
+one place the version decisions are made (_Plan), for a batch, one document or a restore."""
 
 from __future__ import annotations
 
@@ -17,28 +17,31 @@ from pathlib import Path
 
 import duckdb
 
-from etl import labels, sandbox
+from etl import labels, records, sandbox
 from etl.model import Report
 from etl.readers import ReadError, read_bytes
 from etl.store.archive import Archive
+from etl.store.records import assign as assign_records
 from etl.store.versions import (
     DOCUMENT_COLUMNS,
     NOTHING_GIVEN,
     Given,
     LoadResult,
     OnConflict,
+    Origin,
     Status,
     analyse_text,
     document_row,
     insert_children,
     insert_many,
-    load_report,
 )
 
 
 @dataclass(frozen=True)
 class Staged:
-    """One file read and extracted, ready to store; `failed` when it never gets that far."""
+    """One file read and extracted, ready to store; `failed` when it never gets that far.
+    `origin`, `source` (the path recorded), `loaded_at` and `on_conflict` (the user's own choice
+    for this file) default to a report file loaded now under the load's choice."""
 
     path: Path
     data: bytes | None = None
@@ -46,6 +49,17 @@ class Staged:
     text_chars: int = 0
     report: Report | None = None
     failed: LoadResult | None = None
+    origin: Origin = "report"
+    source: str | None = None
+    loaded_at: datetime | None = None
+    on_conflict: OnConflict | None = None
+
+    @property
+    def part(self) -> str:
+        """Its identity within its department-year (etl.records.document_part)."""
+        assert self.report is not None
+        names = [p.name for p in self.report.projects]
+        return records.document_part(self.report.kind, self.origin, names)
 
 
 def analyse_file(
@@ -173,94 +187,70 @@ def store_batch(
             con.execute("ROLLBACK")
             stored = []
     if not stored:
-        stored = [
-            load_report(
-                con,
-                s.path,
-                s.sha256,
-                s.text_chars,
-                s.report,
-                on_conflict,
-                origin="report",
-                source=None,
-                loaded_at=None,
-            )
-            for s in ready
-            if s.report is not None
-        ]
+        stored = [store_one(con, s, on_conflict) for s in ready]
     results = iter(stored)
     return [s.failed or next(results) for s in batch]
+
+
+def store_one(
+    con: duckdb.DuckDBPyConnection, staged: Staged, on_conflict: OnConflict
+) -> LoadResult:
+    """One document in its own transaction: the same decisions as a batch of one."""
+    report = staged.report
+    assert report is not None
+    try:
+        con.execute("BEGIN TRANSACTION")
+        (result,) = _store_all(con, [staged], on_conflict)
+        con.execute("COMMIT")
+    except Exception as exc:
+        con.execute("ROLLBACK")
+        return LoadResult(
+            staged.path, "failed", f"写入数据库失败：{exc}", report.department, report.year
+        )
+    return result
+
+
+def restore(con: duckdb.DuckDBPyConnection, sha256: str) -> LoadResult | None:
+    """Make the stored version with this hash the current one of its part (None: no such
+    version), in its own transaction, as a load of the same bytes with --on-conflict replace."""
+    row = con.execute(
+        "SELECT department, year, part, file_name FROM documents WHERE sha256 = ?", [sha256]
+    ).fetchone()
+    if row is None:
+        return None
+    department, year, part, file_name = row
+    con.execute("BEGIN TRANSACTION")
+    try:
+        plan = _Plan.around(con, [(department, year)], [sha256])
+        result = plan.restore(sha256, Path(file_name), department, year, part)
+        plan.write(con)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return result
 
 
 def _store_all(
     con: duckdb.DuckDBPyConnection, batch: list[Staged], on_conflict: OnConflict
 ) -> list[LoadResult]:
-    """What _store does report by report, for a whole batch in a few statements.
+    """The version decisions for a whole batch in a few statements (the only place they are
+    made: folder loads, uploads, hand entry, restores and rebuilds all come here).
 
-    The choices (unchanged, restored, history or current) are made here in file order against
-    the rows they depend on: documents with a batch file's hash, and the current documents of
-    every name of a batch department (department_aliases, as NAMES_OF_DEPARTMENT reads it).
+    The choices (unchanged, restored, history or current) are made in file order against the
+    rows they depend on: documents with a batch file's hash, and the current documents of every
+    name of a batch department (department_aliases, as NAMES_OF_DEPARTMENT reads it). A version
+    replaces only the version of its own part (etl.records.document_part); a document of another
+    part joins its department-year's record.
     """
-    alias_of = dict(con.execute("SELECT alias, department FROM department_aliases").fetchall())
-    aliases: dict[str, set[str]] = {}
-    for alias, department in alias_of.items():
-        aliases.setdefault(department, set()).add(alias)
-
-    def names(department: str) -> set[str]:
-        canonical = alias_of.get(department, department)
-        return aliases.get(canonical, set()) | {canonical}
-
-    every_name = sorted({n for s in batch if s.report for n in names(s.report.department or "")})
-    docs: dict[int, _Doc] = {}
-    for document_id, sha256, department, year, is_current, file_name in con.execute(
-        "SELECT document_id, sha256, department, year, is_current, file_name FROM documents"
-        " WHERE sha256 IN (SELECT unnest(?)) OR (is_current AND department IN (SELECT unnest(?)))",
-        [[s.sha256 for s in batch], every_name],
-    ).fetchall():
-        docs[document_id] = _Doc(sha256, department, year, is_current, file_name, is_current)
-    plan = _Plan(docs, names)
-    results = [plan.store(s, on_conflict) for s in batch]
-    new = [(key, doc) for key, doc in docs.items() if key >= _NEW]
-    taken = con.execute("SELECT nextval('document_id_seq') FROM range(?)", [len(new)])
-    ids = sorted(int(r[0]) for r in taken.fetchall())
-    flipped = [k for k, d in docs.items() if k < _NEW and d.is_current != d.was_current]
-    if flipped:
-        con.execute(
-            "UPDATE documents SET is_current = NOT is_current"
-            " WHERE document_id IN (SELECT unnest(?))",
-            [flipped],
-        )
-    now = datetime.now()
-    insert_many(
-        con,
-        "documents",
-        [
-            [
-                document_id,
-                *document_row(
-                    staged.report,
-                    sha256=doc.sha256,
-                    file_name=doc.file_name,
-                    path=str(staged.path),
-                    is_current=doc.is_current,
-                    loaded_at=now,
-                    text_chars=staged.text_chars,
-                    origin="report",
-                ),
-            ]
-            for document_id, (_, doc) in zip(ids, new, strict=True)
-            if (staged := doc.staged) is not None and staged.report is not None
-        ],
-        ("document_id", *DOCUMENT_COLUMNS),
-    )
-    insert_children(
-        con,
-        [
-            (document_id, doc.staged.report)
-            for document_id, (_, doc) in zip(ids, new, strict=True)
-            if doc.staged is not None and doc.staged.report is not None
-        ],
-    )
+    groups = [
+        (s.report.department, s.report.year)
+        for s in batch
+        if s.report and s.report.department and s.report.year
+    ]
+    plan = _Plan.around(con, groups, [s.sha256 for s in batch])
+    results = [plan.store(s, s.on_conflict or on_conflict) for s in batch]
+    plan.write(con)
     return results
 
 
@@ -270,8 +260,9 @@ _NEW = 1 << 62  # keys of documents a batch adds, in file order, until they get 
 @dataclass
 class _Doc:
     sha256: str
-    department: str
+    department: str  # canonical (aliases applied)
     year: int
+    part: str
     is_current: bool
     file_name: str
     was_current: bool
@@ -279,40 +270,81 @@ class _Doc:
 
 
 class _Plan:
-    """_store's decisions, made in memory over the documents a batch can touch."""
+    """The version decisions, made in memory over the documents a batch can touch, then written
+    (write): currency flips, new documents with their rows, and the records of every
+    department-year touched (etl.store.records.assign)."""
 
-    def __init__(self, docs: dict[int, _Doc], names: Callable[[str], set[str]]) -> None:
+    def __init__(self, docs: dict[int, _Doc], canonical: Callable[[str], str]) -> None:
         self.docs = docs
-        self.names = names
+        self.canonical = canonical
         self.by_sha = {d.sha256: k for k, d in docs.items()}
-        self.groups: dict[tuple[str, int], list[int]] = {}
+        self.groups: dict[tuple[str, int, str], list[int]] = {}
         for k, d in docs.items():
-            self.groups.setdefault((d.department, d.year), []).append(k)
+            self.groups.setdefault((d.department, d.year, d.part), []).append(k)
         self.added = 0
+        self.touched: set[tuple[str, int]] = set()
 
-    def _group(self, department: str, year: int) -> list[int]:
-        return [k for n in self.names(department) for k in self.groups.get((n, year), ())]
+    @classmethod
+    def around(
+        cls, con: duckdb.DuckDBPyConnection, groups: list[tuple[str, int]], hashes: list[str]
+    ) -> _Plan:
+        """A plan over the documents with these hashes and the current ones of these
+        department-years under any of their names."""
+        alias_of = dict(con.execute("SELECT alias, department FROM department_aliases").fetchall())
+        aliases: dict[str, set[str]] = {}
+        for alias, department in alias_of.items():
+            aliases.setdefault(department, set()).add(alias)
 
-    def _current(self, department: str, year: int) -> int | None:
-        found = [k for k in self._group(department, year) if self.docs[k].is_current]
+        def canonical(department: str) -> str:
+            return str(alias_of.get(department, department))
+
+        names = sorted(
+            {n for d, _ in groups for n in aliases.get(canonical(d), set()) | {canonical(d)}}
+        )
+        docs: dict[int, _Doc] = {}
+        for document_id, sha256, department, year, part, is_current, file_name in con.execute(
+            "SELECT document_id, sha256, department, year, part, is_current, file_name"
+            " FROM documents WHERE sha256 IN (SELECT unnest(?))"
+            " OR (is_current AND department IN (SELECT unnest(?)))",
+            [hashes, names],
+        ).fetchall():
+            docs[document_id] = _Doc(
+                sha256, canonical(department), year, part, is_current, file_name, is_current
+            )
+        return cls(docs, canonical)
+
+    def _current(self, group: tuple[str, int, str]) -> int | None:
+        found = [k for k in self.groups.get(group, ()) if self.docs[k].is_current]
         return min(found) if found else None
 
-    def _set_current(self, department: str, year: int, key: int | None) -> None:
-        for k in self._group(department, year):
+    def _set_current(self, group: tuple[str, int, str], key: int | None) -> None:
+        for k in self.groups.get(group, ()):
             self.docs[k].is_current = k == key
+        self.touched.add(group[:2])
+
+    def restore(
+        self, sha256: str, path: Path, department: str, year: int, part: str
+    ) -> LoadResult:
+        key = self.by_sha[sha256]
+        label = _label(department, year, part)
+        if self.docs[key].is_current:
+            return LoadResult(path, "unchanged", f"已是 {label} 的当前版本", department, year, sha256)
+        self._set_current((self.docs[key].department, year, self.docs[key].part), key)
+        return LoadResult(path, "restored", f"已恢复为 {label} 的当前版本", department, year, sha256)
 
     def store(self, staged: Staged, on_conflict: OnConflict) -> LoadResult:
         report, path = staged.report, staged.path
         assert report is not None
         department, year = report.department, report.year
         assert department is not None and year is not None
-        label = f"{department} {year} 年"
+        part = staged.part
+        label = _label(department, year, part)
+        group = (self.canonical(department), year, part)
 
         def result(status: Status, message: str) -> LoadResult:
             return LoadResult(path, status, message, department, year, staged.sha256)
 
         same = self.by_sha.get(staged.sha256)
-        current = self._current(department, year)
         if same is not None:
             if self.docs[same].is_current:
                 return result("unchanged", f"已载入过（内容相同）：{label}")
@@ -321,26 +353,79 @@ class _Plan:
                     "unchanged",
                     f"已作为 {label} 的历史版本保存；用 --on-conflict replace 恢复为当前版本",
                 )
-            self._set_current(department, year, same)
+            self._set_current((self.docs[same].department, year, self.docs[same].part), same)
             return result("restored", f"已恢复为 {label} 的当前版本")
+        current = self._current(group)
         make_current = current is None or on_conflict == "replace"
         if make_current and current is not None:
-            self._set_current(department, year, None)
+            self._set_current(group, None)
         key = _NEW + self.added
         self.added += 1
         self.docs[key] = _Doc(
-            staged.sha256, department, year, make_current, path.name, False, staged
+            staged.sha256, group[0], year, part, make_current, path.name, False, staged
         )
         self.by_sha[staged.sha256] = key
-        self.groups.setdefault((department, year), []).append(key)
+        self.groups.setdefault(group, []).append(key)
+        self.touched.add(group[:2])
         if current is None:
             return result("loaded", f"已载入：{label}")
         previous = self.docs[current].file_name
         if make_current:
-            self._set_current(department, year, key)
+            self._set_current(group, key)
             return result("replaced", f"已替换 {label} 的当前版本（原 {previous} 保留为历史版本）")
         return result(
             "conflict",
             f"{label} 已有另一版本 {previous}，保留当前版本，新文件存为历史版本"
             "（用 --on-conflict replace 替换）",
         )
+
+    def write(self, con: duckdb.DuckDBPyConnection) -> None:
+        new = [(key, doc) for key, doc in self.docs.items() if key >= _NEW]
+        taken = con.execute("SELECT nextval('document_id_seq') FROM range(?)", [len(new)])
+        ids = sorted(int(r[0]) for r in taken.fetchall())
+        flipped = [k for k, d in self.docs.items() if k < _NEW and d.is_current != d.was_current]
+        if flipped:
+            con.execute(
+                "UPDATE documents SET is_current = NOT is_current"
+                " WHERE document_id IN (SELECT unnest(?))",
+                [flipped],
+            )
+        now = datetime.now()
+        stored = [
+            (document_id, doc, staged, staged.report)
+            for document_id, (_, doc) in zip(ids, new, strict=True)
+            if (staged := doc.staged) is not None and staged.report is not None
+        ]
+        insert_many(
+            con,
+            "documents",
+            [
+                [
+                    document_id,
+                    *document_row(
+                        report,
+                        sha256=doc.sha256,
+                        file_name=doc.file_name,
+                        path=staged.source or str(staged.path),
+                        is_current=doc.is_current,
+                        loaded_at=staged.loaded_at or now,
+                        text_chars=staged.text_chars,
+                        origin=staged.origin,
+                        part=doc.part,
+                    ),
+                ]
+                for document_id, doc, staged, report in stored
+            ],
+            ("document_id", *DOCUMENT_COLUMNS),
+        )
+        insert_children(con, [(document_id, report) for document_id, _, _, report in stored])
+        assign_records(con, self.touched)
+
+
+def _label(department: str, year: int, part: str) -> str:
+    """A part of a department-year in words: 某局 2021 年部门决算 (项目自评表: with its projects)."""
+    kind, _, projects = part.partition(":")
+    what = labels.kind_label(kind)
+    if projects:
+        what += f"（{projects.replace('|', '、')}）"
+    return f"{department} {year} 年{what}"

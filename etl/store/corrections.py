@@ -13,6 +13,7 @@ import duckdb
 from etl.model import FIGURE_SLOTS
 from etl.store.archive import Archive
 from etl.store.files import load_lock, working_copy
+from etl.store.records import mark
 from etl.store.schema import apply_schema
 from etl.store.versions import (
     LoadResult,
@@ -110,6 +111,7 @@ def replay_correction(
                 at or datetime.now(),
             ],
         )
+        mark(con, document_id)
         con.execute("COMMIT")
     except Exception as exc:
         con.execute("ROLLBACK")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.store.schema import refresh_summaries
+from etl.store.records import settle
 
 
 class LoadBusy(Exception):
@@ -72,7 +72,7 @@ def working_copy(db: Path, *, fresh: bool = False) -> Iterator[duckdb.DuckDBPyCo
         ) from exc
     try:
         yield con
-        refresh_summaries(con)
+        settle(con)
         con.execute("CHECKPOINT")
         con.close()
         os.replace(tmp, db)

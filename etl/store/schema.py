@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import duckdb
 
-from etl import config, indicators, labels
+from etl import config, indicators, labels, records
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -19,12 +19,37 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
         _replace(con, "settings", settings)
         _replace(con, "funding_levels", [[level, n] for n, level in enumerate(labels.LEVELS, 1)])
         _replace(con, "indicator_formulas", [list(term) for term in indicators.FORMULAS])
+        _replace(con, "precedence", records.precedence_rows())
+        _fill_parts(con)
         con.execute("DELETE FROM schema_applied")
         con.execute("INSERT INTO schema_applied VALUES (?)", [config.schema_sha256()])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
+
+
+def _fill_parts(con: duckdb.DuckDBPyConnection) -> None:
+    """Documents stored before parts and records: their part (etl.records.document_part) and
+    their department-year's record. A file of that age had one current document per
+    department-year; its other versions stay versions of whatever part they are."""
+    rows = con.execute(
+        "SELECT d.document_id, d.kind, d.origin, list(p.name ORDER BY p.ordinal)"
+        " FILTER (WHERE p.name IS NOT NULL) FROM documents AS d"
+        " LEFT JOIN projects AS p USING (document_id) WHERE d.part = '' GROUP BY ALL"
+    ).fetchall()
+    if rows:
+        parts = [records.document_part(kind, origin, names or []) for _, kind, origin, names in rows]
+        con.execute(
+            "UPDATE documents SET part = p.part FROM"
+            " (SELECT unnest(?) AS document_id, unnest(?) AS part) AS p"
+            " WHERE documents.document_id = p.document_id",
+            [[r[0] for r in rows], parts],
+        )
+    if con.execute("SELECT count(*) FROM documents WHERE record_id IS NULL").fetchone() != (0,):
+        from etl.store.records import assign
+
+        assign(con, None)
 
 
 def _replace(con: duckdb.DuckDBPyConnection, table: str, rows: list[list[object]]) -> None:
@@ -35,15 +60,17 @@ def _replace(con: duckdb.DuckDBPyConnection, table: str, rows: list[list[object]
     con.execute(f"INSERT INTO {table} SELECT {', '.join(['unnest(?)'] * len(columns))}", columns)
 
 
-def refresh_summaries(con: duckdb.DuckDBPyConnection) -> int:
-    """Bring report_summary up to date with the view report_summary_source, and fund_split_years
-    with fund_split_years_source; report_summary's row count.
+def refresh_summaries(con: duckdb.DuckDBPyConnection, *, whole: bool = False) -> int:
+    """Bring report_summary up to date with the view report_summary_source for the records a
+    write touched (pending_records, then emptied), and fund_split_years with
+    fund_split_years_source; report_summary's row count.
 
-    Documents never change once stored (a new version is a new document), so only reports
-    stored since the last refresh (document_id above the newest summarised) and reports with a
-    correction newer than their summary row need a row. A summary whose columns no longer match
-    the view (schema.sql changed) is rebuilt whole. Runs at the end of every write, so the
-    swapped-in file always has a summary row per document.
+    report_summary holds one row per current record: a touched record's row is replaced, and the
+    row of a record that no longer leads (its department-year has a new lead) is dropped. Past a
+    few thousand touched records, when the summary's columns no longer match the view
+    (schema.sql changed), or when asked (`whole`: tables filled other than by a write, as the
+    benchmark's generator does), it is rebuilt whole. Runs at the end of every write, so the swapped-in
+    file always has a summary row per record.
 
     Rows are stored by year (then document_id), rebuilt or appended: the summary's readers ask
     about one year of every department (部门对比, 全部部门), and zone maps on year then skip the
@@ -54,38 +81,26 @@ def refresh_summaries(con: duckdb.DuckDBPyConnection) -> int:
     wanted = con.execute(
         "SELECT column_name, column_type FROM (DESCRIBE report_summary_source)"
     ).fetchall()
+    pending = [
+        int(r[0]) for r in con.execute("SELECT DISTINCT record_id FROM pending_records").fetchall()
+    ]
     con.execute("BEGIN TRANSACTION")
     try:
-        if shape != wanted:
-            con.execute("DROP TABLE report_summary")
+        if whole or shape != wanted or len(pending) > _WHOLE_REFRESH:
             con.execute(
-                "CREATE TABLE report_summary AS"
+                "CREATE OR REPLACE TABLE report_summary AS"
                 " SELECT * FROM report_summary_source ORDER BY year, document_id"
             )
-        else:
-            corrected = con.execute(
-                "SELECT s.document_id FROM report_summary AS s"
-                " JOIN (SELECT document_id, max(correction_id) AS latest FROM corrections"
-                "  GROUP BY document_id) AS c USING (document_id)"
-                " WHERE c.latest > coalesce(s.last_correction_id, 0)"
-            ).fetchall()
-            for (document_id,) in corrected:
-                con.execute("DELETE FROM report_summary WHERE document_id = ?", [document_id])
-                con.execute(
-                    "INSERT INTO report_summary"
-                    " SELECT * FROM report_summary_source WHERE document_id = ?",
-                    [document_id],
-                )
-            (last,) = con.execute(
-                "SELECT coalesce(max(document_id), 0) FROM report_summary"
-            ).fetchall()[0]
-            # A filter on the key reaches every grouped scan in the view, so this reads only
-            # the new reports' rows, not the whole database.
+        elif pending:
+            con.execute("DELETE FROM report_summary WHERE document_id IN ?", [pending])
+            # A list of constants reaches every grouped scan in the view, so this reads only
+            # the touched records' rows, not the whole database.
             con.execute(
                 "INSERT INTO report_summary SELECT * FROM report_summary_source"
-                " WHERE document_id > ? ORDER BY year, document_id",
-                [last],
+                " WHERE document_id IN ? ORDER BY year, document_id",
+                [pending],
             )
+        con.execute("DELETE FROM pending_records")
         # A few rows per year from every current summary row, rewritten whole: a new version
         # changes which reports count, and a changed view its columns.
         con.execute(
@@ -97,3 +112,7 @@ def refresh_summaries(con: duckdb.DuckDBPyConnection) -> int:
         con.execute("ROLLBACK")
         raise
     return int(written)
+
+
+# Above this many touched records, report_summary is rebuilt whole rather than row by row.
+_WHOLE_REFRESH = 2_000

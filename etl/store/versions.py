@@ -3,7 +3,6 @@ on a conflict), the rows of every table under documents, and what the write did 
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +17,6 @@ from etl.amounts import normalise
 from etl.checks import check_report
 from etl.extract import extract_report
 from etl.model import PROJECT_PHASES, Check, Figure, Project, Report, Source
-from etl.store.aliases import NAMES_OF_DEPARTMENT
 
 # The line `python -m etl demo` writes into every synthetic report; a report with it is flagged.
 SYNTHETIC_MARK = "【示例数据：程序生成，非真实报告】"
@@ -103,153 +101,6 @@ def analyse_text(text: str, given: Given = NOTHING_GIVEN) -> Report:
     return report
 
 
-def load_report(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    sha256: str,
-    text_chars: int,
-    report: Report,
-    on_conflict: OnConflict,
-    *,
-    origin: Origin,
-    source: str | None,
-    loaded_at: datetime | None,
-) -> LoadResult:
-    """Store one extracted report in its own transaction; the shared path of every load."""
-    try:
-        con.execute("BEGIN TRANSACTION")
-        result = _store(
-            con,
-            path,
-            sha256,
-            text_chars,
-            report,
-            on_conflict,
-            origin=origin,
-            source=source,
-            loaded_at=loaded_at,
-        )
-        con.execute("COMMIT")
-    except Exception as exc:
-        con.execute("ROLLBACK")
-        return LoadResult(path, "failed", f"写入数据库失败：{exc}", report.department, report.year)
-    return dataclasses.replace(result, sha256=sha256)
-
-
-def _store(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    sha256: str,
-    text_chars: int,
-    report: Report,
-    on_conflict: OnConflict,
-    *,
-    origin: Origin = "report",
-    source: str | None = None,
-    loaded_at: datetime | None = None,
-) -> LoadResult:
-    department, year = report.department, report.year
-    assert department is not None and year is not None
-    label = f"{department} {year} 年"
-    same = con.execute(
-        "SELECT document_id, is_current FROM documents WHERE sha256 = ?", [sha256]
-    ).fetchone()
-    # The same department-year under any of its names (data/department_aliases.csv).
-    current = con.execute(
-        "SELECT document_id, file_name FROM documents"
-        f" WHERE department IN ({NAMES_OF_DEPARTMENT}) AND year = ? AND is_current",
-        [department, department, year],
-    ).fetchone()
-    if same is not None:
-        if same[1]:
-            return LoadResult(path, "unchanged", f"已载入过（内容相同）：{label}", department, year)
-        if on_conflict == "keep":
-            return LoadResult(
-                path,
-                "unchanged",
-                f"已作为 {label} 的历史版本保存；用 --on-conflict replace 恢复为当前版本",
-                department,
-                year,
-            )
-        set_current(con, department, year, same[0])
-        return LoadResult(path, "restored", f"已恢复为 {label} 的当前版本", department, year)
-    make_current = current is None or on_conflict == "replace"
-    if make_current and current is not None:
-        set_current(con, department, year, None)
-    document_id = _insert_report(
-        con,
-        path,
-        sha256,
-        text_chars,
-        report,
-        make_current,
-        origin=origin,
-        source=source,
-        loaded_at=loaded_at,
-    )
-    if current is None:
-        return LoadResult(path, "loaded", f"已载入：{label}", department, year)
-    if make_current:
-        set_current(con, department, year, document_id)
-        return LoadResult(
-            path,
-            "replaced",
-            f"已替换 {label} 的当前版本（原 {current[1]} 保留为历史版本）",
-            department,
-            year,
-        )
-    return LoadResult(
-        path,
-        "conflict",
-        f"{label} 已有另一版本 {current[1]}，保留当前版本，新文件存为历史版本"
-        "（用 --on-conflict replace 替换）",
-        department,
-        year,
-    )
-
-
-def set_current(
-    con: duckdb.DuckDBPyConnection, department: str, year: int, document_id: int | None
-) -> None:
-    con.execute(
-        "UPDATE documents SET is_current = (document_id IS NOT DISTINCT FROM ?)"
-        f" WHERE department IN ({NAMES_OF_DEPARTMENT}) AND year = ?",
-        [document_id, department, department, year],
-    )
-
-
-def _insert_report(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    sha256: str,
-    text_chars: int,
-    report: Report,
-    is_current: bool,
-    *,
-    origin: Origin = "report",
-    source: str | None = None,
-    loaded_at: datetime | None = None,
-) -> int:
-    row = con.execute(
-        f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)})"
-        f" VALUES ({', '.join('?' * len(DOCUMENT_COLUMNS))}) RETURNING document_id",
-        document_row(
-            report,
-            sha256=sha256,
-            file_name=path.name,
-            path=source or str(path),
-            is_current=is_current,
-            loaded_at=loaded_at or datetime.now(),
-            text_chars=text_chars,
-            origin=origin,
-        ),
-    ).fetchone()
-    assert row is not None
-    document_id = int(row[0])
-    insert_children(con, [(document_id, report)])
-    return document_id
-
-
 # The columns of documents a load writes (document_id comes from its sequence or the caller).
 DOCUMENT_COLUMNS = (
     "sha256",
@@ -266,6 +117,7 @@ DOCUMENT_COLUMNS = (
     "kind_sentence",
     "department_from",
     "year_from",
+    "part",
 )
 
 
@@ -279,6 +131,7 @@ def document_row(
     loaded_at: datetime,
     text_chars: int,
     origin: Origin,
+    part: str,
 ) -> list[Any]:
     """One row of documents in DOCUMENT_COLUMNS' order."""
     title = report.department_source.sentence if report.department_source else None
@@ -298,6 +151,7 @@ def document_row(
         kind_sentence,
         report.department_from,
         report.year_from,
+        part,
     ]
 
 
@@ -349,6 +203,15 @@ def insert_children(con: duckdb.DuckDBPyConnection, reports: list[tuple[int, Rep
     )
     insert_many(
         con,
+        "adjustment_reasons",
+        [
+            [document_id, section, *_span(source)]
+            for document_id, report in reports
+            for section, source in report.adjustment_reasons.items()
+        ],
+    )
+    insert_many(
+        con,
         "checks",
         [
             check_row(document_id, i, c)
@@ -379,6 +242,7 @@ def check_row(document_id: int, ordinal: int, check: Check) -> list[Any]:
         c.actual_wan,
         c.difference_wan,
         ",".join(c.fields),
+        "",
     ]
 
 

@@ -4,6 +4,7 @@ of the database (files.py), archived by content hash and journaled (archive.py).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -22,7 +23,7 @@ from etl.store.aliases import (
     store_aliases,
 )
 from etl.store.archive import Archive
-from etl.store.batch import analyser, batches, few_gc_pauses, store_batch
+from etl.store.batch import Staged, analyser, batches, few_gc_pauses, restore, store_batch, store_one
 from etl.store.corrections import replay_correction
 from etl.store.files import load_lock, working_copy
 from etl.store.schema import apply_schema
@@ -35,9 +36,7 @@ from etl.store.versions import (
     Origin,
     Progress,
     analyse_text,
-    load_report,
     now,
-    set_current,
 )
 
 if TYPE_CHECKING:
@@ -130,11 +129,11 @@ def load_any(
     if isinstance(read, LoadResult):
         return read
     report, text_chars = read
-    sha256 = hashlib.sha256(data).hexdigest()
-    return load_report(
-        con, path, sha256, text_chars, report, on_conflict,
+    staged = Staged(
+        path, data, hashlib.sha256(data).hexdigest(), text_chars, report,
         origin=origin, source=source, loaded_at=loaded_at,
     )  # fmt: skip
+    return store_one(con, staged, on_conflict)
 
 
 def _given_entry(given: Given) -> dict[str, Any]:
@@ -418,25 +417,21 @@ def restore_version(db: Path, sha256: str, *, wait: bool = False) -> LoadResult:
         with working_copy(db) as con:
             apply_schema(con)
             row = con.execute(
-                "SELECT document_id, department, year, is_current, file_name, path, origin,"
-                " department_from, year_from FROM documents WHERE sha256 = ?",
+                "SELECT department, year, path, origin, department_from, year_from"
+                " FROM documents WHERE sha256 = ?",
                 [sha256],
             ).fetchone()
-            if row is None:
+            result = restore(con, sha256)
+            if row is None or result is None:
                 return LoadResult(Path(sha256[:12]), "failed", "没有这个版本（哈希不存在）")
-            document_id, department, year, is_current, file_name, source, origin = row[:7]
+            if result.status != "restored":
+                return result
+            department, year, source, origin = row[:4]
             # A rebuild reads the version again: with the identity the user gave it, if any.
             given = Given(
-                department if row[7] == "user" else None, year if row[8] == "user" else None
+                department if row[4] == "user" else None, year if row[5] == "user" else None
             )
-            path, label = Path(file_name), f"{department} {year} 年"
-            if is_current:
-                return LoadResult(
-                    path, "unchanged", f"已是 {label} 的当前版本", department, year, sha256
-                )
-            con.execute("BEGIN TRANSACTION")
-            set_current(con, department, year, document_id)
-            con.execute("COMMIT")
+            file_name = result.path.name
         stored = archive.find(sha256)
         journal.append(
             {
@@ -455,9 +450,7 @@ def restore_version(db: Path, sha256: str, *, wait: bool = False) -> LoadResult:
         )
         archive.record(journal)
     note = "" if stored else "（注意：存档中没有该版本的原文件，重建数据库时无法恢复）"
-    return LoadResult(
-        path, "restored", f"已恢复为 {label} 的当前版本{note}", department, year, sha256
-    )
+    return dataclasses.replace(result, message=result.message + note)
 
 
 def ensure_database(db: Path, reports_dir: Path) -> list[LoadResult]:

@@ -45,4 +45,4 @@ def make_hostile(db: Path) -> None:
             )
             con.execute("UPDATE projects SET name = ? WHERE name = ?", [new, old])
         con.execute("DELETE FROM report_summary")
-        refresh_summaries(con)
+        refresh_summaries(con, whole=True)

@@ -150,6 +150,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.set_defaults(run=_evaluate)
 
+    show = sub.add_parser(
+        "show",
+        help="print one department-year: every figure, the document it came from, the findings",
+        description=(
+            "Print the merged department-year DEPARTMENT YEAR from the database: every figure "
+            "with its value, the document it was taken from (file, kind, sentence or table cell) "
+            "and every other document's value; the projects with their phases; every check "
+            "finding. --json prints the stable JSON contract (etl/show.py). Exit 1 if the "
+            "department-year is not loaded."
+        ),
+    )
+    show.add_argument("department", help="department name (any of its aliases)")
+    show.add_argument("year", type=int, help="fiscal year, e.g. 2020")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    show.set_defaults(run=_show)
+
     demo = sub.add_parser(
         "demo",
         help="generate a synthetic dataset (示例数据) and load it into its own database",
@@ -203,7 +219,7 @@ def _parser() -> argparse.ArgumentParser:
             help="the fiscal year (e.g. 2021) the document is for, likewise",
         )
 
-    for command in (extract, load, rebuild, manual):
+    for command in (extract, load, rebuild, manual, show):
         command.add_argument(
             "--db",
             type=Path,
@@ -240,6 +256,30 @@ def _extract(args: argparse.Namespace) -> int:
             print(f"  {key:<24} {where['sentence'][:60]}")
     for check in contract["checks"]:
         print(f"  [{check['severity']}] {check['rule']}: {check['message']}")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from etl import queries
+    from etl.show import format_record, record_json
+
+    db = args.db or config.db_path()
+    if not db.exists():
+        print(f"error: {db}: no database (load reports first: python -m etl load)", file=sys.stderr)
+        return 1
+    con = queries.connect(db)
+    try:
+        record = record_json(con, args.department, args.year)
+    finally:
+        con.close()
+    if record is None:
+        print(f"error: {db}: {args.department} {args.year} 年度 not loaded", file=sys.stderr)
+        return 1
+    if args.json:
+        json.dump(record, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print(format_record(record))
     return 0
 
 

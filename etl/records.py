@@ -130,9 +130,10 @@ def document_part(kind: DocumentKind | str | None, origin: str, projects: Iterab
 
 @dataclass(frozen=True)
 class Statement:
-    """One document's statement of a record's figure: its value and where it was read."""
+    """One document's statement of a record's figure: its value and where it was read; the
+    document by its content hash (stable across rebuilds and load orders)."""
 
-    document_id: int
+    sha256: str
     file_name: str
     kind: SourceKind
     value: Decimal
@@ -151,7 +152,7 @@ class Statement:
 class ProjectStatement:
     """A project as one document states it: in a department's list, or on its own form."""
 
-    document_id: int
+    sha256: str
     file_name: str
     kind: SourceKind
     name: str

@@ -228,7 +228,7 @@ SELECT
     document_id,
     CAST(row_number() OVER (
         PARTITION BY document_id
-        ORDER BY list_ordinal NULLS LAST, form_document_id, form_ordinal
+        ORDER BY list_ordinal NULLS LAST, project_key(name), form_ordinal
     ) AS INTEGER) AS ordinal,
     * EXCLUDE (document_id)
 FROM merged;

@@ -80,6 +80,7 @@ def settle(con: duckdb.DuckDBPyConnection) -> int:
             for r in con.execute(
                 "SELECT DISTINCT p.record_id FROM pending_records AS p"
                 " JOIN documents AS d ON d.document_id = p.record_id AND d.is_current"
+                "  AND d.record_id = d.document_id"
                 " WHERE (SELECT count(*) FROM documents AS m"
                 "   WHERE m.record_id = p.record_id AND m.is_current) > 1"
                 "  OR EXISTS (SELECT 1 FROM corrections AS c JOIN documents AS m USING (document_id)"
@@ -151,7 +152,7 @@ def _evidence(statements: Iterable[records.Statement | records.ProjectStatement]
     out: list[dict[str, Any]] = []
     for s in statements:
         entry: dict[str, Any] = {
-            "document_id": s.document_id,
+            "sha256": s.sha256,
             "file_name": s.file_name,
             "kind": s.kind,
             "sentence": s.sentence,
@@ -169,10 +170,11 @@ def _statements(
     con: duckdb.DuckDBPyConnection, record_id: int
 ) -> tuple[list[records.Statement], dict[int, tuple[str, str]]]:
     rows = con.execute(
-        "SELECT section, item, document_id, file_name, source_kind, value, coalesce(sentence, ''),"
-        " coalesce(row_label, ''), coalesce(column_label, '') FROM figure_statements"
-        " WHERE record_id = ? AND value IS NOT NULL"
-        " ORDER BY section, item, rank, document_id DESC",
+        "SELECT s.section, s.item, d.sha256, s.file_name, s.source_kind, s.value,"
+        " coalesce(s.sentence, ''), coalesce(s.row_label, ''), coalesce(s.column_label, '')"
+        " FROM figure_statements AS s JOIN documents AS d USING (document_id)"
+        " WHERE s.record_id = ? AND s.value IS NOT NULL"
+        " ORDER BY s.section, s.item, s.rank, d.sha256",
         [record_id],
     ).fetchall()
     statements = [records.Statement(*r[2:]) for r in rows]
@@ -183,10 +185,11 @@ def _project_statements(
     con: duckdb.DuckDBPyConnection, record_id: int
 ) -> list[records.ProjectStatement]:
     rows = con.execute(
-        "SELECT s.document_id, s.file_name, s.source_kind, s.name, s.amount_wan, f.actual_wan,"
+        "SELECT d.sha256, s.file_name, s.source_kind, s.name, s.amount_wan, f.actual_wan,"
         " s.sentence, s.on_form FROM project_statements AS s"
+        " JOIN documents AS d USING (document_id)"
         " LEFT JOIN project_phases AS f USING (document_id, ordinal)"
-        " WHERE s.record_id = ? ORDER BY s.rank, s.document_id DESC, s.ordinal",
+        " WHERE s.record_id = ? ORDER BY s.rank, s.project_key, d.sha256, s.ordinal",
         [record_id],
     ).fetchall()
     return [records.ProjectStatement(*r) for r in rows]

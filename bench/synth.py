@@ -93,7 +93,9 @@ def generate(con: duckdb.DuckDBPyConnection, scale: Scale) -> None:
     for name in ("counties", "departments", "years", "first_year"):
         con.execute(f"SET VARIABLE {name} = ?", [getattr(scale, name)])
     con.execute(SYNTH_SQL.read_text(encoding="utf-8"))
-    refresh_summaries(con, whole=True)  # what every load ends with: one report_summary row per report
+    refresh_summaries(
+        con, whole=True
+    )  # what every load ends with: one report_summary row per report
 
 
 def row_counts(db: Path) -> dict[str, int]:

@@ -39,7 +39,9 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any]) -> list[d
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def record_json(con: duckdb.DuckDBPyConnection, department: str, year: int) -> dict[str, Any] | None:
+def record_json(
+    con: duckdb.DuckDBPyConnection, department: str, year: int
+) -> dict[str, Any] | None:
     """The merged department-year (None when no document of it is loaded)."""
     record_id = queries._report_id(con, department, year)
     if record_id < 0:
@@ -173,7 +175,10 @@ def record_json(con: duckdb.DuckDBPyConnection, department: str, year: int) -> d
 
 def format_record(record: dict[str, Any]) -> str:
     """The record as text for a terminal: documents, figures with sources, failed findings."""
-    lines = [f"{record['department']} {record['year']} 年度" + ("（示例数据）" if record["synthetic"] else "")]
+    lines = [
+        f"{record['department']} {record['year']} 年度"
+        + ("（示例数据）" if record["synthetic"] else "")
+    ]
     lines.append("文件：")
     lines += [f"  {d['kind_label']}  {d['file_name']}" for d in record["documents"]]
     lines.append("数字：")
@@ -181,7 +186,9 @@ def format_record(record: dict[str, Any]) -> str:
         mark = "（已更正）" if f["corrected"] else ""
         differ = [o for o in f["others"] if not o["agrees"]]
         note = "；".join(f"{o['file_name']} 为 {o['value']}" for o in differ)
-        shown = labels.format_count(f["value"]) if f["unit"] == "人" else labels.format_wan(f["value"])
+        shown = (
+            labels.format_count(f["value"]) if f["unit"] == "人" else labels.format_wan(f["value"])
+        )
         lines.append(
             f"  {f['label']}  {shown} {f['unit']}{mark}  ← {f['source']['file_name']}"
             + (f"  不一致：{note}" if note else "")

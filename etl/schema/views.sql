@@ -183,7 +183,7 @@ GROUP BY document_id, ordinal;
 -- project form, and the precedence rank of the document's list ('lists', 'projects').
 CREATE OR REPLACE VIEW project_statements AS
 SELECT
-    m.record_id, p.*, project_key(p.name) AS project_key, m.file_name,
+    m.record_id, p.*, project_key(p.name) AS project_key, m.file_name, m.part,
     split_part(m.part, ':', 1) AS source_kind,
     split_part(m.part, ':', 1) = 'project_evaluation' AS on_form,
     r.rank
@@ -220,7 +220,7 @@ merged AS (
         l.document_id AS list_document_id, l.ordinal AS list_ordinal,
         l.file_name AS list_file_name, l.source_kind AS list_kind,
         f.document_id AS form_document_id, f.ordinal AS form_ordinal,
-        f.file_name AS form_file_name, f.amount_wan AS form_amount_wan
+        f.file_name AS form_file_name, f.amount_wan AS form_amount_wan, f.part AS form_part
     FROM lists AS l
     FULL OUTER JOIN forms AS f ON f.record_id = l.record_id AND f.project_key = l.project_key
 )
@@ -228,9 +228,9 @@ SELECT
     document_id,
     CAST(row_number() OVER (
         PARTITION BY document_id
-        ORDER BY list_ordinal NULLS LAST, project_key(name), form_ordinal
+        ORDER BY list_ordinal NULLS LAST, form_part, form_ordinal
     ) AS INTEGER) AS ordinal,
-    * EXCLUDE (document_id)
+    * EXCLUDE (document_id, form_part)
 FROM merged;
 
 -- Each project of a department-year's record: its amount and share of the record's projects,

@@ -322,15 +322,17 @@ class _Plan:
             self.docs[k].is_current = k == key
         self.touched.add(group[:2])
 
-    def restore(
-        self, sha256: str, path: Path, department: str, year: int, part: str
-    ) -> LoadResult:
+    def restore(self, sha256: str, path: Path, department: str, year: int, part: str) -> LoadResult:
         key = self.by_sha[sha256]
         label = _label(department, year, part)
         if self.docs[key].is_current:
-            return LoadResult(path, "unchanged", f"已是 {label} 的当前版本", department, year, sha256)
+            return LoadResult(
+                path, "unchanged", f"已是 {label} 的当前版本", department, year, sha256
+            )
         self._set_current((self.docs[key].department, year, self.docs[key].part), key)
-        return LoadResult(path, "restored", f"已恢复为 {label} 的当前版本", department, year, sha256)
+        return LoadResult(
+            path, "restored", f"已恢复为 {label} 的当前版本", department, year, sha256
+        )
 
     def store(self, staged: Staged, on_conflict: OnConflict) -> LoadResult:
         report, path = staged.report, staged.path

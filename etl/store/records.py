@@ -21,6 +21,7 @@ from etl.checks import check_report
 from etl.model import Check, Figure, FundSource, Project, Report, Source
 from etl.store.schema import refresh_summaries
 
+
 def assign(con: duckdb.DuckDBPyConnection, groups: Iterable[tuple[str, int]] | None) -> None:
     """Give every document of these department-years (canonical name, year; None: all) the record
     of its department-year: the document_id of its current document first in precedence
@@ -211,7 +212,8 @@ def resolved_report(con: duckdb.DuckDBPyConnection, record_id: int) -> Report:
         " FROM resolved_figures WHERE document_id = ?",
         [record_id],
     ).fetchall():
-        figure = Figure(*row[:4], row[4], Source(*row[7:]), row[5], row[6])  # type: ignore[misc]
+        section, item, value, unit, wording, confidence, note, *span = row
+        figure = Figure(section, item, value, unit, wording, Source(*span), confidence, note)
         report.figures[(figure.section, figure.item)] = figure
         report.readings.append(figure)
     report.fund_sources = [
@@ -250,4 +252,3 @@ def resolved_report(con: duckdb.DuckDBPyConnection, record_id: int) -> Report:
         ).fetchall()
     )
     return report
-

@@ -39,7 +39,9 @@ def _fill_parts(con: duckdb.DuckDBPyConnection) -> None:
         " LEFT JOIN projects AS p USING (document_id) WHERE d.part = '' GROUP BY ALL"
     ).fetchall()
     if rows:
-        parts = [records.document_part(kind, origin, names or []) for _, kind, origin, names in rows]
+        parts = [
+            records.document_part(kind, origin, names or []) for _, kind, origin, names in rows
+        ]
         con.execute(
             "UPDATE documents SET part = p.part FROM"
             " (SELECT unnest(?) AS document_id, unnest(?) AS part) AS p"

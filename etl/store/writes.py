@@ -23,7 +23,15 @@ from etl.store.aliases import (
     store_aliases,
 )
 from etl.store.archive import Archive
-from etl.store.batch import Staged, analyser, batches, few_gc_pauses, restore, store_batch, store_one
+from etl.store.batch import (
+    Staged,
+    analyser,
+    batches,
+    few_gc_pauses,
+    restore,
+    store_batch,
+    store_one,
+)
 from etl.store.corrections import replay_correction
 from etl.store.files import load_lock, working_copy
 from etl.store.schema import apply_schema
@@ -228,35 +236,51 @@ def rebuild(
     with load_lock(db, wait=False), working_copy(db, fresh=True) as con:
         apply_schema(con)
         store_aliases(con, alias_rows, source)
-        for index, entry in enumerate(entries, start=1):
+        waiting: list[Staged] = []  # loads since the last correction, stored as one batch
+
+        def flush() -> None:
+            for result in store_batch(con, waiting, "keep"):
+                results.append(result)
+                if progress:
+                    progress(len(results), len(entries), result)
+            waiting.clear()
+
+        for entry in entries:
             at = journal_time(entry)
             if entry.get("kind") == "correction":
+                flush()
                 results.append(replay_correction(con, entry, at))
                 if progress:
-                    progress(index, len(entries), results[-1])
+                    progress(len(results), len(entries), results[-1])
                 continue
-            name = entry.get("file_name") or Path(entry["path"]).name
-            suffix = entry.get("suffix", Path(entry["path"]).suffix)
-            source = archive.path(entry["sha256"], suffix)
-            try:
-                data = read_bytes(source)
-            except ReadError as exc:
-                result = LoadResult(Path(name), "failed", f"存档缺失：{exc.problem}")
-            else:
-                result = load_any(
-                    con,
-                    Path(name),
-                    data,
-                    entry["on_conflict"],
-                    origin=entry.get("origin", "report"),
-                    source=entry["path"],
-                    loaded_at=at,
-                    given=Given.from_json(entry.get("given")),
-                )
-            results.append(result)
-            if progress:
-                progress(index, len(entries), result)
+            waiting.append(_replayed(archive, entry, at))
+            if len(waiting) >= _REPLAY_BATCH:
+                flush()
+        flush()
     return results
+
+
+_REPLAY_BATCH = 500  # archived files held in memory at once during a rebuild
+
+
+def _replayed(archive: Archive, entry: dict[str, Any], at: datetime | None) -> Staged:
+    """A journaled load read again from the archive, with the choice, origin, path, time and
+    identity it was loaded with."""
+    name = entry.get("file_name") or Path(entry["path"]).name
+    suffix = entry.get("suffix", Path(entry["path"]).suffix)
+    path = Path(name)
+    try:
+        data = read_bytes(archive.path(entry["sha256"], suffix))
+    except ReadError as exc:
+        return Staged(path, failed=LoadResult(path, "failed", f"存档缺失：{exc.problem}"))
+    origin = entry.get("origin", "report")
+    read = read_document(path, data, origin, Given.from_json(entry.get("given")))
+    if isinstance(read, LoadResult):
+        return Staged(path, data, failed=read)
+    return Staged(
+        path, data, hashlib.sha256(data).hexdigest(), read[1], read[0], origin=origin,
+        source=entry["path"], loaded_at=at, on_conflict=entry["on_conflict"],
+    )  # fmt: skip
 
 
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f]")
@@ -316,42 +340,44 @@ def load_documents(
         )
         for d in documents
     ]
+    staged: list[Staged] = []
+    for name, data, choice, given in items:
+        path = Path(name)
+        if len(data) > MAX_FILE_BYTES:
+            size = len(data) // 1024 // 1024
+            problem = f"文件过大（{size} MB）：报告文件应小于 {MAX_FILE_BYTES // 2**20} MB"
+            staged.append(Staged(path, failed=LoadResult(path, "failed", problem)))
+            continue
+        read = read_document(path, data, "report", given)
+        if isinstance(read, LoadResult):
+            staged.append(Staged(path, data, failed=read))
+            continue
+        staged.append(
+            Staged(
+                path, data, hashlib.sha256(data).hexdigest(), read[1], read[0],
+                source=f"upload:{name}", loaded_at=now(), on_conflict=choice,
+            )
+        )  # fmt: skip
     results: list[LoadResult] = []
     with _writing(db, wait=wait) as (con, archive, journal):
-        for index, (name, data, choice, given) in enumerate(items, start=1):
-            path = Path(name)
-            if len(data) > MAX_FILE_BYTES:
-                size = len(data) // 1024 // 1024
-                result = LoadResult(
-                    path,
-                    "failed",
-                    f"文件过大（{size} MB）：报告文件应小于 {MAX_FILE_BYTES // 2**20} MB",
-                )
-            else:
-                source, at = f"upload:{name}", now()
-                result = load_any(
-                    con,
-                    path,
-                    data,
-                    choice,
-                    origin="report",
-                    source=source,
-                    loaded_at=at,
-                    given=given,
-                )
-                archive_write(
-                    archive,
-                    journal,
-                    Path(source),
-                    data,
-                    result,
-                    choice,
-                    file_name=name,
-                    suffix=content_suffix(path, data),
-                    origin="report",
-                    at=at.isoformat(),
-                    **_given_entry(given),
-                )
+        # One transaction for every upload (each its own if that fails), as a folder load.
+        stored = store_batch(con, staged, on_conflict)
+        for index, (item, result, (name, data, choice, given)) in enumerate(
+            zip(staged, stored, items, strict=True), start=1
+        ):
+            archive_write(
+                archive,
+                journal,
+                Path(item.source or f"upload:{name}"),
+                data,
+                result,
+                choice,
+                file_name=name,
+                suffix=content_suffix(item.path, data),
+                origin="report",
+                at=(item.loaded_at or now()).isoformat(),
+                **_given_entry(given),
+            )
             results.append(result)
             if progress:
                 progress(index, len(items), result)

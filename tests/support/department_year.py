@@ -36,7 +36,9 @@ def final_accounts(
     three_public: str = "5.26",
 ) -> str:
     total = f"{float(basic) + float(project):.2f}"
-    parts = f"人员经费{personnel}万元，公用经费{public}万元" if personnel else f"公用经费{public}万元"
+    parts = (
+        f"人员经费{personnel}万元，公用经费{public}万元" if personnel else f"公用经费{public}万元"
+    )
     return (
         f"{DEPARTMENT}{YEAR}年度部门决算公开说明\n{SYNTHETIC_MARK}\n"
         f"一、支出决算情况说明\n{YEAR}年本年支出合计{total}万元，其中：基本支出{basic}万元；"

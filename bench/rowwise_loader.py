@@ -88,10 +88,8 @@ def load_rowwise(db: Path, paths: list[Path]) -> int:
             )
             written += 1
         for i, c in enumerate(report.checks, start=1):
-            con.execute(
-                "INSERT INTO checks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                check_row(document_id, i, c),
-            )
+            row = check_row(document_id, i, c)
+            con.execute(f"INSERT INTO checks VALUES ({', '.join('?' * len(row))})", row)
             written += 1
     con.close()
     return written

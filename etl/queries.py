@@ -160,7 +160,7 @@ def top_projects(con: duckdb.DuckDBPyConnection, year: int, limit: int = 20) -> 
         " SELECT c.department, p.name, p.amount_wan,"
         " CAST(p.amount_wan AS DOUBLE) / CAST(nullif(c.projects_sum_wan, 0) AS DOUBLE) AS share,"
         " p.purpose"
-        " FROM projects AS p JOIN candidates AS c USING (document_id)"
+        " FROM record_projects AS p JOIN candidates AS c USING (document_id)"
         " ORDER BY p.amount_wan DESC, c.department, p.ordinal LIMIT ?",
         [year, limit, year, limit],
     )
@@ -516,7 +516,7 @@ def fund_mix_history(con: duckdb.DuckDBPyConnection, department: str) -> pd.Data
     against the previous report year (NULL when that year does not state the level)."""
     years = _department_reports(con, department)
     stated = con.execute(
-        "SELECT document_id, level, sum(amount_wan) FROM fund_sources"
+        "SELECT document_id, level, sum(amount_wan) FROM record_fund_sources"
         " WHERE document_id IN ? GROUP BY document_id, level",
         [list(years)],
     ).fetchall()
@@ -561,7 +561,7 @@ def project_history(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataF
     # Projects matched across years by project_key (schema/tables.sql), summed per report.
     keyed = con.execute(
         "SELECT document_id, project_key(name) AS project_key, sum(amount_wan),"
-        " string_agg(name, ' / ' ORDER BY ordinal) FROM projects"
+        " string_agg(name, ' / ' ORDER BY ordinal) FROM record_projects"
         " WHERE document_id IN ? GROUP BY document_id, project_key(name)",
         [list(years)],
     ).fetchall()

@@ -13,6 +13,7 @@ ALTER TABLE documents ADD COLUMN IF NOT EXISTS year_from VARCHAR DEFAULT 'title'
 -- Documents before records had no part (etl.store.schema fills it in) and no record.
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS part VARCHAR DEFAULT '';
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS record_id BIGINT;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS record_size INTEGER DEFAULT 1;
 ALTER TABLE checks ADD COLUMN IF NOT EXISTS evidence VARCHAR DEFAULT '';
 
 -- Figures before the table reader were all read from sentences: no row or column labels.

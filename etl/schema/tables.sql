@@ -65,8 +65,11 @@ CREATE TABLE IF NOT EXISTS documents (
     -- part has its own versions; is_current marks the current one of each part.
     part VARCHAR NOT NULL DEFAULT '',
     -- The department-year's record this document belongs to: the document_id of its lead (the
-    -- current document first in precedence ('record', 'lead')), kept by the write step.
-    record_id BIGINT
+    -- current document first in precedence ('record', 'lead')), kept by the write step, and how
+    -- many current documents the record gathers (1: the record is this document, and the views
+    -- read its rows directly instead of resolving between documents).
+    record_id BIGINT,
+    record_size INTEGER NOT NULL DEFAULT 1
 );
 
 -- Scalar figures with provenance: basic / project phases, personnel / public, 三公, staffing.

@@ -57,13 +57,23 @@ JOIN precedence AS p
 WHERE m.is_current;
 
 -- A record's figures: each from its first document in precedence, a hand correction (of any of
--- its documents) before all; document_id is the record, source_document_id the document read.
+-- its documents) before all; document_id is the record, source_document_id the document read. A
+-- record of one document (record_size 1, nearly all of them) is that document's figures, read by
+-- document_id so a filter on it reaches the scan; only records of several documents are ranked.
 CREATE OR REPLACE VIEW resolved_figures AS
+SELECT
+    e.*, d.file_name, split_part(d.part, ':', 1) AS source_kind,
+    e.document_id AS source_document_id
+FROM effective_figures AS e
+JOIN documents AS d ON d.document_id = e.document_id
+WHERE d.is_current AND d.record_size = 1
+UNION ALL BY NAME
 SELECT
     * EXCLUDE (record_id, document_id, rank),
     record_id AS document_id,
     document_id AS source_document_id
 FROM figure_statements
+WHERE record_id IN (SELECT document_id FROM documents WHERE is_current AND record_size > 1)
 QUALIFY row_number() OVER (
     PARTITION BY record_id, section, item ORDER BY corrected DESC, rank, document_id DESC
 ) = 1;
@@ -139,9 +149,14 @@ LEFT JOIN rates AS r ON r.document_id = p.document_id AND r.scope = p.section;
 -- A record's fund split, whole from one document: the first in precedence ('lists',
 -- 'fund_sources') that states one; document_id is the record, source_document_id the document.
 CREATE OR REPLACE VIEW record_fund_sources AS
+SELECT f.*, f.document_id AS source_document_id, m.file_name
+FROM fund_sources AS f
+JOIN documents AS m ON m.document_id = f.document_id
+WHERE m.is_current AND m.record_size = 1
+UNION ALL BY NAME
 SELECT f.* REPLACE (m.record_id AS document_id), f.document_id AS source_document_id, m.file_name
 FROM fund_sources AS f
-JOIN documents AS m ON m.document_id = f.document_id AND m.is_current
+JOIN documents AS m ON m.document_id = f.document_id AND m.is_current AND m.record_size > 1
 JOIN precedence AS p
     ON p.section = 'lists' AND p.item = 'fund_sources' AND p.source_kind = split_part(m.part, ':', 1)
 QUALIFY dense_rank() OVER (PARTITION BY m.record_id ORDER BY p.rank, m.document_id DESC) = 1;
@@ -183,7 +198,7 @@ GROUP BY document_id, ordinal;
 -- project form, and the precedence rank of the document's list ('lists', 'projects').
 CREATE OR REPLACE VIEW project_statements AS
 SELECT
-    m.record_id, p.*, project_key(p.name) AS project_key, m.file_name, m.part,
+    m.record_id, m.record_size, p.*, project_key(p.name) AS project_key, m.file_name, m.part,
     split_part(m.part, ':', 1) AS source_kind,
     split_part(m.part, ':', 1) = 'project_evaluation' AS on_form,
     r.rank
@@ -195,16 +210,17 @@ JOIN precedence AS r
 -- A record's projects: the list of its first document in precedence that is not a project form,
 -- each matched by project_key to its own 项目支出绩效自评表 where one is loaded, then the projects
 -- only a form names. amount_wan is the list's (what the department's total adds up to), else the
--- form's; the phases and score are the form's where it states them, else the list's.
+-- form's; the phases and score are the form's where it states them, else the list's. A record
+-- of one document is its own list, read by document_id.
 CREATE OR REPLACE VIEW record_projects AS
 WITH lists AS (
     SELECT * FROM project_statements
-    WHERE NOT on_form
+    WHERE NOT on_form AND record_size > 1
     QUALIFY dense_rank() OVER (PARTITION BY record_id ORDER BY rank, document_id DESC) = 1
 ),
 forms AS (
     SELECT * FROM project_statements
-    WHERE on_form
+    WHERE on_form AND record_size > 1
     QUALIFY row_number() OVER (
         PARTITION BY record_id, project_key ORDER BY document_id DESC, ordinal
     ) = 1
@@ -231,7 +247,16 @@ SELECT
         ORDER BY list_ordinal NULLS LAST, form_part, form_ordinal
     ) AS INTEGER) AS ordinal,
     * EXCLUDE (document_id, form_part)
-FROM merged;
+FROM merged
+UNION ALL BY NAME
+-- A record of one document: its own list, read by document_id.
+SELECT
+    p.document_id, p.ordinal, p.name, p.amount_wan, p.purpose, p.sentence, p.row_label,
+    p.document_id AS list_document_id, p.ordinal AS list_ordinal, m.file_name AS list_file_name,
+    split_part(m.part, ':', 1) AS list_kind
+FROM projects AS p
+JOIN documents AS m ON m.document_id = p.document_id
+WHERE m.is_current AND m.record_size = 1;
 
 -- Each project of a department-year's record: its amount and share of the record's projects,
 -- its phases, and its 执行率 as the report's own (indicator_formulas' execution_rate: actual ÷

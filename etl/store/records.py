@@ -24,8 +24,9 @@ from etl.store.schema import refresh_summaries
 
 def assign(con: duckdb.DuckDBPyConnection, groups: Iterable[tuple[str, int]] | None) -> None:
     """Give every document of these department-years (canonical name, year; None: all) the record
-    of its department-year: the document_id of its current document first in precedence
-    ('record', 'lead'), and mark the records whose documents changed as pending."""
+    of its department-year (the document_id of its current document first in precedence
+    ('record', 'lead')) and the record's size (its current documents), and mark the records whose
+    documents changed as pending."""
     touched = sorted(set(groups)) if groups is not None else None
     if touched == []:
         return
@@ -46,13 +47,16 @@ def assign(con: duckdb.DuckDBPyConnection, groups: Iterable[tuple[str, int]] | N
         " )"
         " SELECT document_id, old_record, first_value(document_id) OVER ("
         "  PARTITION BY department, year ORDER BY is_current DESC, rank, document_id"
-        " ) AS record_id FROM docs",
+        " ) AS record_id,"
+        " CAST(count(*) FILTER (WHERE is_current) OVER (PARTITION BY department, year) AS INTEGER)"
+        " AS record_size FROM docs",
         [touched is None, years, departments, years],
     )
     con.execute(
-        "UPDATE documents SET record_id = l.record_id FROM record_leads AS l"
-        " WHERE documents.document_id = l.document_id"
-        " AND documents.record_id IS DISTINCT FROM l.record_id"
+        "UPDATE documents SET record_id = l.record_id, record_size = l.record_size"
+        " FROM record_leads AS l WHERE documents.document_id = l.document_id"
+        " AND (documents.record_id IS DISTINCT FROM l.record_id"
+        "  OR documents.record_size <> l.record_size)"
     )
     con.execute(
         "INSERT INTO pending_records SELECT DISTINCT record_id FROM ("
@@ -82,8 +86,7 @@ def settle(con: duckdb.DuckDBPyConnection) -> int:
                 "SELECT DISTINCT p.record_id FROM pending_records AS p"
                 " JOIN documents AS d ON d.document_id = p.record_id AND d.is_current"
                 "  AND d.record_id = d.document_id"
-                " WHERE (SELECT count(*) FROM documents AS m"
-                "   WHERE m.record_id = p.record_id AND m.is_current) > 1"
+                " WHERE d.record_size > 1"
                 "  OR EXISTS (SELECT 1 FROM corrections AS c JOIN documents AS m USING (document_id)"
                 "   WHERE m.record_id = p.record_id AND m.is_current)"
                 "  OR p.record_id IN (SELECT record_id FROM rechecked_records)"

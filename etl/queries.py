@@ -370,8 +370,8 @@ def _department_reports(con: duckdb.DuckDBPyConnection, department: str) -> dict
     if not names:
         return {}
     rows = con.execute(
-        "SELECT DISTINCT record_id, year FROM documents WHERE department IN ? AND is_current"
-        " ORDER BY year",
+        "SELECT document_id, year FROM documents WHERE department IN ? AND is_current"
+        " AND document_id = record_id ORDER BY year",
         [names],
     ).fetchall()
     return {int(document_id): int(year) for document_id, year in rows}

@@ -229,6 +229,12 @@ CREATE TABLE IF NOT EXISTS rechecked_records (
     record_id BIGINT NOT NULL
 );
 
+-- The records that gather several documents, whose resolved rows are in merged_figures,
+-- merged_fund_sources and merged_projects (views.sql); kept by etl.store.records.
+CREATE TABLE IF NOT EXISTS merged_records (
+    record_id BIGINT NOT NULL
+);
+
 -- Records (department-years, by record_id) a write changed and whose checks and read models the
 -- end of the write brings up to date (etl.store.records); empty between writes.
 CREATE TABLE IF NOT EXISTS pending_records (

@@ -56,27 +56,34 @@ JOIN precedence AS p
     ON p.section = f.section AND p.item = f.item AND p.source_kind = split_part(m.part, ':', 1)
 WHERE m.is_current;
 
--- A record's figures: each from its first document in precedence, a hand correction (of any of
--- its documents) before all; document_id is the record, source_document_id the document read. A
--- record of one document (record_size 1, nearly all of them) is that document's figures, read by
--- document_id so a filter on it reaches the scan; only records of several documents are ranked.
-CREATE OR REPLACE VIEW resolved_figures AS
+-- The precedence rule over figures, for the given records of several documents: each figure
+-- from its first document in precedence, a hand correction (of any of its documents) before all;
+-- document_id is the record, source_document_id the document read. The write step materialises
+-- it into merged_figures for the records it touched (etl.store.records).
+CREATE OR REPLACE MACRO ranked_figures(records) AS TABLE
 SELECT
-    e.*, d.file_name, split_part(d.part, ':', 1) AS source_kind,
-    e.document_id AS source_document_id
-FROM effective_figures AS e
-JOIN documents AS d ON d.document_id = e.document_id
-WHERE d.is_current AND d.record_size = 1
-UNION ALL BY NAME
-SELECT
-    * EXCLUDE (record_id, document_id, rank),
+    * EXCLUDE (record_id, document_id, rank, file_name, source_kind),
     record_id AS document_id,
     document_id AS source_document_id
 FROM figure_statements
-WHERE record_id IN (SELECT document_id FROM documents WHERE is_current AND record_size > 1)
+WHERE list_contains(records, record_id)
 QUALIFY row_number() OVER (
     PARTITION BY record_id, section, item ORDER BY corrected DESC, rank, document_id DESC
 ) = 1;
+
+-- Derived data, never edited: ranked_figures of every record of several documents.
+CREATE TABLE IF NOT EXISTS merged_figures AS SELECT * FROM ranked_figures([]) LIMIT 0;
+
+-- A record's figures: a record of one document (nearly all of them) is that document's own, read
+-- by document_id so a filter on it reaches the scan; a record of several documents
+-- (merged_records) is its rows of merged_figures. (Rows of documents that are no record's id
+-- are never asked for: every reader names a record.)
+CREATE OR REPLACE VIEW resolved_figures AS
+SELECT *, document_id AS source_document_id
+FROM effective_figures
+WHERE document_id NOT IN (SELECT record_id FROM merged_records)
+UNION ALL BY NAME
+SELECT * FROM merged_figures;
 
 -- Every same-year indicator of every department-year's record: the terms of indicator_formulas
 -- over its resolved figures (a correction in force replaces the extracted value), by
@@ -148,18 +155,26 @@ LEFT JOIN rates AS r ON r.document_id = p.document_id AND r.scope = p.section;
 
 -- A record's fund split, whole from one document: the first in precedence ('lists',
 -- 'fund_sources') that states one; document_id is the record, source_document_id the document.
-CREATE OR REPLACE VIEW record_fund_sources AS
-SELECT f.*, f.document_id AS source_document_id, m.file_name
+CREATE OR REPLACE MACRO ranked_fund_sources(records) AS TABLE
+SELECT f.* REPLACE (m.record_id AS document_id), f.document_id AS source_document_id
 FROM fund_sources AS f
-JOIN documents AS m ON m.document_id = f.document_id
-WHERE m.is_current AND m.record_size = 1
-UNION ALL BY NAME
-SELECT f.* REPLACE (m.record_id AS document_id), f.document_id AS source_document_id, m.file_name
-FROM fund_sources AS f
-JOIN documents AS m ON m.document_id = f.document_id AND m.is_current AND m.record_size > 1
+JOIN documents AS m ON m.document_id = f.document_id AND m.is_current
 JOIN precedence AS p
     ON p.section = 'lists' AND p.item = 'fund_sources' AND p.source_kind = split_part(m.part, ':', 1)
+WHERE list_contains(records, m.record_id)
 QUALIFY dense_rank() OVER (PARTITION BY m.record_id ORDER BY p.rank, m.document_id DESC) = 1;
+
+-- Derived data, never edited: ranked_fund_sources of every record of several documents.
+CREATE TABLE IF NOT EXISTS merged_fund_sources AS SELECT * FROM ranked_fund_sources([]) LIMIT 0;
+
+-- A record's fund split: a record of one document is its own, a record of several documents
+-- (merged_records) its rows of merged_fund_sources.
+CREATE OR REPLACE VIEW record_fund_sources AS
+SELECT *, document_id AS source_document_id
+FROM fund_sources
+WHERE document_id NOT IN (SELECT record_id FROM merged_records)
+UNION ALL BY NAME
+SELECT * FROM merged_fund_sources;
 
 -- Project funds per record and government level: the sum, first mention and sentences.
 CREATE OR REPLACE VIEW report_fund_levels AS
@@ -212,15 +227,15 @@ JOIN precedence AS r
 -- only a form names. amount_wan is the list's (what the department's total adds up to), else the
 -- form's; the phases and score are the form's where it states them, else the list's. A record
 -- of one document is its own list, read by document_id.
-CREATE OR REPLACE VIEW record_projects AS
+CREATE OR REPLACE MACRO ranked_projects(records) AS TABLE
 WITH lists AS (
     SELECT * FROM project_statements
-    WHERE NOT on_form AND record_size > 1
+    WHERE NOT on_form AND list_contains(records, record_id)
     QUALIFY dense_rank() OVER (PARTITION BY record_id ORDER BY rank, document_id DESC) = 1
 ),
 forms AS (
     SELECT * FROM project_statements
-    WHERE on_form AND record_size > 1
+    WHERE on_form AND list_contains(records, record_id)
     QUALIFY row_number() OVER (
         PARTITION BY record_id, project_key ORDER BY document_id DESC, ordinal
     ) = 1
@@ -247,16 +262,21 @@ SELECT
         ORDER BY list_ordinal NULLS LAST, form_part, form_ordinal
     ) AS INTEGER) AS ordinal,
     * EXCLUDE (document_id, form_part)
-FROM merged
-UNION ALL BY NAME
--- A record of one document: its own list, read by document_id.
+FROM merged;
+
+-- Derived data, never edited: ranked_projects of every record of several documents.
+CREATE TABLE IF NOT EXISTS merged_projects AS SELECT * FROM ranked_projects([]) LIMIT 0;
+
+-- A record's projects: a record of one document is its own list (list_file_name NULL: the
+-- record's own file), a record of several documents (merged_records) its rows of merged_projects.
+CREATE OR REPLACE VIEW record_projects AS
 SELECT
-    p.document_id, p.ordinal, p.name, p.amount_wan, p.purpose, p.sentence, p.row_label,
-    p.document_id AS list_document_id, p.ordinal AS list_ordinal, m.file_name AS list_file_name,
-    split_part(m.part, ':', 1) AS list_kind
-FROM projects AS p
-JOIN documents AS m ON m.document_id = p.document_id
-WHERE m.is_current AND m.record_size = 1;
+    document_id, ordinal, name, amount_wan, purpose, sentence, row_label,
+    document_id AS list_document_id, ordinal AS list_ordinal
+FROM projects
+WHERE document_id NOT IN (SELECT record_id FROM merged_records)
+UNION ALL BY NAME
+SELECT * FROM merged_projects;
 
 -- Each project of a department-year's record: its amount and share of the record's projects,
 -- its phases, and its 执行率 as the report's own (indicator_formulas' execution_rate: actual ÷
@@ -273,7 +293,9 @@ SELECT
         coalesce(f.actual_wan, l.actual_wan), coalesce(f.adjusted_wan, l.adjusted_wan)
     ) AS execution_rate,
     coalesce(f.score, l.score) AS score,
-    p.purpose, p.sentence, p.row_label, p.list_file_name, p.form_file_name, p.form_amount_wan
+    p.purpose, p.sentence, p.row_label,
+    coalesce(p.list_file_name, d.file_name) AS list_file_name,
+    p.form_file_name, p.form_amount_wan
 FROM record_projects AS p
 JOIN current_documents AS d USING (document_id)
 LEFT JOIN project_phases AS f
@@ -283,7 +305,9 @@ LEFT JOIN project_phases AS l
 
 -- A record's figures with the document each was read from (file, kind, origin).
 CREATE OR REPLACE VIEW figure_provenance AS
-SELECT d.department, d.year, f.*, s.origin, s.kind
+SELECT
+    d.department, d.year, f.*, s.file_name, split_part(s.part, ':', 1) AS source_kind,
+    s.origin, s.kind
 FROM resolved_figures AS f
 JOIN current_documents AS d USING (document_id)
 JOIN documents AS s ON s.document_id = f.source_document_id;

@@ -76,30 +76,83 @@ def mark(con: duckdb.DuckDBPyConnection, document_id: int) -> None:
 
 
 def settle(con: duckdb.DuckDBPyConnection) -> int:
-    """At the end of a write: every pending record that gathers several documents or a correction
-    checked again, then the read models brought up to date; report_summary's row count."""
+    """At the end of a write, for every pending record: the merged rows of a record of several
+    documents (merged_figures, merged_fund_sources, merged_projects) written again, its checks run
+    again when it gathers several documents or a correction, then the read models brought up to
+    date; report_summary's row count."""
     con.execute("BEGIN TRANSACTION")
     try:
-        pending = [
+        touched = [
+            int(r[0])
+            for r in con.execute("SELECT DISTINCT record_id FROM pending_records").fetchall()
+        ]
+        merged = [
             int(r[0])
             for r in con.execute(
-                "SELECT DISTINCT p.record_id FROM pending_records AS p"
-                " JOIN documents AS d ON d.document_id = p.record_id AND d.is_current"
-                "  AND d.record_id = d.document_id"
-                " WHERE d.record_size > 1"
-                "  OR EXISTS (SELECT 1 FROM corrections AS c JOIN documents AS m USING (document_id)"
-                "   WHERE m.record_id = p.record_id AND m.is_current)"
-                "  OR p.record_id IN (SELECT record_id FROM rechecked_records)"
-                " ORDER BY 1"
+                "SELECT document_id FROM documents WHERE document_id IN ? AND is_current"
+                " AND record_id = document_id AND record_size > 1 ORDER BY 1",
+                [touched],
             ).fetchall()
-        ]
-        for record_id in pending:
+        ] if touched else []  # fmt: skip
+        _merge(con, touched, merged)
+        recheck = [
+            int(r[0])
+            for r in con.execute(
+                "SELECT document_id FROM documents AS d WHERE document_id IN ? AND is_current"
+                " AND record_id = document_id AND (record_size > 1"
+                "  OR document_id IN (SELECT record_id FROM rechecked_records)"
+                "  OR EXISTS (SELECT 1 FROM corrections AS c JOIN documents AS m USING (document_id)"
+                "   WHERE m.record_id = d.document_id AND m.is_current))"
+                " ORDER BY 1",
+                [touched],
+            ).fetchall()
+        ] if touched else []  # fmt: skip
+        for record_id in recheck:
             _recheck(con, record_id)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     return refresh_summaries(con)
+
+
+# Each merged table and the macro (views.sql) whose rows it keeps for records of several documents.
+_MERGED = (
+    ("merged_figures", "ranked_figures"),
+    ("merged_fund_sources", "ranked_fund_sources"),
+    ("merged_projects", "ranked_projects"),
+)
+
+
+def _merge(con: duckdb.DuckDBPyConnection, touched: list[int], merged: list[int]) -> None:
+    """The merged rows of the touched records: dropped, then written for those of several
+    documents. A table whose columns no longer match its macro (views.sql changed) is rebuilt
+    for every such record."""
+    for table, macro in _MERGED:
+        shape = con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {table})").fetchall()
+        wanted = con.execute(
+            f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {macro}([0]))"
+        ).fetchall()
+        if shape != wanted:
+            every = [
+                int(r[0])
+                for r in con.execute(
+                    "SELECT document_id FROM documents WHERE is_current"
+                    " AND record_id = document_id AND record_size > 1"
+                ).fetchall()
+            ]
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {macro}(?)", [every])
+            con.execute("DELETE FROM merged_records")
+            con.execute("INSERT INTO merged_records SELECT unnest(?)", [every])
+            continue
+        if touched:
+            con.execute(f"DELETE FROM {table} WHERE document_id IN ?", [touched])
+        if merged:
+            con.execute(f"INSERT INTO {table} SELECT * FROM {macro}(?)", [merged])
+    if touched:
+        con.execute("DELETE FROM merged_records WHERE record_id IN ?", [touched])
+    if merged:
+        con.execute("INSERT INTO merged_records SELECT unnest(?)", [merged])
 
 
 def _recheck(con: duckdb.DuckDBPyConnection, record_id: int) -> None:

@@ -317,3 +317,26 @@ def test_parts_are_the_same_for_a_project_however_its_name_is_written() -> None:
     assert list(itertools.islice(records.precedence_rows(), 1)) == [
         ["basic", "initial", "manual", 1]
     ]
+
+
+def test_a_file_from_before_records_gets_parts_and_records(tmp_path: Path) -> None:
+    import duckdb
+
+    db = tmp_path / "b.duckdb"
+    load_paths([dy.SEED], db)
+    with duckdb.connect(str(db)) as con:  # the tables as the previous Budget Lens wrote them
+        for column in ("part", "record_id", "record_size"):
+            con.execute(f"ALTER TABLE documents DROP COLUMN {column}")
+        con.execute("ALTER TABLE checks DROP COLUMN evidence")
+        for table in (
+            "adjustment_reasons", "precedence", "pending_records", "record_checks",
+            "rechecked_records", "merged_records", "merged_figures", "merged_fund_sources",
+            "merged_projects",
+        ):  # fmt: skip
+            con.execute(f"DROP TABLE {table}")
+    final = dy.write_year(tmp_path / "in", final=dy.final_accounts())["final"]
+    [result] = load_paths([final], db)
+    assert result.status == "loaded", result.message  # joins the record, replaces nothing
+    record = show(db)
+    assert [d["kind"] for d in record["documents"]] == ["self_evaluation_report", "final_accounts"]
+    assert figure(record, "basic.actual")["source"]["file_name"] == "final.txt"

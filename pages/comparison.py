@@ -48,7 +48,7 @@ widgets.chart_and_table(
 widgets.show_table(tables.ranking_table(ranked))
 if total > len(ranked):
     st.caption(f"表中显示前 {len(ranked)} 个部门；下载 CSV 包含全部 {total:,} 个部门。")
-widgets.csv_download(
+widgets.table_downloads(
     lambda: tables.ranking_table(
         data.department_ranking(selection.identity, year, sort_by, ascending, None)
     ),

@@ -77,12 +77,13 @@ def test_page_shows_the_seed_figures(seed_db: Path, path: str) -> None:
 
 
 @pytest.mark.parametrize("path", list(REPORT_PAGES), ids=list(REPORT_PAGES.values()))
-def test_every_chart_and_table_has_a_csv_button(seed_db: Path, path: str) -> None:
+def test_every_chart_and_table_has_csv_and_excel_buttons(seed_db: Path, path: str) -> None:
     at = open_page(path)
-    buttons = at.get("download_button")
+    buttons = [b.proto.label for b in at.get("download_button")]
     charts = at.get("plotly_chart")
-    assert len(buttons) == (len(charts) + len(at.dataframe) if path != "pages/overview.py" else 0)
-    assert all(b.proto.label.startswith("下载 CSV") for b in buttons)
+    assert len(buttons) == 2 * (len(charts) + len(at.dataframe))
+    assert buttons[0::2] == [b for b in buttons if b.startswith("下载 CSV")]
+    assert buttons[1::2] == [b.replace("下载 CSV", "下载 Excel") for b in buttons[0::2]]
 
 
 @pytest.mark.parametrize("path", list(REPORT_PAGES), ids=list(REPORT_PAGES.values()))
@@ -268,4 +269,4 @@ def test_summary_funds_by_year_and_top_projects(three_reports_db: Path) -> None:
     at.selectbox(key="summary_year").set_value(2020).run()
     assert set(table(at, 1)["部门"]) == {DEPARTMENT, OTHER_DEPARTMENT}
     assert len(at.get("plotly_chart")) == 2
-    assert len(at.get("download_button")) == 4
+    assert len(at.get("download_button")) == 8  # CSV and Excel for each chart and table

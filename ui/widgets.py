@@ -1,5 +1,5 @@
-"""Shared widgets the pages call: headers, KPI cards, a chart with its table and CSV buttons,
-tables, the 下载 CSV button, file uploaders in Chinese, writes with their messages. Figures come
+"""Shared widgets the pages call: headers, KPI cards, a chart with its table and download buttons,
+tables, the 下载 CSV / 下载 Excel buttons, file uploaders in Chinese, writes with their messages. Figures come
 from charts.py, tables from tables.py, bytes and file names from export.py; nothing here
 queries or reshapes data itself."""
 
@@ -130,10 +130,10 @@ def chart_and_table(
     draws (`chart_rows`, key `key`_chart_csv); then, unless None, `table` shown with its CSV
     (key `key`_table_csv). Files are named `view`图 and `view`表."""
     show_chart(figure, selection, f"{view}图", key=f"{key}_chart")
-    csv_download(chart_rows, selection, f"{view}图", key=f"{key}_chart_csv", what="图表数据")
+    table_downloads(chart_rows, selection, f"{view}图", key=f"{key}_chart_csv", what="图表数据")
     if table is not None:
         show_table(table, placeholder=placeholder)
-        csv_download(table, selection, f"{view}表", key=f"{key}_table_csv")
+        table_downloads(table, selection, f"{view}表", key=f"{key}_table_csv")
 
 
 def show_table(table: pd.DataFrame, *, placeholder: str = MISSING) -> None:
@@ -161,7 +161,7 @@ def show_table(table: pd.DataFrame, *, placeholder: str = MISSING) -> None:
     )
 
 
-def csv_download(
+def table_downloads(
     table: pd.DataFrame | Callable[[], pd.DataFrame],
     selection: Selection,
     view: str,
@@ -169,17 +169,32 @@ def csv_download(
     *,
     what: str = "表格",
 ) -> None:
-    """A 下载 CSV button for exactly the rows and columns of `table` (`what` names them); the
-    bytes are built when the button is clicked, not on every run (a table may be 180,000 rows),
-    and `table` may be a function that builds the frame then."""
-    st.download_button(
+    """下载 CSV and 下载 Excel buttons side by side for exactly the rows and columns of `table`
+    (`what` names them; keys `key` and `key` with _xlsx for _csv). The bytes are built when a
+    button is clicked, not on every run (a table may be 180,000 rows), and `table` may be a
+    function that builds the frame then."""
+
+    def frame() -> pd.DataFrame:
+        return table() if callable(table) else table
+
+    left, right = st.columns(2, gap="small", width=480)
+    left.download_button(
         f"下载 CSV（{what}）",
-        data=lambda: export.csv_bytes(table() if callable(table) else table),
+        data=lambda: export.csv_bytes(frame()),
         file_name=export.file_name(selection.department, selection.year, view),
         mime="text/csv",
         key=key,
         on_click="ignore",
         icon=":material/download:",
+    )
+    right.download_button(
+        f"下载 Excel（{what}）",
+        data=lambda: export.xlsx_bytes(frame(), view),
+        file_name=export.file_name(selection.department, selection.year, view, suffix="xlsx"),
+        mime=export.XLSX_MIME,
+        key=f"{key.removesuffix('_csv')}_xlsx",
+        on_click="ignore",
+        icon=":material/table_view:",
     )
 
 

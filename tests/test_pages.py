@@ -30,13 +30,30 @@ def test_app_registers_the_pages() -> None:
         "项目明细",
         "数据核对",
     ]
-    assert list(REPORT_PAGES.values())[5:9] == ["同比", "部门对比", "全部部门", "绩效指标"]
+    assert list(REPORT_PAGES.values())[5:10] == ["同比", "部门对比", "全部部门", "绩效指标", "简报"]
     assert [PAGES[p] for p in DATA_PAGES] == ["导入", "版本", "数据快照"]
     assert all((ROOT / path).is_file() for path in PAGES)
 
 
 SEED_TEXT = {
-    "pages/overview.py": ["487.51", "801.07", "349.40", "1,150.47", "64.32%", "待核对的警告 2"],
+    "pages/overview.py": [
+        "487.51",
+        "801.07",
+        "349.40",
+        "1,150.47",
+        "64.32%",
+        "待核对的警告 2",
+        "“三公”经费实际支出（万元） 5.26",
+        "实有在职人数（人） 17",
+        "在职人员控制率 · :red[超过限值] 212.50%",
+        "在职人员控制率212.50%：在职人数超过编制数",
+    ],
+    "pages/brief.py": [
+        "预算简报：长沙市天心区交通运输局 2020 年度",
+        "需关注",
+        "没有该部门上一年度的报告，无法比较。",
+        "农村公路养护、建设费",
+    ],
     "pages/adjustments.py": ["801.07", "349.40", "313.56", "251.60", "64.32", "257.26"],
     "pages/fund_sources.py": ["市级", "区（县）级", "148.92", "200.48", "42.62", "57.38"],
     "pages/projects.py": ["农村公路养护、建设费", "191.16", "54.71", "党建经费", "2.80"],
@@ -81,6 +98,9 @@ def test_every_chart_and_table_has_csv_and_excel_buttons(seed_db: Path, path: st
     at = open_page(path)
     buttons = [b.proto.label for b in at.get("download_button")]
     charts = at.get("plotly_chart")
+    if path == "pages/brief.py":  # the brief itself, then its tables (its charts are in the PDF)
+        assert buttons[:2] == ["下载 PDF 简报", "下载 Excel 简报"]
+        buttons, charts = buttons[2:], []
     assert len(buttons) == 2 * (len(charts) + len(at.dataframe))
     assert buttons[0::2] == [b for b in buttons if b.startswith("下载 CSV")]
     assert buttons[1::2] == [b.replace("下载 CSV", "下载 Excel") for b in buttons[0::2]]

@@ -27,7 +27,7 @@ _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 # Characters an .xlsx cannot hold (XML 1.0): C0 controls other than tab, LF, CR.
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Excel number formats by header: 万元 with separators and two decimals, percentages two decimals.
-_AMOUNT_HEADERS = ("数值", "原值", "生效数值")
+_AMOUNT_HEADERS = ("数值", "原值", "生效数值", "上年", "变动")
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:

@@ -37,6 +37,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("pages/comparison.py", "部门对比"),
     ("pages/summary.py", "全部部门"),
     ("pages/indicators.py", "绩效指标"),
+    ("pages/brief.py", "简报"),
     ("pages/import_reports.py", "导入"),
     ("pages/versions.py", "版本"),
     ("pages/snapshot.py", "数据快照"),

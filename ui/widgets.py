@@ -209,9 +209,13 @@ def show_table(table: pd.DataFrame, *, placeholder: str = MISSING) -> None:
         # 万元 and head counts in one column: the counts become Decimal too (Arrow cannot hold
         # 5.170000 and 54 in one column otherwise) and each cell is formatted as its unit.
         counts = {c: [isinstance(v, int) for v in table[c]] for c in mixed}
-        data = table.assign(
-            **{c: [Decimal(v) if isinstance(v, int) else v for v in table[c]] for c in mixed}
-        )
+        data = table.copy()
+        for column in mixed:
+            data[column] = pd.Series(
+                [Decimal(v) if isinstance(v, int) else v for v in table[column]],
+                index=table.index,
+                dtype=object,
+            )
         colour = f"color: {charts.FLAG_COLOUR}; font-weight: 600"
         shown = data.style.apply(lambda _: mask.replace({True: colour, False: ""}), axis=None)
         for column, whole in counts.items():

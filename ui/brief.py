@@ -170,7 +170,9 @@ def _demo_note(con: duckdb.DuckDBPyConnection) -> str | None:
     synthetic, reports = int(counts["synthetic"]), int(counts["reports"])
     if not synthetic:
         return None
-    return labels.demo_banner(synthetic, reports).replace("**", "")
+    note = labels.demo_banner(synthetic, reports).replace("**", "")
+    assert note.startswith(labels.DEMO_MARK)  # the words every brief of demo data leads with
+    return note
 
 
 def _row(phases: pd.DataFrame, section: str) -> Any:

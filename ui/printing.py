@@ -135,13 +135,13 @@ def brief_pdf(brief: Brief, pngs: list[bytes] | None = None) -> bytes:
     pdf.footer = page_footer  # type: ignore[method-assign]
     pdf.add_page()
     pdf.set_font("cjk", "B", 15)
-    pdf.multi_cell(0, 8, brief.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 8, brief.title, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_font("cjk", "", 8)
     pdf.set_text_color(90)
-    pdf.multi_cell(0, 4.5, brief.subtitle, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 4.5, brief.subtitle, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_text_color(0)
     if brief.demo:
-        _box(pdf, f"{labels.DEMO_MARK}：{brief.demo}", fill=(255, 243, 205), ink=(120, 80, 0))
+        _box(pdf, brief.demo, fill=(255, 243, 205), ink=(120, 80, 0))
     if brief.flags:
         flags = "\n".join(f"• {line}" for line in brief.flags)
         _box(
@@ -150,7 +150,7 @@ def brief_pdf(brief: Brief, pngs: list[bytes] | None = None) -> bytes:
     pdf.ln(1)
     pdf.set_font("cjk", "", 9)
     for line in brief.summary:
-        pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT", align="L")
     for figure, png in zip(brief.figures[:1], images[:1], strict=False):
         _image(pdf, figure, png)
     for heading, table, note in brief.sections:
@@ -225,8 +225,11 @@ def _box(pdf: Any, text: str, *, fill: tuple[int, int, int], ink: tuple[int, int
     pdf.set_fill_color(*fill)
     pdf.set_text_color(*ink)
     pdf.set_font("cjk", "B", 9)
-    pdf.multi_cell(0, 5, text, fill=True, padding=(1.5, 2.5), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0, 5, text, fill=True, padding=(1.5, 2.5), new_x="LMARGIN", new_y="NEXT", align="L"
+    )
     pdf.set_text_color(0)
+    pdf.set_fill_color(255)  # tables fill their rows from the current colour too
 
 
 def _section(pdf: Any, heading: str, table: Any, note: str) -> None:
@@ -234,11 +237,11 @@ def _section(pdf: Any, heading: str, table: Any, note: str) -> None:
         pdf.add_page()
     pdf.ln(2)
     pdf.set_font("cjk", "B", 10.5)
-    pdf.cell(0, 6, heading, new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, heading, new_x="LMARGIN", new_y="NEXT", align="L")
     if note:
         pdf.set_font("cjk", "", 7.5)
         pdf.set_text_color(90)
-        pdf.multi_cell(0, 4, note, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 4, note, new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.set_text_color(0)
     if table.empty:
         return

@@ -290,3 +290,25 @@ def test_summary_funds_by_year_and_top_projects(three_reports_db: Path) -> None:
     assert set(table(at, 1)["部门"]) == {DEPARTMENT, OTHER_DEPARTMENT}
     assert len(at.get("plotly_chart")) == 2
     assert len(at.get("download_button")) == 8  # CSV and Excel for each chart and table
+
+
+def test_brief_page_says_when_no_browser_can_draw_the_pdf(
+    seed_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    at = open_page("pages/brief.py")
+    pdf, workbook = at.get("download_button")[:2]
+    assert pdf.proto.label == "下载 PDF 简报" and pdf.proto.disabled
+    assert workbook.proto.label == "下载 Excel 简报" and not workbook.proto.disabled
+    assert any("没有找到 Chromium 浏览器" in plain(e.value) for e in at.error)
+
+
+def test_brief_page_switches_to_a_year_across_departments(three_reports_db: Path) -> None:
+    at = open_page("pages/brief.py")
+    at.radio(key="brief_scope").set_value("year").run()
+    assert "预算简报：2021 年度全部部门" in page_text(
+        at
+    ) or "预算简报：2020 年度全部部门" in page_text(at)
+    at.selectbox(key="brief_year").set_value(2020).run()
+    assert "预算简报：2020 年度全部部门" in page_text(at)
+    assert "调整幅度最大的部门" in [plain(m.value).strip("*") for m in at.markdown]

@@ -220,6 +220,7 @@ def no_identity(report: Report) -> str:
 
 
 ATTENTION = "需关注"  # the heading over what is over its limit (the flags)
+OVER_LIMIT = "超过限值"  # beside a KPI card's name when its rate is flagged
 NO_BROWSER = (
     "无法生成 PDF 简报：没有找到 Chromium 浏览器（图表由它绘制）。请由管理员安装 Debian 的 chromium"
     "（scripts/install-browser），或用环境变量 BROWSER_PATH 指向浏览器；Excel 简报不受影响。"

@@ -45,7 +45,7 @@ SEED_TEXT = {
         "待核对的警告 2",
         "“三公”经费实际支出（万元） 5.26",
         "实有在职人数（人） 17",
-        "在职人员控制率 · :red[超过限值] 212.50%",
+        "在职人员控制率 · 超过限值 212.50%",
         "在职人员控制率212.50%：在职人数超过编制数",
     ],
     "pages/brief.py": [
@@ -301,6 +301,13 @@ def test_brief_page_says_when_no_browser_can_draw_the_pdf(
     assert pdf.proto.label == "下载 PDF 简报" and pdf.proto.disabled
     assert workbook.proto.label == "下载 Excel 简报" and not workbook.proto.disabled
     assert any("没有找到 Chromium 浏览器" in plain(e.value) for e in at.error)
+
+
+def test_overview_flags_are_a_warning_not_an_error(seed_db: Path) -> None:
+    at = open_page("pages/overview.py")
+    assert not at.error
+    [flags] = [plain(w.value) for w in at.warning if "需关注" in w.value]
+    assert "在职人员控制率212.50%：在职人数超过编制数" in flags
 
 
 def test_brief_page_switches_to_a_year_across_departments(three_reports_db: Path) -> None:

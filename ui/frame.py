@@ -83,7 +83,8 @@ def route(navigation: list[StreamlitPage] | None = None) -> None:
     """Route this run: config, navigation (`navigation`, else the app's pages), the shared frame,
     then the page the URL names."""
     st.set_page_config(page_title=labels.APP_TITLE, layout="wide")
-    page = st.navigation(navigation or pages())
+    # Every page listed: with more than twelve, Streamlit would hide some behind "View more".
+    page = st.navigation(navigation or pages(), expanded=True)
     build_database(config.db_path(), config.REPORTS_DIR)
     report_selectors()
     dataset_banner()

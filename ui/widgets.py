@@ -116,7 +116,7 @@ def phase_kpis(phases: pd.DataFrame, figures: pd.DataFrame | None = None, year: 
             over = over and abs(float(rate)) > limit
             card.metric(
                 label("indicator", indicator).removeprefix("预算")
-                + (" · :red[超过限值]" if over else ""),
+                + (f" · {labels.OVER_LIMIT}" if over else ""),
                 format_rate(rate),
                 help=label("formula", indicator)
                 + (f"；{label('flag', indicator)}" if over else ""),
@@ -149,7 +149,7 @@ def key_figure_kpis(figures: pd.DataFrame, indicators: pd.DataFrame, year: int) 
         rate = rates.get(indicator)
         flagged = rate is not None and tables.truthy(rate.flagged)
         cards[2].metric(
-            label("indicator", indicator) + (" · :red[超过限值]" if flagged else ""),
+            label("indicator", indicator) + (f" · {labels.OVER_LIMIT}" if flagged else ""),
             format_rate(None if rate is None else rate.value),
             help=label("formula", indicator) + (f"；{label('flag', indicator)}" if flagged else ""),
             border=True,
@@ -157,9 +157,10 @@ def key_figure_kpis(figures: pd.DataFrame, indicators: pd.DataFrame, year: int) 
 
 
 def attention(lines: list[str]) -> None:
-    """需关注: what is over its limit, one line each, in the flag colour; nothing when none."""
+    """需关注: what is over its limit, one line each, as a warning box (not an error: the page
+    works; the figures ask for a reason); nothing when none."""
     if lines:
-        st.error(
+        st.warning(
             f"**{labels.ATTENTION}**\n\n" + "\n".join(f"- {md_escape(line)}" for line in lines),
             icon=":material/flag:",
         )

@@ -193,6 +193,24 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     demo.set_defaults(run=_demo)
 
+    brief = sub.add_parser(
+        "brief",
+        help="write a brief to print: one department-year, or a year across departments",
+        description=(
+            "Write the brief of --department in --year, or without --department of every "
+            "department in --year: totals, the three-phase chart, the largest adjustments, the "
+            "lowest execution, what is over its limit, the change on the previous year. OUT "
+            "ending in .pdf gives an A4 PDF (charts drawn by the system's Chromium, "
+            "$BROWSER_PATH, with a CJK font embedded), .xlsx the same content as a workbook. "
+            "Exit 1 when there is no such report, 2 when a PDF cannot be made here (no browser "
+            "or no CJK font: the message says which)."
+        ),
+    )
+    brief.add_argument("--department", default=None, help="department (default: every one)")
+    brief.add_argument("--year", type=int, required=True, help="fiscal year, e.g. 2020")
+    brief.add_argument("--out", type=Path, required=True, help="OUT.pdf or OUT.xlsx")
+    brief.set_defaults(run=_brief)
+
     for command in (load, rebuild):
         command.add_argument(
             "--aliases",
@@ -219,7 +237,7 @@ def _parser() -> argparse.ArgumentParser:
             help="the fiscal year (e.g. 2021) the document is for, likewise",
         )
 
-    for command in (extract, load, rebuild, manual, show):
+    for command in (extract, load, rebuild, manual, show, brief):
         command.add_argument(
             "--db",
             type=Path,
@@ -382,6 +400,45 @@ def _template(args: argparse.Namespace) -> int:
     data = manual.template_xlsx() if out.suffix.lower() == ".xlsx" else manual.template_csv()
     out.write_bytes(data)
     print(out)
+    return 0
+
+
+def _brief(args: argparse.Namespace) -> int:
+    # The brief draws the app's own charts and tables (ui.charts, ui.tables; neither imports
+    # Streamlit), so the CLI reaches into ui/ here rather than keeping a second copy in etl/.
+    import time
+
+    from etl import queries
+    from ui import brief, printing
+
+    out: Path = args.out
+    suffix = out.suffix.lower()
+    if suffix not in (".pdf", ".xlsx"):
+        print(f"--out: .pdf 或 .xlsx，而不是 {out.name}", file=sys.stderr)
+        return 2
+    db = args.db or config.db_path()
+    if not Path(db).exists():
+        print(f"没有数据库：{db}", file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    with queries.connect(db) as con:
+        try:
+            content = (
+                brief.department_brief(con, args.department, args.year)
+                if args.department
+                else brief.year_brief(con, args.year)
+            )
+        except brief.NoReport as exc:
+            print(exc, file=sys.stderr)
+            return 1
+    try:
+        data = printing.brief_pdf(content) if suffix == ".pdf" else brief.workbook_bytes(content)
+    except printing.BriefUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    out.write_bytes(data)
+    pages = f"，{printing.page_count(data)} 页" if suffix == ".pdf" else ""
+    print(f"{out}（{len(data) / 1024:,.0f} KB{pages}，{time.perf_counter() - started:.1f} 秒）")
     return 0
 
 

@@ -38,6 +38,21 @@ SETTINGS: dict[str, Decimal] = {
 YEARS = range(1990, 2101)
 # The longest department name a user may type in (the longest real unit names are ~40 characters).
 NAME_LIMIT = 60
+# The printed brief (ui/printing.py): the browser kaleido renders charts in ($BROWSER_PATH, else
+# the first of these on PATH: Debian's chromium), and the CJK font embedded in the PDF
+# ($BUDGET_LENS_CJK_FONT, else the first installed: regular, bold, face in the collection).
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CJK_FONT_ENV = "BUDGET_LENS_CJK_FONT"
+CJK_FONTS: tuple[tuple[str, str | None, int], ...] = (
+    # fonts-noto-cjk; face 2 of the collection is Noto Sans CJK SC (simplified Chinese).
+    (
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+        2,
+    ),
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", None, 0),  # fonts-wqy-zenhei
+    ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", None, 0),  # fonts-wqy-microhei
+)
 UPLOAD_LIMIT_OPTION = "server.maxUploadSize"  # MB per uploaded file, in .streamlit/config.toml
 
 

@@ -102,6 +102,11 @@ LABELS: dict[str, dict[str, str]] = {
         "three_public_change_rate": "“三公经费”变动率",
         "personnel_share": "人员经费占比",
         "failing_checks": "核对警告数",
+        # 部门对比 by amounts (etl.queries.AMOUNT_RANKING), basic and project together.
+        "total_initial_wan": "年初预算合计",
+        "total_adjusted_wan": "调整后预算合计",
+        "total_actual_wan": "实际支出合计",
+        "three_public_actual_wan": "“三公”经费实际支出",
     },
     # How each is computed (etl/schema/views.sql, indicator_terms, holds the arithmetic).
     "formula": {
@@ -218,6 +223,20 @@ def no_identity(report: Report) -> str:
         f"未能识别{whats}：标题、表单栏目和开头几行都没有写明；"
         f"请在载入时填写{'和'.join(m[1] for m in missing)}（导入页的{fields}栏，命令行 {options}）"
     )
+
+
+ATTENTION = "需关注"  # the heading over what is over its limit (the flags)
+OVER_LIMIT = "超过限值"  # beside a KPI card's name when its rate is flagged
+NO_BROWSER = (
+    "无法生成 PDF 简报：没有找到 Chromium 浏览器（图表由它绘制）。请由管理员安装 Debian 的 chromium"
+    "（scripts/install-browser），或用环境变量 BROWSER_PATH 指向浏览器；Excel 简报不受影响。"
+)
+NO_CJK_FONT = (
+    "无法生成 PDF 简报：没有找到中文字体。请由管理员安装 Debian 的 fonts-noto-cjk"
+    "（scripts/install-browser），或用环境变量 BUDGET_LENS_CJK_FONT 指向一个 .ttc/.ttf/.otf 中文字体；"
+    "Excel 简报不受影响。"
+)
+DEMO_MARK = "示例数据"  # on every brief made from demo reports, beside the banner's words
 
 
 DATABASE_LOCKED = "数据库正被另一个程序以写入方式占用：请等它结束后刷新页面。"

@@ -213,6 +213,13 @@ RANKING_ORDER = (
     "personnel_share",
     "failing_checks",
 )
+# 部门对比 by amounts (万元): basic and project together, and the 三公 actual spending.
+AMOUNT_RANKING = (
+    "total_initial_wan",
+    "total_adjusted_wan",
+    "total_actual_wan",
+    "three_public_actual_wan",
+)
 
 
 def department_ranking(
@@ -222,10 +229,11 @@ def department_ranking(
     ascending: bool = False,
     limit: int | None = None,
 ) -> pd.DataFrame:
-    """Per department in the year: the standard indicators and failed checks, sorted by `by`
-    (one of RANKING_ORDER; departments without the figure last, ties by name), the first `limit`
-    (all when None), and `departments`: how many in all. The one sort of 部门对比."""
-    if by not in RANKING_ORDER:
+    """Per department in the year: the standard indicators, failed checks and the amounts of
+    AMOUNT_RANKING (万元), sorted by `by` (one of RANKING_ORDER or AMOUNT_RANKING; departments
+    without the figure last, ties by name), the first `limit` (all when None), and
+    `departments`: how many in all. The one sort of 部门对比."""
+    if by not in RANKING_ORDER + AMOUNT_RANKING:
         raise ValueError(f"not a ranking column: {by!r}")
     # The ORDER BY is one of the statements built below from the allow-list (never from input),
     # so DuckDB sorts on the column itself; counting all departments is only needed for a head.
@@ -238,12 +246,14 @@ def department_ranking(
 _RANKING_SQL = {
     (by, ascending, head): (
         "SELECT department, adjustment_rate, execution_rate, three_public_control_rate,"
-        " staff_control_rate, personnel_share, failing_checks, failing_errors, failing_warnings"
+        " staff_control_rate, personnel_share, failing_checks, failing_errors, failing_warnings,"
+        " total_initial_wan, total_adjusted_wan, total_actual_wan, three_public_budget_wan,"
+        " three_public_actual_wan"
         + (", count(*) OVER () AS departments" if head else "")
         + " FROM current_summary WHERE year = ?"
         + f" ORDER BY {by} {'ASC' if ascending else 'DESC'} NULLS LAST, department LIMIT ?"
     )
-    for by in RANKING_ORDER
+    for by in RANKING_ORDER + AMOUNT_RANKING
     for ascending in (False, True)
     for head in (False, True)
 }
@@ -709,3 +719,123 @@ def snapshot_rows(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
         raise ValueError(f"not a table or view of the database: {name!r}")
     relation = con.table(name)
     return pd.DataFrame(relation.fetchall(), columns=list(relation.columns))
+
+
+# Leadership (总览, 简报): one department's key figures by year, and a year across departments.
+# Amounts 万元 (exact Decimal), persons as numbers, rates float fractions, NULL when not stated.
+
+_KEY_FIGURES = (
+    "basic_initial_wan",
+    "basic_adjusted_wan",
+    "basic_actual_wan",
+    "project_initial_wan",
+    "project_adjusted_wan",
+    "project_actual_wan",
+    "total_initial_wan",
+    "total_adjusted_wan",
+    "total_actual_wan",
+    "three_public_budget_wan",
+    "three_public_actual_wan",
+    "staff_authorized",
+    "staff_actual",
+)
+
+
+def key_figures_by_year(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFrame:
+    """Per report year of the department, oldest first, with its previous report year: the
+    phases of basic, project and total (万元), 三公 budget and actual (万元), authorized and
+    actual staff (persons)."""
+    years = _department_reports(con, department)
+    frame = _frame(
+        con,
+        "SELECT document_id, " + ", ".join(_KEY_FIGURES) + " FROM report_summary"
+        " WHERE document_id IN ?",
+        [list(years) or [-1]],
+    )
+    frame.insert(0, "year", [years[int(d)] for d in frame["document_id"]])
+    frame = frame.sort_values("year").reset_index(drop=True)
+    ordered = [int(y) for y in frame["year"]]
+    frame.insert(1, "previous_year", [None, *ordered[:-1]][: len(ordered)])
+    return frame.drop(columns="document_id")
+
+
+def year_phases(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
+    """The year across departments, rows basic / project / total as budget_phases has them:
+    each phase summed over the reports stating it (万元); the adjustment (万元) and its rate over
+    the reports stating both initial and adjusted, 执行率 over those stating adjusted and actual;
+    `reports` how many state the section at all."""
+    return _frame(con, _YEAR_PHASES_SQL, [year])
+
+
+# Built once from constants (the section names), never from input.
+_YEAR_PHASES_SQL = (
+    "WITH of_year AS (SELECT * FROM current_summary WHERE year = ?), sections AS ("
+    + " UNION ALL ".join(
+        f"SELECT {order} AS section_order, '{section}' AS section,"
+        f" sum({section}_initial_wan) AS initial_wan, sum({section}_adjusted_wan) AS adjusted_wan,"
+        f" sum({section}_actual_wan) AS actual_wan,"
+        f" sum({section}_adjusted_wan - {section}_initial_wan) AS adjustment_wan,"
+        f" sum({section}_initial_wan) FILTER (WHERE {section}_adjusted_wan IS NOT NULL)"
+        " AS adjustment_base_wan,"
+        f" sum({section}_actual_wan) FILTER (WHERE {section}_adjusted_wan IS NOT NULL)"
+        " AS executed_wan,"
+        f" sum({section}_adjusted_wan) FILTER (WHERE {section}_actual_wan IS NOT NULL)"
+        " AS execution_base_wan,"
+        f" count(*) FILTER (WHERE {section}_initial_wan IS NOT NULL"
+        f" OR {section}_adjusted_wan IS NOT NULL OR {section}_actual_wan IS NOT NULL) AS reports"
+        " FROM of_year"
+        for order, section in enumerate(("basic", "project", "total"), start=1)
+    )
+    + ") SELECT section, initial_wan, adjusted_wan, actual_wan, adjustment_wan,"
+    " CAST(adjustment_wan AS DOUBLE) / CAST(nullif(adjustment_base_wan, 0) AS DOUBLE)"
+    " AS adjustment_rate,"
+    " CAST(executed_wan AS DOUBLE) / CAST(nullif(execution_base_wan, 0) AS DOUBLE)"
+    " AS execution_rate, reports"
+    " FROM sections ORDER BY section_order"
+)
+
+
+def year_totals(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per year, oldest first: reports, the total phases, 三公 budget and actual (万元, summed
+    over the reports stating each) and staff (persons), and how many reports state 三公."""
+    return _frame(
+        con,
+        "SELECT year, count(*) AS reports,"
+        " sum(total_initial_wan) AS total_initial_wan,"
+        " sum(total_adjusted_wan) AS total_adjusted_wan,"
+        " sum(total_actual_wan) AS total_actual_wan,"
+        " sum(three_public_budget_wan) AS three_public_budget_wan,"
+        " sum(three_public_actual_wan) AS three_public_actual_wan,"
+        " count(three_public_actual_wan) AS three_public_reports,"
+        " sum(staff_authorized) AS staff_authorized, sum(staff_actual) AS staff_actual"
+        " FROM current_summary GROUP BY year ORDER BY year",
+    )
+
+
+def largest_adjustments(con: duckdb.DuckDBPyConnection, year: int, limit: int = 10) -> pd.DataFrame:
+    """The year's departments by the size of their budget adjustment (basic and project,
+    万元, either way), largest first: phases, adjustment, its rate and 执行率, and
+    `departments`: how many state both initial and adjusted."""
+    return _frame(
+        con,
+        "SELECT department, total_initial_wan AS initial_wan, total_adjusted_wan AS adjusted_wan,"
+        " total_actual_wan AS actual_wan,"
+        " CAST(total_adjusted_wan - total_initial_wan AS DECIMAL(18, 6)) AS adjustment_wan,"
+        " adjustment_rate, execution_rate, count(*) OVER () AS departments"
+        " FROM current_summary"
+        " WHERE year = ? AND total_initial_wan IS NOT NULL AND total_adjusted_wan IS NOT NULL"
+        " ORDER BY abs(total_adjusted_wan - total_initial_wan) DESC, department LIMIT ?",
+        [year, limit],
+    )
+
+
+def flagged_indicators(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
+    """Every standard indicator over its limit in the year (standard_indicators.flagged), by
+    indicator, scope and department: value (a fraction), numerator and denominator."""
+    return _frame(
+        con,
+        "SELECT department, indicator, scope, value, numerator, denominator"
+        " FROM standard_indicators WHERE year = ? AND flagged"
+        f" ORDER BY indicator_order, {_SCOPE_ORDER}, department",
+        [year],
+    )

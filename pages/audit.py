@@ -23,7 +23,7 @@ for message in tables.open_warnings(checks)["message"]:
 failed_only = st.toggle("只看未通过的核对", key="audit_failed_only")
 check_table = tables.check_table(checks, failed_only=failed_only)
 widgets.show_table(check_table)
-widgets.csv_download(check_table, selection, "核对结果", key="audit_checks_csv")
+widgets.table_downloads(check_table, selection, "核对结果", key="audit_checks_csv")
 
 st.subheader("数字出处")
 if provenance["corrected"].astype(bool).any():
@@ -33,7 +33,7 @@ if provenance["corrected"].astype(bool).any():
 st.caption("每个数字都注明读取它的原文措辞和句子；位置为报告全文中的字符序号。")
 figure_table = tables.figure_table(provenance)
 widgets.show_table(figure_table)
-widgets.csv_download(figure_table, selection, "数字出处", key="audit_figures_csv")
+widgets.table_downloads(figure_table, selection, "数字出处", key="audit_figures_csv")
 
 st.subheader("更正数字")
 st.caption(
@@ -92,7 +92,7 @@ if not history.empty:
     st.subheader("更正记录")
     corrections = tables.correction_table(history)
     widgets.show_table(corrections)
-    widgets.csv_download(corrections, selection, "更正记录", key="audit_corrections_csv")
+    widgets.table_downloads(corrections, selection, "更正记录", key="audit_corrections_csv")
     corrected = [f"{s}.{i}" for s, i in current if bool(current[(s, i)].corrected)]
     if corrected:
         with st.form("withdraw_form", clear_on_submit=True, enter_to_submit=False):

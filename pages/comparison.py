@@ -1,5 +1,5 @@
-"""部门对比: every department in one year, ranked by a standard indicator or by failed checks;
-choosing a department makes it the shared selection and opens its 总览."""
+"""部门对比: every department in one year, ranked by a standard indicator, by failed checks or
+by an amount (initial, adjusted, actual, 三公); choosing a department makes it the shared selection and opens its 总览."""
 
 import streamlit as st
 
@@ -19,12 +19,14 @@ year = st.selectbox(
     format_func=labels.year_text,
 )
 reports = data.report_years_all(selection.identity).set_index("year")["reports"]
-st.caption(widgets.md_escape(f"{year} 年度 · {int(reports[year]):,} 个部门 · 比率单位：%"))
+st.caption(
+    widgets.md_escape(f"{year} 年度 · {int(reports[year]):,} 个部门 · 比率单位：% · 金额单位：万元")
+)
 
 left, right = st.columns([3, 1], vertical_alignment="bottom")
 sort_by = left.selectbox(
     "排序依据",
-    queries.RANKING_ORDER,
+    queries.RANKING_ORDER + queries.AMOUNT_RANKING,
     key="comparison_sort",
     format_func=lambda c: labels.label("indicator", c),
 )
@@ -48,7 +50,7 @@ widgets.chart_and_table(
 widgets.show_table(tables.ranking_table(ranked))
 if total > len(ranked):
     st.caption(f"表中显示前 {len(ranked)} 个部门；下载 CSV 包含全部 {total:,} 个部门。")
-widgets.csv_download(
+widgets.table_downloads(
     lambda: tables.ranking_table(
         data.department_ranking(selection.identity, year, sort_by, ascending, None)
     ),
@@ -58,7 +60,8 @@ widgets.csv_download(
 )
 st.caption(
     labels.formulas(*queries.RANKING_ORDER)
-    + f"预算调整率按基本支出与项目支出合计，超过 {labels.LIMIT} 需说明原因。"
+    + f"预算调整率按基本支出与项目支出合计，超过 {labels.LIMIT} 需说明原因；"
+    "金额为基本支出与项目支出合计（两项都写明时），“三公”经费为实际支出。"
     "报告未写明的数字显示为“未识别”，排在最后。"
 )
 

@@ -39,4 +39,4 @@ which = st.selectbox(
 )
 input_table = tables.indicator_inputs_table(inputs, selection.year, which)
 widgets.show_table(input_table)
-widgets.csv_download(input_table, selection, "绩效指标输入", key="indicators_inputs_csv")
+widgets.table_downloads(input_table, selection, "绩效指标输入", key="indicators_inputs_csv")

@@ -48,7 +48,7 @@ if selection is not None:
         )
     )
     widgets.show_table(sources)
-    widgets.csv_download(sources, selection, "来源文件", key="snapshot_sources_csv")
+    widgets.table_downloads(sources, selection, "来源文件", key="snapshot_sources_csv")
 
 st.subheader("各表行数")
 widgets.show_table(tables.table_rows_table(data.table_rows(identity)))

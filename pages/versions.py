@@ -61,4 +61,4 @@ for row in records(of_year):
 st.subheader("该部门全部版本" if show_all else "版本列表")
 table = tables.versions_table(versions if show_all else of_year)
 widgets.show_table(table)
-widgets.csv_download(table, selection, "版本列表", key="versions_csv")
+widgets.table_downloads(table, selection, "版本列表", key="versions_csv")

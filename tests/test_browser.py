@@ -129,3 +129,48 @@ def test_every_page_by_its_url_as_the_first_request_after_a_restart(
         assert first == clicked[title], title
         assert first["banner"] and first["errors"] == 0
         assert (first["department"], first["year"]) == ("示例市示例区教育局", "2022 年")
+
+
+def test_brief_pdf_downloads_and_looks_like_the_pages(
+    app_url: str, page: object, tmp_path: Path
+) -> None:
+    """简报: the PDF a user downloads is A4 with the seed's figures, and as a picture (shown in
+    the browser, as a reader opens it) it carries the three-phase chart in the pages' colours."""
+    import base64
+
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    from ui import charts
+
+    page.goto(f"{app_url}/brief")
+    page.get_by_text("预算简报：长沙市天心区交通运输局 2020 年度").first.wait_for(timeout=30_000)
+    with page.expect_download(timeout=90_000) as info:
+        page.get_by_role("button", name="下载 PDF 简报").click()
+    target = tmp_path / info.value.suggested_filename
+    info.value.save_as(target)
+    assert target.name.startswith("预算透视_长沙市天心区交通运输局_2020_简报_")
+    assert target.suffix == ".pdf"
+    document = pdfium.PdfDocument(target.read_bytes())
+    try:
+        assert 1 <= len(document) <= 2
+        first = document[0]
+        assert first.get_size() == pytest.approx((595.28, 841.89), abs=0.1)
+        assert "1,150.47" in first.get_textpage().get_text_range()
+        buffer = io.BytesIO()
+        first.render(scale=1.5).to_pil().save(buffer, format="PNG")
+    finally:
+        document.close()
+    picture = base64.b64encode(buffer.getvalue()).decode()
+    page.set_content(f'<img id="brief" src="data:image/png;base64,{picture}">')
+    shot = Image.open(io.BytesIO(page.locator("#brief").screenshot())).convert("RGB")
+    colours = {
+        shot.getpixel((x, y)) for x in range(0, shot.width, 3) for y in range(0, shot.height, 3)
+    }
+
+    def seen(hex_colour: str) -> bool:
+        rgb = tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+        return any(all(abs(a - b) <= 8 for a, b in zip(c, rgb, strict=True)) for c in colours)
+
+    assert all(seen(charts.PHASE_COLOURS[p]) for p in ("initial", "adjusted", "actual"))
+    assert seen(charts.FLAG_COLOUR)  # 需关注, in the flag colour

@@ -126,3 +126,49 @@ def test_file_name(department: str, view: str, expected: str) -> None:
 def test_file_name_defaults_to_today() -> None:
     name = export.file_name(DEPARTMENT, 2020, "总览")
     assert name.endswith(f"_{date.today():%Y%m%d}.csv")
+
+
+def read_workbook(data: bytes) -> list[list[object]]:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    return [[c.value for c in row] for row in sheet.iter_rows()]
+
+
+def test_workbook_holds_the_csv_rows_with_numbers_as_numbers(phases: pd.DataFrame) -> None:
+    from openpyxl import load_workbook
+
+    data = export.xlsx_bytes(phases, "预算调整表")
+    rows = read_workbook(data)
+    assert rows[0] == phases.columns.tolist()
+    assert [r[0] for r in rows[1:]] == ["基本支出", "项目支出", "合计"]
+    assert rows[1][1] == pytest.approx(487.51)  # a number, not text
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+    assert sheet.title == "预算调整表"
+    assert sheet["B2"].number_format == "#,##0.00"  # 万元 with separators, two decimals
+    assert sheet["F2"].number_format == "0.00"  # 调整率（%）
+    for header in phases.columns[1:7]:  # the amounts and rates, as the CSV has them
+        column = rows[0].index(header)
+        assert [r[column] for r in rows[1:]] == [float(v) for v in phases[header]]
+
+
+def test_workbook_text_never_becomes_a_formula_and_gaps_say_unrecognised() -> None:
+    table = pd.DataFrame(
+        {"项目": ['=HYPERLINK("http://x")', "党建\x01经费"], "金额（万元）": [None, Decimal("2.8")]}
+    )
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(export.xlsx_bytes(table))).worksheets[0]
+    assert sheet["A2"].value == '=HYPERLINK("http://x")' and sheet["A2"].data_type == "s"
+    assert sheet["A3"].value == "党建 经费"  # a control character an .xlsx cannot hold
+    assert sheet["B2"].value == "未识别" and sheet["B3"].value == pytest.approx(2.8)
+
+
+def test_workbook_of_several_sheets_with_notes_above_the_first() -> None:
+    one = pd.DataFrame({"a": [1]})
+    data = export.workbook_bytes([("x/y", one), ("x/y", one)], notes=["示例数据"])
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["x_y", "x_y~2"]
+    assert [c.value for c in book.worksheets[0]["A"]] == ["示例数据", None, "a", 1]

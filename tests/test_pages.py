@@ -30,13 +30,30 @@ def test_app_registers_the_pages() -> None:
         "项目明细",
         "数据核对",
     ]
-    assert list(REPORT_PAGES.values())[5:9] == ["同比", "部门对比", "全部部门", "绩效指标"]
+    assert list(REPORT_PAGES.values())[5:10] == ["同比", "部门对比", "全部部门", "绩效指标", "简报"]
     assert [PAGES[p] for p in DATA_PAGES] == ["导入", "版本", "数据快照"]
     assert all((ROOT / path).is_file() for path in PAGES)
 
 
 SEED_TEXT = {
-    "pages/overview.py": ["487.51", "801.07", "349.40", "1,150.47", "64.32%", "待核对的警告 2"],
+    "pages/overview.py": [
+        "487.51",
+        "801.07",
+        "349.40",
+        "1,150.47",
+        "64.32%",
+        "待核对的警告 2",
+        "“三公”经费实际支出（万元） 5.26",
+        "实有在职人数（人） 17",
+        "在职人员控制率 · 超过限值 212.50%",
+        "在职人员控制率212.50%：在职人数超过编制数",
+    ],
+    "pages/brief.py": [
+        "预算简报：长沙市天心区交通运输局 2020 年度",
+        "需关注",
+        "没有该部门上一年度的报告，无法比较。",
+        "农村公路养护、建设费",
+    ],
     "pages/adjustments.py": ["801.07", "349.40", "313.56", "251.60", "64.32", "257.26"],
     "pages/fund_sources.py": ["市级", "区（县）级", "148.92", "200.48", "42.62", "57.38"],
     "pages/projects.py": ["农村公路养护、建设费", "191.16", "54.71", "党建经费", "2.80"],
@@ -77,12 +94,16 @@ def test_page_shows_the_seed_figures(seed_db: Path, path: str) -> None:
 
 
 @pytest.mark.parametrize("path", list(REPORT_PAGES), ids=list(REPORT_PAGES.values()))
-def test_every_chart_and_table_has_a_csv_button(seed_db: Path, path: str) -> None:
+def test_every_chart_and_table_has_csv_and_excel_buttons(seed_db: Path, path: str) -> None:
     at = open_page(path)
-    buttons = at.get("download_button")
+    buttons = [b.proto.label for b in at.get("download_button")]
     charts = at.get("plotly_chart")
-    assert len(buttons) == (len(charts) + len(at.dataframe) if path != "pages/overview.py" else 0)
-    assert all(b.proto.label.startswith("下载 CSV") for b in buttons)
+    if path == "pages/brief.py":  # the brief itself, then its tables (its charts are in the PDF)
+        assert buttons[:2] == ["下载 PDF 简报", "下载 Excel 简报"]
+        buttons, charts = buttons[2:], []
+    assert len(buttons) == 2 * (len(charts) + len(at.dataframe))
+    assert buttons[0::2] == [b for b in buttons if b.startswith("下载 CSV")]
+    assert buttons[1::2] == [b.replace("下载 CSV", "下载 Excel") for b in buttons[0::2]]
 
 
 @pytest.mark.parametrize("path", list(REPORT_PAGES), ids=list(REPORT_PAGES.values()))
@@ -268,4 +289,33 @@ def test_summary_funds_by_year_and_top_projects(three_reports_db: Path) -> None:
     at.selectbox(key="summary_year").set_value(2020).run()
     assert set(table(at, 1)["部门"]) == {DEPARTMENT, OTHER_DEPARTMENT}
     assert len(at.get("plotly_chart")) == 2
-    assert len(at.get("download_button")) == 4
+    assert len(at.get("download_button")) == 8  # CSV and Excel for each chart and table
+
+
+def test_brief_page_says_when_no_browser_can_draw_the_pdf(
+    seed_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    at = open_page("pages/brief.py")
+    pdf, workbook = at.get("download_button")[:2]
+    assert pdf.proto.label == "下载 PDF 简报" and pdf.proto.disabled
+    assert workbook.proto.label == "下载 Excel 简报" and not workbook.proto.disabled
+    assert any("没有找到 Chromium 浏览器" in plain(e.value) for e in at.error)
+
+
+def test_overview_flags_are_a_warning_not_an_error(seed_db: Path) -> None:
+    at = open_page("pages/overview.py")
+    assert not at.error
+    [flags] = [plain(w.value) for w in at.warning if "需关注" in w.value]
+    assert "在职人员控制率212.50%：在职人数超过编制数" in flags
+
+
+def test_brief_page_switches_to_a_year_across_departments(three_reports_db: Path) -> None:
+    at = open_page("pages/brief.py")
+    at.radio(key="brief_scope").set_value("year").run()
+    assert "预算简报：2021 年度全部部门" in page_text(
+        at
+    ) or "预算简报：2020 年度全部部门" in page_text(at)
+    at.selectbox(key="brief_year").set_value(2020).run()
+    assert "预算简报：2020 年度全部部门" in page_text(at)
+    assert "调整幅度最大的部门" in [plain(m.value).strip("*") for m in at.markdown]

@@ -128,7 +128,7 @@ def test_connection_memory_is_bounded(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @pytest.mark.parametrize("ascending", [False, True], ids=["high-first", "low-first"])
-@pytest.mark.parametrize("by", queries.RANKING_ORDER)
+@pytest.mark.parametrize("by", queries.RANKING_ORDER + queries.AMOUNT_RANKING)
 def test_department_ranking_is_the_one_sort(demo_db_file: Path, by: str, ascending: bool) -> None:
     """部门对比's order: by the column, departments without the figure last, ties by name; the
     first `limit` rows are the head of the whole ranking."""
@@ -141,3 +141,58 @@ def test_department_ranking_is_the_one_sort(demo_db_file: Path, by: str, ascendi
     assert whole["department"].tolist() == expected["department"].tolist()
     assert head["department"].tolist() == whole["department"].tolist()[:3]
     assert set(whole["departments"]) == {len(whole)}
+
+
+# --- leadership: 总览 and 简报 --------------------------------------------------------------------
+
+
+def test_key_figures_by_year(con: duckdb.DuckDBPyConnection) -> None:
+    [row] = queries.key_figures_by_year(con, DEPARTMENT).to_dict("records")
+    assert row["year"] == 2020 and row["previous_year"] is None
+    assert row["total_adjusted_wan"] == Decimal("1150.47")
+    assert (row["three_public_budget_wan"], row["three_public_actual_wan"]) == (
+        Decimal("9"),
+        Decimal("5.26"),
+    )
+    assert (row["staff_authorized"], row["staff_actual"]) == (8, 17)
+    assert queries.key_figures_by_year(con, "没有这个部门").empty
+
+
+def test_year_phases_of_one_report_are_its_budget_phases(con: duckdb.DuckDBPyConnection) -> None:
+    year = queries.year_phases(con, 2020)
+    own = queries.budget_phases(con, DEPARTMENT, 2020)
+    columns = ["section", "initial_wan", "adjusted_wan", "actual_wan", "adjustment_wan"]
+    assert year[columns].values.tolist() == own[columns].values.tolist()
+    assert year["adjustment_rate"].tolist() == pytest.approx(own["adjustment_rate"].tolist())
+    assert year["reports"].tolist() == [1, 1, 1]
+
+
+def test_year_phases_sum_only_what_is_stated(demo_db_file: Path) -> None:
+    with queries.connect(demo_db_file) as con:
+        year = queries.year_phases(con, 2022).set_index("section")
+        ranked = queries.department_ranking(con, 2022, "total_adjusted_wan")
+    stated = [v for v in ranked["total_adjusted_wan"] if v is not None and v == v]
+    assert year.loc["total", "adjusted_wan"] == sum(stated, Decimal(0))
+    assert isinstance(year.loc["total", "adjustment_wan"], Decimal)
+
+
+def test_largest_adjustments_either_way(demo_db_file: Path) -> None:
+    with queries.connect(demo_db_file) as con:
+        top = queries.largest_adjustments(con, 2022, 3)
+    sizes = [abs(v) for v in top["adjustment_wan"]]
+    assert sizes == sorted(sizes, reverse=True) and len(top) == 3
+    assert all(r.adjustment_wan == r.adjusted_wan - r.initial_wan for r in top.itertuples())
+
+
+def test_flagged_indicators_are_standard_indicators_flags(con: duckdb.DuckDBPyConnection) -> None:
+    flagged = queries.flagged_indicators(con, 2020)
+    own = queries.standard_indicators(con, DEPARTMENT, 2020)
+    expected = own[own["flagged"]][["indicator", "scope"]].values.tolist()
+    assert flagged[["indicator", "scope"]].values.tolist() == expected
+    assert set(flagged["department"]) == {DEPARTMENT}
+    assert queries.flagged_indicators(con, 1999).empty
+
+
+def test_year_totals(con: duckdb.DuckDBPyConnection) -> None:
+    [row] = queries.year_totals(con).to_dict("records")
+    assert (row["year"], row["reports"], row["total_actual_wan"]) == (2020, 1, Decimal("1150.47"))

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from etl import config
 from etl.labels import CORRECTED, LABELS, LIMIT, MISSING, format_rate, format_wan, label
+from etl.queries import AMOUNT_RANKING
 from ui.tables import (
     PHASES,
     STANDARD_INDICATORS,
@@ -370,8 +371,22 @@ def project_history_bar(history: pd.DataFrame, *, as_share: bool = False) -> go.
 
 
 def ranking_bar(ranked: pd.DataFrame, by: str) -> go.Figure:
-    """Horizontal bars of one ranking column, first-ranked on top, with its reference line;
-    a department beyond the reference (a flag) in FLAG_COLOUR."""
+    """Horizontal bars of one ranking column, first-ranked on top: a rate (%) with its reference
+    line, a department beyond the reference (a flag) in FLAG_COLOUR; a count; or an amount (万元,
+    etl.queries.AMOUNT_RANKING)."""
+    if by in AMOUNT_RANKING:
+        fig = go.Figure(
+            go.Bar(
+                x=floats(ranked[by]),
+                y=list(ranked["department"]),
+                orientation="h",
+                marker_color=BAR_COLOUR,
+                texttemplate="%{x:,.2f}",
+                textposition="auto",
+                hovertemplate="%{y}：%{x:,.2f} 万元<extra></extra>",
+            )
+        )
+        return layout(fig, f"{label('indicator', by)}（万元）", bars=len(ranked), xaxis=AMOUNT_AXIS)
     is_count = by == "failing_checks"
     values = [None if v is None else v if is_count else v * 100 for v in floats(ranked[by])]
     reference = _RANKING_REFERENCE.get(by)

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Concatenate, ParamSpec, cast
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar, cast
 
 import duckdb
 import pandas as pd
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 Identity = tuple[str, int, int]  # (path, st_ino, st_mtime_ns) of the database file
 P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,18 @@ def cached(
     )
 
 
+def run(
+    identity: Identity,
+    query: Callable[Concatenate[duckdb.DuckDBPyConnection, P], T],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> T:
+    """`query` on the identity's connection, not cached (a brief carries the time it was made)."""
+    snapshot = _snapshot(identity)
+    with snapshot.lock:
+        return query(snapshot.con, *args, **kwargs)
+
+
 # One report (department, year).
 budget_phases = cached(queries.budget_phases)
 fund_split = cached(queries.fund_split)
@@ -89,12 +102,17 @@ report_years = cached(queries.report_years)
 phase_history = cached(queries.phase_history, 64)
 fund_mix_history = cached(queries.fund_mix_history, 64)
 project_history = cached(queries.project_history, 64)
+key_figures_by_year = cached(queries.key_figures_by_year, 64)
 department_versions = cached(queries.department_versions, 64)
 matching_versions = cached(queries.matching_versions, 64)
 # Every department.
 department_matches = cached(queries.department_matches, 64)
 report_years_all = cached(queries.report_years_all, 16)
 department_ranking = cached(queries.department_ranking, 64)
+year_phases = cached(queries.year_phases, 16)
+largest_adjustments = cached(queries.largest_adjustments, 16)
+flagged_indicators = cached(queries.flagged_indicators, 16)
+year_totals = cached(queries.year_totals, 16)
 fund_split_by_year = cached(queries.fund_split_by_year, 16)
 top_projects = cached(queries.top_projects, 64)
 version_counts = cached(queries.version_counts, 16)

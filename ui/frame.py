@@ -37,6 +37,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("pages/comparison.py", "部门对比"),
     ("pages/summary.py", "全部部门"),
     ("pages/indicators.py", "绩效指标"),
+    ("pages/brief.py", "简报"),
     ("pages/import_reports.py", "导入"),
     ("pages/versions.py", "版本"),
     ("pages/snapshot.py", "数据快照"),
@@ -82,7 +83,8 @@ def route(navigation: list[StreamlitPage] | None = None) -> None:
     """Route this run: config, navigation (`navigation`, else the app's pages), the shared frame,
     then the page the URL names."""
     st.set_page_config(page_title=labels.APP_TITLE, layout="wide")
-    page = st.navigation(navigation or pages())
+    # Every page listed: with more than twelve, Streamlit would hide some behind "View more".
+    page = st.navigation(navigation or pages(), expanded=True)
     build_database(config.db_path(), config.REPORTS_DIR)
     report_selectors()
     dataset_banner()

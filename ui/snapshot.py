@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -22,14 +21,11 @@ import duckdb
 import pandas as pd
 
 from etl import queries
-from ui.export import csv_cell
+from ui.export import XML_ILLEGAL as _XML_ILLEGAL
+from ui.export import csv_cell, sheet_names
 from ui.tables import records
 
 EXCEL_MAX_ROWS = 1_048_576  # per sheet, the header included
-SHEET_NAME_MAX = 31
-_SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
-# Characters an .xlsx cannot hold (XML 1.0): C0 controls other than tab, LF, CR.
-_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MANIFEST = "manifest.json"
 
 
@@ -148,24 +144,6 @@ def table_csv(frame: pd.DataFrame) -> bytes:
         ["" if _null(v) else csv_cell(v, exact=True) for v in row] for row in records(frame)
     )
     return buffer.getvalue().encode("utf-8-sig")
-
-
-def sheet_names(names: list[str]) -> list[str]:
-    """Excel-safe, unique sheet names of at most 31 characters, in order.
-
-    >>> sheet_names(["a" * 40, "a" * 40, "x/y"])
-    ['aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaa~2', 'x_y']
-    """
-    out: list[str] = []
-    for name in names:
-        base = _SHEET_UNSAFE.sub("_", name).strip("'") or "sheet"
-        candidate, n = base[:SHEET_NAME_MAX], 1
-        while candidate.lower() in (o.lower() for o in out):
-            n += 1
-            suffix = f"~{n}"
-            candidate = base[: SHEET_NAME_MAX - len(suffix)] + suffix
-        out.append(candidate)
-    return out
 
 
 def file_name(kind: str, exported_at: datetime | None = None) -> str:

@@ -483,7 +483,8 @@ def _by_year(
 
 
 def ranking_table(ranked: pd.DataFrame) -> pd.DataFrame:
-    """Departments in ranked order with every indicator (%) and their failed checks."""
+    """Departments in ranked order with every indicator (%), their failed checks and the
+    amounts they can be ranked by (万元)."""
     columns: dict[str, list[Any]] = {
         "名次": list(range(1, len(ranked) + 1)),
         "部门": list(ranked["department"]),
@@ -491,14 +492,27 @@ def ranking_table(ranked: pd.DataFrame) -> pd.DataFrame:
     for column in RANKING_COLUMNS[:-1]:
         columns[f"{label('indicator', column)}{PERCENT_SUFFIX}"] = percents(ranked[column])
     columns[label("indicator", "failing_checks")] = [int(n) for n in ranked["failing_checks"]]
+    for column in queries.AMOUNT_RANKING:
+        if column in ranked:
+            columns[ranking_header(column)] = [None if missing(v) else v for v in ranked[column]]
     return pd.DataFrame(columns)
+
+
+def ranking_header(by: str) -> str:
+    """The ranking table's header of a ranking column.
+
+    >>> ranking_header("adjustment_rate"), ranking_header("total_actual_wan")
+    ('预算调整率（%）', '实际支出合计（万元）')
+    """
+    if by == "failing_checks":
+        return label("indicator", by)
+    suffix = AMOUNT_SUFFIX if by in queries.AMOUNT_RANKING else PERCENT_SUFFIX
+    return label("indicator", by) + suffix
 
 
 def ranking_chart_table(ranked: pd.DataFrame, by: str) -> pd.DataFrame:
     """What the ranking chart draws: rank, department and the one column it is sorted by."""
-    table = ranking_table(ranked)
-    header = label("indicator", by) + ("" if by == "failing_checks" else PERCENT_SUFFIX)
-    return table[["名次", "部门", header]]
+    return ranking_table(ranked)[["名次", "部门", ranking_header(by)]]
 
 
 def fund_split_by_year_table(split: pd.DataFrame) -> pd.DataFrame:
@@ -643,3 +657,164 @@ def indicator_chart_table(table: pd.DataFrame) -> pd.DataFrame:
     """What the indicator chart draws: the rows of indicator_table with a value (%)."""
     value = f"数值{PERCENT_SUFFIX}"
     return table[[not missing(v) for v in table[value]]][["指标", "范围", value, "提示"]]
+
+
+# Leadership (总览, 简报): the change on the previous report year, key figures, and the flags.
+
+
+def change_text(now: Any, before: Any, before_year: Any, *, unit: str = "万元") -> str | None:
+    """A card's change on the previous report year; None with nothing to compare.
+
+    >>> change_text(Decimal("812.34"), Decimal("801.07"), 2020)
+    '较 2020 年 +11.27 万元（+1.41%）'
+    >>> change_text(17, 15, 2020, unit="人")
+    '较 2020 年 +2 人（+13.33%）'
+    >>> change_text(None, Decimal("1"), 2020), change_text(Decimal("1"), None, None)
+    (None, None)
+    """
+    if missing(now) or missing(before) or missing(before_year):
+        return None
+    change = Decimal(now) - Decimal(before)
+    sign = "+" if change >= 0 else ""
+    amount = f"{int(change):+,}" if unit == "人" else f"{sign}{change:,.2f}"
+    rate = f"（{format_rate(float(change) / float(before), signed=True)}）" if before else ""
+    return f"较 {int(before_year)} 年 {amount} {unit}{rate}"
+
+
+def difference(now: Any, before: Any) -> Decimal | None:
+    """now − before, exact; None when either is not stated.
+
+    >>> difference(Decimal("812.34"), Decimal("801.07")), difference(None, Decimal("1"))
+    (Decimal('11.27'), None)
+    """
+    if missing(now) or missing(before):
+        return None
+    return Decimal(now) - Decimal(before)
+
+
+def change_rate(now: Any, before: Any) -> float | None:
+    """(now − before) ÷ before as a fraction; None when either is missing or before is 0.
+
+    >>> change_rate(Decimal("110"), Decimal("100")), change_rate(Decimal("1"), Decimal("0"))
+    (0.1, None)
+    """
+    change = difference(now, before)
+    return None if change is None or not before else float(change) / float(before)
+
+
+def year_and_previous(figures: pd.DataFrame, year: int) -> tuple[Any, Any]:
+    """The rows of etl.queries.key_figures_by_year for `year` and its previous report year
+    (None where there is none)."""
+    rows = {int(r.year): r for r in records(figures)}
+    now = rows.get(int(year))
+    before = None if now is None or missing(now.previous_year) else rows[int(now.previous_year)]
+    return now, before
+
+
+# 总览's 三公 and staffing figures: (section, column in key_figures_by_year, unit).
+KEY_FIGURES = (
+    ("three_public", "three_public_budget_wan", "万元"),
+    ("three_public", "three_public_actual_wan", "万元"),
+    ("staffing", "staff_authorized", "人"),
+    ("staffing", "staff_actual", "人"),
+)
+_KEY_FIGURE_ITEMS = {
+    "three_public_budget_wan": "budget",
+    "three_public_actual_wan": "actual",
+    "staff_authorized": "authorized",
+    "staff_actual": "actual",
+}
+
+
+def key_figure_label(section: str, column: str) -> str:
+    """'“三公”经费预算', '实有在职人数': a key figure as a card names it.
+
+    >>> key_figure_label("three_public", "three_public_actual_wan")
+    '“三公”经费实际支出'
+    """
+    item = item_label(section, _KEY_FIGURE_ITEMS[column])
+    return item if section == "staffing" else f"{label('section', section)}{item}"
+
+
+def flag_lines(indicators: pd.DataFrame) -> list[str]:
+    """What is over its limit, one sentence each (standard_indicators.flagged), with the value:
+    '预算调整率（基本支出）64.32%：调整幅度超过 30%：需说明原因'."""
+    return [
+        f"{_scoped(r.indicator, r.scope)}{format_rate(r.value)}：{label('flag', r.indicator)}"
+        for r in records(indicators)
+        if truthy(r.flagged)
+    ]
+
+
+def _scoped(indicator: str, scope: str) -> str:
+    name = label("indicator", indicator)
+    return name if scope in ("three_public", "staffing") else f"{name}（{label('section', scope)}）"
+
+
+def phase_change_table(figures: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Basic, project and total × initial / adjusted / actual this year and in the previous
+    report year (万元), the change (万元) and its rate (%): the 同比 part of 总览 and the brief."""
+    now, before = year_and_previous(figures, year)
+    rows = []
+    for section in ("basic", "project", "total"):
+        for phase in PHASES:
+            column = f"{section}_{phase}_wan"
+            value = None if now is None else getattr(now, column)
+            previous = None if before is None else getattr(before, column)
+            rows.append(
+                {
+                    "类别": label("section", section),
+                    "阶段": label("phase", phase),
+                    f"本年{AMOUNT_SUFFIX}": None if missing(value) else value,
+                    f"上年{AMOUNT_SUFFIX}": None if missing(previous) else previous,
+                    f"变动{AMOUNT_SUFFIX}": difference(value, previous),
+                    f"变动率{PERCENT_SUFFIX}": percents([change_rate(value, previous)])[0],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def key_figure_table(figures: pd.DataFrame, indicators: pd.DataFrame, year: int) -> pd.DataFrame:
+    """三公经费 and staffing this year and in the previous report year (万元 or persons), the
+    change, and the control rate (%) with its flag (提示)."""
+    now, before = year_and_previous(figures, year)
+    rates = {r.indicator: r for r in records(indicators)}
+    rows = []
+    for section, column, unit in KEY_FIGURES:
+        value = None if now is None else getattr(now, column)
+        previous = None if before is None else getattr(before, column)
+        rows.append(
+            {
+                "类别": label("section", section),
+                "指标": key_figure_label(section, column),
+                "数值": _in_unit(value, unit),
+                "上年": _in_unit(previous, unit),
+                "变动": _in_unit(difference(value, previous), unit),
+                "单位": unit,
+            }
+        )
+    for indicator in ("three_public_control_rate", "staff_control_rate"):
+        rate = rates.get(indicator)
+        value = None if rate is None else rate.value
+        rows.append(
+            {
+                "类别": label("section", "three_public" if "three" in indicator else "staffing"),
+                "指标": label("indicator", indicator),
+                "数值": percents([value])[0],
+                "上年": None,
+                "变动": None,
+                "单位": "%",
+                "提示": label("flag", indicator)
+                if rate is not None and truthy(rate.flagged)
+                else "",
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["类别", "指标", "数值", "单位", "上年", "变动", "提示"]
+    ).fillna({"提示": ""})
+
+
+def _in_unit(value: Any, unit: str) -> Any:
+    if missing(value):
+        return None
+    return whole(value) if unit == "人" else value

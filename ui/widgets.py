@@ -1,11 +1,12 @@
-"""Shared widgets the pages call: headers, KPI cards, a chart with its table and CSV buttons,
-tables, the 下载 CSV button, file uploaders in Chinese, writes with their messages. Figures come
+"""Shared widgets the pages call: headers, KPI cards, a chart with its table and download buttons,
+tables, the 下载 CSV / 下载 Excel buttons, file uploaders in Chinese, writes with their messages. Figures come
 from charts.py, tables from tables.py, bytes and file names from export.py; nothing here
 queries or reshapes data itself."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -40,7 +41,13 @@ __all__ = ["SELECTION_KEY", "Selection", "md_escape", "page_frame", "report_page
 _ROW_PX, _MAX_ROWS = 35, 20  # show up to 20 rows without scrolling
 T = TypeVar("T")
 FLASH_KEY = "flash_messages"
-AMOUNT_HEADERS = ("数值", "原值", "生效数值")  # 万元, or 人 for staffing (then whole numbers)
+AMOUNT_HEADERS = (
+    "数值",
+    "原值",
+    "生效数值",
+    "上年",
+    "变动",
+)  # 万元, or 人 for staffing (then whole numbers)
 
 
 def write_database(action: Callable[[], T]) -> T | None:
@@ -80,28 +87,83 @@ def department_header(title: str, selection: Selection, years: list[int]) -> Non
     st.caption(md_escape(f"{selection.department} · {span} · 金额单位：万元"))
 
 
-def phase_kpis(phases: pd.DataFrame) -> None:
-    """KPI cards per section: initial / adjusted / actual (万元), 调整率 and 执行率."""
+def phase_kpis(phases: pd.DataFrame, figures: pd.DataFrame | None = None, year: int = 0) -> None:
+    """KPI cards per section: initial / adjusted / actual (万元), each with its change on the
+    previous report year when `figures` (etl.queries.key_figures_by_year) has one; 调整率 and
+    执行率, flagged in red beyond the limit."""
     marks = tables.corrected_phases(phases)
+    _, before = tables.year_and_previous(figures, year) if figures is not None else (None, None)
+    limit = float(config.ADJUSTMENT_RATE_LIMIT)
     for row, corrected in zip(records(phases), marks, strict=True):
         st.subheader(label("section", row.section))
         cards = st.columns(5)
         for card, phase in zip(cards, tables.PHASES, strict=False):
             name = label("phase", phase)
             marked = name in corrected.split("、")
+            value = getattr(row, f"{phase}_wan")
+            previous = getattr(before, f"{row.section}_{phase}_wan", None) if before else None
             card.metric(
                 f"{name}（万元）" + (f" · {CORRECTED}" if marked else ""),
-                format_wan(getattr(row, f"{phase}_wan")),
+                format_wan(value),
+                delta=tables.change_text(value, previous, getattr(before, "year", None)),
+                delta_color="off",
                 help="此数字已更正：报告原值、更正理由和时间见“数据核对”" if marked else None,
                 border=True,
             )
         for card, indicator in zip(cards[3:], ("adjustment_rate", "execution_rate"), strict=True):
+            rate = getattr(row, indicator)
+            over = indicator == "adjustment_rate" and not tables.missing(rate)
+            over = over and abs(float(rate)) > limit
             card.metric(
-                label("indicator", indicator).removeprefix("预算"),
-                format_rate(getattr(row, indicator)),
-                help=label("formula", indicator),
+                label("indicator", indicator).removeprefix("预算")
+                + (f" · {labels.OVER_LIMIT}" if over else ""),
+                format_rate(rate),
+                help=label("formula", indicator)
+                + (f"；{label('flag', indicator)}" if over else ""),
                 border=True,
             )
+
+
+def key_figure_kpis(figures: pd.DataFrame, indicators: pd.DataFrame, year: int) -> None:
+    """Cards for “三公”经费 (budget, actual, 控制率) and 人员编制 (posts, staff, 在职人员控制率),
+    each amount with its change on the previous report year; a rate over its limit in red."""
+    now, before = tables.year_and_previous(figures, year)
+    rates = {r.indicator: r for r in records(indicators)}
+    for section, indicator in (
+        ("three_public", "three_public_control_rate"),
+        ("staffing", "staff_control_rate"),
+    ):
+        st.subheader(label("section", section))
+        cards = st.columns(5)
+        shown = [(c, u) for s, c, u in tables.KEY_FIGURES if s == section]
+        for card, (column, unit) in zip(cards, shown, strict=False):
+            value = getattr(now, column, None) if now is not None else None
+            previous = getattr(before, column, None) if before is not None else None
+            card.metric(
+                f"{tables.key_figure_label(section, column)}（{unit}）",
+                labels.format_count(value) if unit == "人" else format_wan(value),
+                delta=tables.change_text(value, previous, getattr(before, "year", None), unit=unit),
+                delta_color="off",
+                border=True,
+            )
+        rate = rates.get(indicator)
+        flagged = rate is not None and tables.truthy(rate.flagged)
+        cards[2].metric(
+            label("indicator", indicator) + (f" · {labels.OVER_LIMIT}" if flagged else ""),
+            format_rate(None if rate is None else rate.value),
+            help=label("formula", indicator) + (f"；{label('flag', indicator)}" if flagged else ""),
+            border=True,
+        )
+
+
+def attention(lines: list[str]) -> None:
+    """需关注: what is over its limit, one line each, as a warning box (not an error: the page
+    works; the figures ask for a reason); nothing when none."""
+    if lines:
+        st.warning(
+            f"**{labels.ATTENTION}**\n\n" + "\n".join(f"- {md_escape(line)}" for line in lines),
+            icon=":material/flag:",
+        )
 
 
 def warning_count(checks: pd.DataFrame) -> int:
@@ -130,10 +192,10 @@ def chart_and_table(
     draws (`chart_rows`, key `key`_chart_csv); then, unless None, `table` shown with its CSV
     (key `key`_table_csv). Files are named `view`图 and `view`表."""
     show_chart(figure, selection, f"{view}图", key=f"{key}_chart")
-    csv_download(chart_rows, selection, f"{view}图", key=f"{key}_chart_csv", what="图表数据")
+    table_downloads(chart_rows, selection, f"{view}图", key=f"{key}_chart_csv", what="图表数据")
     if table is not None:
         show_table(table, placeholder=placeholder)
-        csv_download(table, selection, f"{view}表", key=f"{key}_table_csv")
+        table_downloads(table, selection, f"{view}表", key=f"{key}_table_csv")
 
 
 def show_table(table: pd.DataFrame, *, placeholder: str = MISSING) -> None:
@@ -145,10 +207,24 @@ def show_table(table: pd.DataFrame, *, placeholder: str = MISSING) -> None:
     mixed = [c for c in table.columns if c in AMOUNT_HEADERS and _has_whole(table[c])]
     shown: Any = table
     if mask.to_numpy().any() or mixed:
+        # 万元 and head counts in one column: the counts become Decimal too (Arrow cannot hold
+        # 5.170000 and 54 in one column otherwise) and each cell is formatted as its unit.
+        counts = {c: [isinstance(v, int) for v in table[c]] for c in mixed}
+        data = table.copy()
+        for column in mixed:
+            data[column] = pd.Series(
+                [Decimal(v) if isinstance(v, int) else v for v in table[column]],
+                index=table.index,
+                dtype=object,
+            )
         colour = f"color: {charts.FLAG_COLOUR}; font-weight: 600"
-        shown = table.style.apply(lambda _: mask.replace({True: colour, False: ""}), axis=None)
-        for column in mixed:  # 万元 and head counts in one column: each cell as its unit
-            shown = shown.format(_amount_or_count, subset=[column], na_rep=placeholder)
+        shown = data.style.apply(lambda _: mask.replace({True: colour, False: ""}), axis=None)
+        for column, whole in counts.items():
+            rows = table.index[whole]
+            others = table.index[[not w for w in whole]]
+            shown = shown.format(
+                labels.format_count, subset=(rows, [column]), na_rep=placeholder
+            ).format(format_wan, subset=(others, [column]), na_rep=placeholder)
     st.dataframe(
         shown,
         height=_ROW_PX * (min(len(table), _MAX_ROWS) + 1) + 3,
@@ -161,7 +237,7 @@ def show_table(table: pd.DataFrame, *, placeholder: str = MISSING) -> None:
     )
 
 
-def csv_download(
+def table_downloads(
     table: pd.DataFrame | Callable[[], pd.DataFrame],
     selection: Selection,
     view: str,
@@ -169,17 +245,32 @@ def csv_download(
     *,
     what: str = "表格",
 ) -> None:
-    """A 下载 CSV button for exactly the rows and columns of `table` (`what` names them); the
-    bytes are built when the button is clicked, not on every run (a table may be 180,000 rows),
-    and `table` may be a function that builds the frame then."""
-    st.download_button(
+    """下载 CSV and 下载 Excel buttons side by side for exactly the rows and columns of `table`
+    (`what` names them; keys `key` and `key` with _xlsx for _csv). The bytes are built when a
+    button is clicked, not on every run (a table may be 180,000 rows), and `table` may be a
+    function that builds the frame then."""
+
+    def frame() -> pd.DataFrame:
+        return table() if callable(table) else table
+
+    left, right = st.columns(2, gap="small", width=480)
+    left.download_button(
         f"下载 CSV（{what}）",
-        data=lambda: export.csv_bytes(table() if callable(table) else table),
+        data=lambda: export.csv_bytes(frame()),
         file_name=export.file_name(selection.department, selection.year, view),
         mime="text/csv",
         key=key,
         on_click="ignore",
         icon=":material/download:",
+    )
+    right.download_button(
+        f"下载 Excel（{what}）",
+        data=lambda: export.xlsx_bytes(frame(), view),
+        file_name=export.file_name(selection.department, selection.year, view, suffix="xlsx"),
+        mime=export.XLSX_MIME,
+        key=f"{key.removesuffix('_csv')}_xlsx",
+        on_click="ignore",
+        icon=":material/table_view:",
     )
 
 
@@ -193,10 +284,6 @@ _CSV_ONLY = ("数值位置", "句子位置", "置信度", "规则代码", "内�
 
 def _has_whole(values: pd.Series[Any]) -> bool:
     return any(isinstance(v, int) and not isinstance(v, bool) for v in values)
-
-
-def _amount_or_count(value: Any) -> str:
-    return labels.format_count(value) if isinstance(value, int) else format_wan(value)
 
 
 def _column(header: str) -> Any:
@@ -273,3 +360,57 @@ def _select_report(department: str, year: int) -> None:
     # A callback runs before the rerun builds the sidebar, so it may set the selectors' state.
     st.session_state["department"] = department
     st.session_state["year"] = year
+
+
+def brief_downloads(content: Any, *, key: str) -> None:
+    """下载 PDF and 下载 Excel for a brief (ui.brief.Brief); the PDF is drawn when clicked (a few
+    seconds: the charts are rendered in Chromium). Without a browser or a CJK font, the PDF
+    button is disabled and a message says what is missing."""
+    from ui import brief, printing
+
+    unavailable = printing.missing_requirement()
+    left, right = st.columns(2, gap="small", width=480)
+    left.download_button(
+        "下载 PDF 简报",
+        data=lambda: printing.brief_pdf(content),
+        file_name=content.file_name("pdf"),
+        mime="application/pdf",
+        key=f"{key}_pdf",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+        disabled=unavailable is not None,
+        type="primary",
+    )
+    right.download_button(
+        "下载 Excel 简报",
+        data=lambda: brief.workbook_bytes(content),
+        file_name=content.file_name("xlsx"),
+        mime=export.XLSX_MIME,
+        key=f"{key}_xlsx",
+        on_click="ignore",
+        icon=":material/table_view:",
+    )
+    if unavailable:
+        st.error(md_escape(unavailable), icon=":material/error:")
+
+
+def brief_preview(content: Any, selection: Selection) -> None:
+    """What the brief says, as the page shows it: title, 示例数据, 需关注, the key sentences, the
+    charts and the tables (each with its CSV and Excel)."""
+    st.subheader(md_escape(content.title))
+    st.caption(md_escape(content.subtitle))
+    if content.demo:  # the banner above says it for the page; the PDF and workbook say it too
+        st.caption(f"{labels.DEMO_MARK}：PDF 和 Excel 简报的标题下同样标明为示例数据。")
+    attention(content.flags)
+    for line in content.summary:
+        st.markdown(md_escape(line))
+    for index, figure in enumerate(content.figures):
+        show_chart(figure, selection, f"简报图{index + 1}", key=f"brief_chart_{index}")
+    for index, (heading, table, note) in enumerate(content.sections):
+        st.markdown(f"**{md_escape(heading)}**")
+        if note:
+            st.caption(md_escape(note))
+        if table.empty:
+            continue
+        show_table(table, placeholder=labels.NOT_APPLICABLE if "较上年" in heading else MISSING)
+        table_downloads(table, selection, f"简报_{heading}", key=f"brief_table_{index}_csv")

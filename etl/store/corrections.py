@@ -11,10 +11,8 @@ from typing import Any
 import duckdb
 
 from etl.model import FIGURE_SLOTS
-from etl.store.archive import Archive
-from etl.store.files import load_lock, working_copy
 from etl.store.records import mark
-from etl.store.schema import apply_schema
+from etl.store.step import write_step
 from etl.store.versions import (
     LoadResult,
     now,
@@ -53,13 +51,10 @@ def correct_figure(
         "reason": reason[:500],
         "at": at.isoformat(timespec="seconds"),
     }
-    archive = Archive(db)
-    with load_lock(db, wait=wait):
-        with working_copy(db) as con:
-            apply_schema(con)
-            result = replay_correction(con, entry, at)
+    with write_step(db, wait=wait) as write:
+        result = replay_correction(write.con, entry, at)
         if result.ok:
-            archive.record([entry])
+            write.journal.append(entry)
     return result
 
 

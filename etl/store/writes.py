@@ -33,8 +33,7 @@ from etl.store.batch import (
     store_one,
 )
 from etl.store.corrections import replay_correction
-from etl.store.files import load_lock, working_copy
-from etl.store.schema import apply_schema
+from etl.store.step import write_step
 from etl.store.versions import (
     NOTHING_GIVEN,
     Document,
@@ -193,32 +192,37 @@ def load_paths(
     files = report_files(paths)
     source = alias_source(db, aliases)
     alias_rows = read_aliases(source or config.ALIASES_PATH)
-    db.parent.mkdir(parents=True, exist_ok=True)
-    archive = Archive(db)
     results: list[LoadResult] = []
-    journal: list[dict[str, Any]] = []
-    with load_lock(db, wait=wait), few_gc_pauses(), analyser(files, archive, given) as analyse:
-        with working_copy(db, fresh=fresh) as con:
-            apply_schema(con)
-            store_aliases(con, alias_rows, source)
-            for batch in batches(analyse(files)):
-                stored = store_batch(con, batch, on_conflict)
-                for staged, result in zip(batch, stored, strict=True):
-                    if staged.data is not None:
-                        archive_write(
-                            archive,
-                            journal,
-                            staged.path,
-                            staged.data,
-                            result,
-                            on_conflict,
-                            **_given_entry(given),
-                        )
-                    results.append(result)
-                    if progress:
-                        progress(len(results), len(files), result)
-        archive.record(journal)
+    # The workers are forked under the lock, before the database opens.
+    workers = _analysing(files, Archive(db), given)
+    with write_step(db, wait=wait, fresh=fresh, before_open=workers) as write:
+        analyse = write.ready
+        store_aliases(write.con, alias_rows, source)
+        for batch in batches(analyse(files)):
+            stored = store_batch(write.con, batch, on_conflict)
+            for staged, result in zip(batch, stored, strict=True):
+                if staged.data is not None:
+                    archive_write(
+                        write.archive,
+                        write.journal,
+                        staged.path,
+                        staged.data,
+                        result,
+                        on_conflict,
+                        **_given_entry(given),
+                    )
+                results.append(result)
+                if progress:
+                    progress(len(results), len(files), result)
     return results
+
+
+@contextlib.contextmanager
+def _analysing(
+    files: list[Path], archive: Archive, given: Given
+) -> Iterator[Callable[[list[Path]], Iterator[Staged]]]:
+    with few_gc_pauses(), analyser(files, archive, given) as analyse:
+        yield analyse
 
 
 def rebuild(
@@ -233,8 +237,9 @@ def rebuild(
     source = alias_source(db, aliases)
     alias_rows = read_aliases(source or config.ALIASES_PATH)
     results: list[LoadResult] = []
-    with load_lock(db, wait=False), working_copy(db, fresh=True) as con:
-        apply_schema(con)
+    # Replays the journal, so it journals nothing itself.
+    with write_step(db, wait=False, fresh=True) as write:
+        con = write.con
         store_aliases(con, alias_rows, source)
         waiting: list[Staged] = []  # loads since the last correction, stored as one batch
 
@@ -301,22 +306,6 @@ def display_name(name: str) -> str:
     return base
 
 
-@contextlib.contextmanager
-def _writing(
-    db: Path, *, wait: bool
-) -> Iterator[tuple[duckdb.DuckDBPyConnection, Archive, list[dict[str, Any]]]]:
-    """An app write (upload, hand entry): under the lock, a working copy with today's schema,
-    the archive and a journal to fill; the journal is recorded once the copy is swapped in."""
-    db.parent.mkdir(parents=True, exist_ok=True)
-    archive = Archive(db)
-    journal: list[dict[str, Any]] = []
-    with load_lock(db, wait=wait):
-        with working_copy(db) as con:
-            apply_schema(con)
-            yield con, archive, journal
-        archive.record(journal)
-
-
 def load_documents(
     documents: Iterable[Document],
     db: Path,
@@ -359,7 +348,8 @@ def load_documents(
             )
         )  # fmt: skip
     results: list[LoadResult] = []
-    with _writing(db, wait=wait) as (con, archive, journal):
+    with write_step(db, wait=wait) as write:
+        con, archive, journal = write.con, write.archive, write.journal
         # One transaction for every upload (each its own if that fails), as a folder load.
         stored = store_batch(con, staged, on_conflict)
         for index, (item, result, (name, data, choice, given)) in enumerate(
@@ -404,7 +394,8 @@ def load_manual(
     if issues:
         return [], issues
     results: list[LoadResult] = []
-    with _writing(db, wait=wait) as (con, archive, journal):
+    with write_step(db, wait=wait) as write:
+        con, archive, journal = write.con, write.archive, write.journal
         for index, entry in enumerate(entries, start=1):
             canonical = manual.canonical_bytes(entry)
             source, at = f"manual:{name}", now()
@@ -436,30 +427,28 @@ def load_manual(
 
 
 def restore_version(db: Path, sha256: str, *, wait: bool = False) -> LoadResult:
-    """Make an archived earlier version of a department-year current again (journaled)."""
-    archive = Archive(db)
-    journal: list[dict[str, Any]] = []
-    with load_lock(db, wait=wait):
-        with working_copy(db) as con:
-            apply_schema(con)
-            row = con.execute(
-                "SELECT department, year, path, origin, department_from, year_from"
-                " FROM documents WHERE sha256 = ?",
-                [sha256],
-            ).fetchone()
-            result = restore(con, sha256)
-            if row is None or result is None:
-                return LoadResult(Path(sha256[:12]), "failed", "没有这个版本（哈希不存在）")
-            if result.status != "restored":
-                return result
-            department, year, source, origin = row[:4]
-            # A rebuild reads the version again: with the identity the user gave it, if any.
-            given = Given(
-                department if row[4] == "user" else None, year if row[5] == "user" else None
-            )
-            file_name = result.path.name
-        stored = archive.find(sha256)
-        journal.append(
+    """Make an archived earlier version of its part of a department-year current again
+    (journaled)."""
+    with write_step(db, wait=wait) as write:
+        row = write.con.execute(
+            "SELECT department, year, path, origin, department_from, year_from"
+            " FROM documents WHERE sha256 = ?",
+            [sha256],
+        ).fetchone()
+        result = restore(write.con, sha256)
+        if row is None or result is None:
+            return LoadResult(Path(sha256[:12]), "failed", "没有这个版本（哈希不存在）")
+        if result.status != "restored":
+            return result
+        department, year, source, origin, department_from, year_from = row
+        # A rebuild reads the version again: with the identity the user gave it, if any.
+        given = Given(
+            department if department_from == "user" else None,
+            year if year_from == "user" else None,
+        )
+        file_name = result.path.name
+        stored = write.archive.find(sha256)
+        write.journal.append(
             {
                 "sha256": sha256,
                 "path": source,
@@ -474,7 +463,6 @@ def restore_version(db: Path, sha256: str, *, wait: bool = False) -> LoadResult:
             }
             | _given_entry(given)
         )
-        archive.record(journal)
     note = "" if stored else "（注意：存档中没有该版本的原文件，重建数据库时无法恢复）"
     return dataclasses.replace(result, message=result.message + note)
 

@@ -264,9 +264,11 @@ def generate(
     # seed stay what they were before the other kinds were written.
     chooser = random.Random(f"demo-documents-{seed}")
     cases = _choose_disagreements(chooser, reports)
+    form_year = _choose_form_year(chooser, reports, cases)
     documents: list[DemoReport] = []
     for report in reports:
-        documents += _documents(chooser, report, cases.get((report.identity, report.year)))
+        pair = (report.identity, report.year)
+        documents += _documents(report, cases.get(pair), self_form=pair == form_year)
     for document in documents:
         if not document.text:
             document.text = render(document, bureau_duties(document.identity))
@@ -306,6 +308,23 @@ def _choose_disagreements(
     return chosen
 
 
+def _choose_form_year(
+    rng: random.Random,
+    reports: list[DemoReport],
+    cases: dict[tuple[str, int], tuple[str, Decimal]],
+) -> tuple[str, int] | None:
+    """The department-year that publishes a 部门整体支出绩效自评表 instead of a 自评报告 (and a
+    form for every project, which are then its project list): one where nothing else happens,
+    nor in the first department (the pages' examples)."""
+    first = reports[0].identity
+    for r in rng.sample(reports, len(reports)):
+        pair = (r.identity, r.year)
+        usual = r.identity != first and not r.errors and pair not in cases
+        if usual and ("three_public", "budget") in r.figures:
+            return pair
+    return None
+
+
 def _fits(case: str, r: DemoReport, delta: Decimal, first: str, count: int) -> bool:
     if case.startswith("missing_") and r.identity == first and count > 1:
         return False
@@ -324,10 +343,11 @@ def _fits(case: str, r: DemoReport, delta: Decimal, first: str, count: int) -> b
 
 
 def _documents(
-    rng: random.Random, r: DemoReport, case: tuple[str, Decimal] | None
+    r: DemoReport, case: tuple[str, Decimal] | None, *, self_form: bool = False
 ) -> list[DemoReport]:
-    """The department-year's documents: its 自评报告 `r`, its 部门预算 and 部门决算 stating what
-    the 自评报告 states of their phases, and a 项目支出绩效自评表 for each major project; with the
+    """The department-year's documents: its 自评报告 `r` (or, `self_form`, a 自评表 of its phases),
+    its 部门预算 and 部门决算 stating what the 自评报告 states of their phases, and a 项目支出绩效自评表
+    for each major project (each project when there is no 自评报告 to list them); with the
     disagreement `case` written into one of them."""
     what, delta = case or ("", Decimal(0))
     stem = r.file_name.removesuffix(".txt")
@@ -351,7 +371,7 @@ def _documents(
     if "personnel_public_sum" in r.errors:
         final.errors = ("personnel_public_sum",)  # the 决算 states the same parts
     forms = []
-    for i, project in enumerate(_form_projects(r), start=1):
+    for i, project in enumerate(_form_projects(r, every=self_form), start=1):
         form = document("project_evaluation", f"project-{i}", {})
         form.projects, form.layout = [project], (r.layout + i) % 2
         forms.append(form)
@@ -382,6 +402,10 @@ def _documents(
     if what == "missing_final_accounts":
         r.disagrees = (("missing_counterpart", "final_accounts"),)
         return [r, budget, *forms]
+    if self_form:
+        own = document("self_evaluation_form", "form", _stated(r, "self_evaluation_form"))
+        own.layout = 0
+        return [own, budget, final, *forms]
     return [r, budget, final, *forms]
 
 
@@ -397,26 +421,21 @@ def _phases(
     return DemoProject(p.key, p.name, adjusted, "", initial, adjusted, actual)
 
 
-def _form_projects(r: DemoReport) -> list[DemoProject]:
-    """The major projects as their own forms state them, in the list's order: spent what the
-    自评报告 lists; 年初预算 as layout 3's list writes it; 全年预算数 the list's amount plus its share
-    of the department's unspent 项目支出 (so the forms never add up to more than the total). The
-    form names the project by its own full name, however the list spells it this year."""
+def _form_projects(r: DemoReport, *, every: bool = False) -> list[DemoProject]:
+    """The major projects (`every`: all projects) as their own forms state them, in the list's
+    order: spent what the 自评报告 lists; 年初预算 as layout 3's list writes it; 全年预算数 the
+    list's amount plus its share of the department's unspent 项目支出, the last taking what
+    rounding leaves (so the forms never add up to more than the total, and all of them to exactly
+    the total). The form names the project by its own full name, however the list spells it."""
     total = sum((p.amount_wan for p in r.projects), Decimal(0))
     unspent = max(r.figures[("project", "adjusted")] - total, Decimal(0))
+    adjusted = [p.amount_wan + _money(float(unspent * p.amount_wan / total)) for p in r.projects]
+    adjusted[-1] += total + unspent - sum(adjusted, Decimal(0))
     largest = sorted(r.projects, key=lambda p: -p.amount_wan)[:MAJOR_PROJECTS]
     return [
-        DemoProject(
-            p.key,
-            p.key,
-            p.amount_wan + _money(float(unspent * p.amount_wan / total)),
-            "",
-            _money(float(p.amount_wan) * 1.05),
-            p.amount_wan + _money(float(unspent * p.amount_wan / total)),
-            p.amount_wan,
-        )
-        for p in r.projects
-        if p in largest
+        DemoProject(p.key, p.key, a, "", _money(float(p.amount_wan) * 1.05), a, p.amount_wan)
+        for p, a in zip(r.projects, adjusted, strict=True)
+        if every or p in largest
     ]
 
 
@@ -547,6 +566,7 @@ def render(report: DemoReport, duties: str) -> str:
     """The document's text: a 自评报告 in one of four layouts (each from a hand-written test
     report), a 预算, a 决算 or a project form in one of two."""
     writer = {
+        "self_evaluation_form": _self_form_lines,
         "budget": _budget_lines,
         "final_accounts": _final_lines,
         "project_evaluation": _form_lines,
@@ -560,6 +580,34 @@ def _mark(what: str) -> str:
         f"{SYNTHETIC_MARK}本{what}由 python -m etl demo 生成，部门名称和全部数字均为虚构，"
         "仅用于演示预算透视的功能，不是真实报告。"
     )
+
+
+def _self_form_lines(r: DemoReport, duties: str) -> Iterator[str]:
+    """A 部门整体支出绩效自评表: 年初预算数 / 全年预算数 / 全年执行数 of the whole, of 基本支出 and
+    of 项目支出, as a pipe table (after the corpus's Sichuan form)."""
+    f, y, dept = r.figures, r.year, r.department
+
+    def row(section: str) -> list[str]:
+        return [f"{f[(section, item)]:,.2f}" for item in ("initial", "adjusted", "actual")]
+
+    whole = [
+        f"{f[('basic', item)] + f[('project', item)]:,.2f}"
+        for item in ("initial", "adjusted", "actual")
+    ]
+    rate = f"{(f[('basic', 'actual')] + f[('project', 'actual')]) / (f[('basic', 'adjusted')] + f[('project', 'adjusted')]):.2%}"
+    yield "部门(单位)整体支出绩效自评表"
+    yield f"({y}年度)"
+    yield f"| 部门(单位)名称 | {dept} | | | | | | | |"
+    yield "| 年度主要任务 | 任务名称 | | 主要内容 | | | 完成情况 | | |"
+    yield f"| | 年度重点工作 | | {duties} | | | 全面完成 | | |"
+    yield "| 年度部门整体支出预算执行情况(万元) | | 年初预算数 | 全年预算数(A) | 全年执行数(B) | 预算执行率(B/A) | | | |"
+    yield f"| | 年度资金总额 | {' | '.join(whole)} | {rate} | | | |"
+    yield "| | 按收入性质分 | | | | 按支出性质分 | | | |"
+    yield f"| | 其中:一般公共预算 | {' | '.join(whole)} | 其中:基本支出 | {' | '.join(row('basic'))} |"
+    yield f"| | 政府性基金 | 0.00 | 0.00 | 0.00 | 项目支出 | {' | '.join(row('project'))} |"
+    yield "| 年度总体目标完成情况 | 预期目标 | | | | 实际完成情况 | | | |"
+    yield "| | 按时完成年度重点工作任务。 | | | | 全年各项重点工作按计划推进。 | | | |"
+    yield _mark("表")
 
 
 def _budget_lines(r: DemoReport, duties: str) -> Iterator[str]:

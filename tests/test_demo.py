@@ -31,6 +31,8 @@ DATASETS = {
     "24-departments-2022-seed-3": (24, range(2022, 2023), 3),
 }
 KINDS = {"budget", "final_accounts", "self_evaluation_report", "project_evaluation"}
+# The department-year that publishes a 自评表 instead of a 自评报告.
+FORM_YEAR = {"budget", "final_accounts", "self_evaluation_form", "project_evaluation"}
 MISSING = {"self_evaluation": {"self_evaluation_report", "project_evaluation"},
            "final_accounts": {"final_accounts"}}  # fmt: skip
 
@@ -109,7 +111,10 @@ def _expected_kinds(documents: list[demo.DemoReport]) -> dict[tuple[str, int], s
     for department, year, rule, what in demo.disagreements(documents):
         if rule == "missing_counterpart":
             missing[(department, year)] = MISSING[what]
-    return {pair: KINDS - missing.get(pair, set()) for pair in _kinds(documents)}
+    return {
+        pair: (FORM_YEAR if "self_evaluation_form" in kinds else KINDS) - missing.get(pair, set())
+        for pair, kinds in _kinds(documents).items()
+    }
 
 
 @pytest.mark.parametrize("dataset", list(DATASETS))
@@ -118,9 +123,14 @@ def test_every_department_year_has_every_kind_but_the_deliberately_missing(datas
     assert _kinds(documents) == _expected_kinds(documents)
     forms = [d for d in documents if d.kind == "project_evaluation"]
     assert all(len(f.projects) == 1 for f in forms)
-    assert len(forms) == demo.MAJOR_PROJECTS * sum(
-        "project_evaluation" in kinds for kinds in _kinds(documents).values()
-    )
+    for (department, year), kinds in _kinds(documents).items():
+        count = sum((f.identity, f.year) == (department, year) for f in forms)
+        if "self_evaluation_form" in kinds:  # a form for every project: they are its list
+            assert count > demo.MAJOR_PROJECTS
+        else:
+            assert count == (demo.MAJOR_PROJECTS if "project_evaluation" in kinds else 0)
+    # One department-year publishes a 自评表 instead of a 自评报告.
+    assert sum("self_evaluation_form" in k for k in _kinds(documents).values()) == 1
     # At most one deliberate disagreement per department-year; most have none.
     pairs = [(d, y) for d, y, _, _ in demo.disagreements(documents)]
     assert len(pairs) == len(set(pairs)) <= len(demo.DISAGREEMENTS)
@@ -175,7 +185,7 @@ def _expected_failures(documents: list[demo.DemoReport]) -> set[tuple[str, int, 
         figures = kinds["budget"].figures
         if ("three_public", "budget") not in figures:
             out.add((department, year, "missing_figures", ""))
-        own = kinds.get("self_evaluation_report")
+        own = kinds.get("self_evaluation_report") or kinds.get("self_evaluation_form")
         for section in ("basic", "project"):
             if own is None:
                 continue

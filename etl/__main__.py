@@ -170,9 +170,12 @@ def _parser() -> argparse.ArgumentParser:
         "demo",
         help="generate a synthetic dataset (示例数据) and load it into its own database",
         description=(
-            "Write synthetic report texts for made-up departments (示例市示例区XX局) over several "
-            "years, in the reports' own wording and with some deliberate arithmetic errors for "
-            "the checks to find, into --out, and load them into a fresh demo database (default "
+            "Write synthetic document texts for made-up departments (示例市示例区XX局) over several "
+            "years, in the documents' own wording: for each department-year its 部门预算, 部门决算, "
+            "部门整体支出绩效自评报告 and a 项目支出绩效自评表 per major project, with some deliberate "
+            "arithmetic errors and disagreements between documents for the checks to find (a "
+            "few department-years lack their 决算 or 自评), into --out, and load them into a fresh "
+            "demo database, one record per department-year (default "
             "data/demo.duckdb, never $BUDGET_LENS_DB). Every text is marked as demo data and the "
             "app then shows a 示例数据 banner. The same --seed gives the same texts. Refuses to "
             "replace a database that holds anything but demo data. To browse it: "

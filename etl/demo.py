@@ -1,10 +1,15 @@
 """python -m etl demo: a synthetic dataset, honestly labelled, for the many-departments views.
 
-Writes report TEXTS in the genre's wording (four layouts the extractor reads, each taken from a
-hand-written test report) for several made-up departments (示例市示例区XX局) over several years, with
-some deliberate arithmetic errors for the checks to find, and loads them with the same loader into
-their own database (data/demo.duckdb). Every text carries SYNTHETIC_MARK, so the loader flags it
-and the app shows a 示例数据 banner wherever it appears. The same seed gives the same texts.
+Writes document TEXTS in the genre's wording for several made-up departments (示例市示例区XX局) over
+several years: for each department-year its 部门整体支出绩效自评报告 (four layouts the extractor
+reads, each taken from a hand-written test report), its 部门预算, its 部门决算 and one 项目支出绩效
+自评表 per major project (two layouts each, after tests/support/department_year.py and the corpus).
+Some reports carry a deliberate arithmetic error for the checks to find, and a few department-years
+a deliberate disagreement between their documents (DISAGREEMENTS: every cross-document rule of
+etl/records.py fires somewhere); the rest agree. They are loaded with the same loader into their
+own database (data/demo.duckdb), where each department-year's documents form one record. Every
+text carries SYNTHETIC_MARK, so the loader flags it and the app shows a 示例数据 banner wherever it
+appears. The same seed gives the same texts.
 """
 
 from __future__ import annotations
@@ -20,8 +25,9 @@ from pathlib import Path
 
 import duckdb
 
-from etl import config, queries
+from etl import config, queries, records
 from etl.load import SYNTHETIC_MARK, LoadResult, load_paths
+from etl.model import KIND_SLOTS, DocumentKind
 from etl.store.archive import Archive
 
 CENT = Decimal("0.01")
@@ -32,6 +38,18 @@ ERROR_RULES = (
     "fund_sources_sum",
     "three_public_over_budget",
 )
+# The disagreements between a department-year's documents written on purpose, one department-year
+# each (when the dataset has enough): the rule of etl/records.py CROSS_RULES each one makes fire.
+DISAGREEMENTS: dict[str, str] = {
+    "figure_differs": "figure_differs",  # the 预算's 基本支出年初预算 is not the 自评报告's
+    "three_public_differs": "three_public_differs",  # the 决算's 三公 spending is not the 自评's
+    "project_amount_differs": "project_amount_differs",  # a form spent other than the list says
+    "project_forms_total": "project_forms_total",  # the forms' 全年预算数 exceed the 项目支出's
+    "missing_self_evaluation": "missing_counterpart",  # a 预算 and a 决算, no 自评 (nor forms)
+    "missing_final_accounts": "missing_counterpart",  # a 自评报告 and its forms, no 决算
+}
+# Project forms: one for each of the department-year's largest projects.
+MAJOR_PROJECTS = 2
 DISTRICTS = ("示例区", "样例区", "演示县")
 CITY = "示例市"
 
@@ -136,13 +154,17 @@ class _Base:
 class DemoProject:
     key: str  # the project's identity across years (its first name)
     name: str  # as the extractor reads it this year (a counter word 项 dropped)
-    amount_wan: Decimal
+    amount_wan: Decimal  # in a list its spending, on its own form its 全年预算数
     purpose: str
+    # The phases its own 项目支出绩效自评表 states (None in a department's list).
+    initial_wan: Decimal | None = None
+    adjusted_wan: Decimal | None = None
+    actual_wan: Decimal | None = None
 
 
 @dataclass
 class DemoReport:
-    """One generated report and the truth it was written from."""
+    """One generated document and the truth it was written from."""
 
     file_name: str
     department: str  # as the title writes it
@@ -155,6 +177,10 @@ class DemoReport:
     errors: tuple[str, ...] = ()  # rules broken on purpose
     text: str = ""
     extra: dict[str, str] = field(default_factory=dict)  # per-layout wording choices
+    kind: str = "self_evaluation_report"  # etl.model.DOCUMENT_KINDS
+    # The cross-document findings this document causes in its record: (rule, what), what being
+    # the figure ("basic.initial"), the project (its project_key), "" or the kind missing.
+    disagrees: tuple[tuple[str, str], ...] = ()
 
 
 def parse_years(text: str) -> range:
@@ -234,7 +260,183 @@ def generate(
         last.department = names[0].removeprefix(CITY)
     for report in reports:
         report.text = render(report, bureau_duties(report.identity))
-    return reports
+    # The other documents of each department-year, from their own random stream: the 自评报告 of a
+    # seed stay what they were before the other kinds were written.
+    chooser = random.Random(f"demo-documents-{seed}")
+    cases = _choose_disagreements(chooser, reports)
+    form_year = _choose_form_year(chooser, reports, cases)
+    documents: list[DemoReport] = []
+    for report in reports:
+        pair = (report.identity, report.year)
+        documents += _documents(report, cases.get(pair), self_form=pair == form_year)
+    for document in documents:
+        if not document.text:
+            document.text = render(document, bureau_duties(document.identity))
+    return documents
+
+
+def disagreements(documents: list[DemoReport]) -> set[tuple[str, int, str, str]]:
+    """The cross-document findings the demo's records should show: (department, year, rule, what)."""
+    return {(d.identity, d.year, rule, what) for d in documents for rule, what in d.disagrees}
+
+
+def _adjustment_over_limit(initial: Decimal, adjusted: Decimal) -> bool:
+    return abs((adjusted - initial) / initial) > config.ADJUSTMENT_RATE_LIMIT
+
+
+def _choose_disagreements(
+    rng: random.Random, reports: list[DemoReport]
+) -> dict[tuple[str, int], tuple[str, Decimal]]:
+    """Which department-year gets which disagreement (DISAGREEMENTS), and by how much: each in a
+    different department-year, where it changes no other check (a 年初预算 that moves the
+    调整率 across its limit, a 三公 figure of a year already over its budget, a project slip of a
+    list that already does not add up); years with a deliberate slip first, so that most others
+    agree in every respect. A missing 自评 never falls on a year with a slip (it would lose it),
+    nor, where there are others, on the first department (the pages' examples)."""
+    first = reports[0].identity
+    shuffled = rng.sample(reports, len(reports))
+    candidates = [r for r in shuffled if r.errors] + [r for r in shuffled if not r.errors]
+    chosen: dict[tuple[str, int], tuple[str, Decimal]] = {}
+    for case in DISAGREEMENTS:
+        delta = _delta(rng, Decimal(0))
+        for r in candidates:
+            pair = (r.identity, r.year)
+            if pair in chosen or not _fits(case, r, delta, first, len(reports)):
+                continue
+            chosen[pair] = (case, delta)
+            break
+    return chosen
+
+
+def _choose_form_year(
+    rng: random.Random,
+    reports: list[DemoReport],
+    cases: dict[tuple[str, int], tuple[str, Decimal]],
+) -> tuple[str, int] | None:
+    """The department-year that publishes a 部门整体支出绩效自评表 instead of a 自评报告 (and a
+    form for every project, which are then its project list): one where nothing else happens,
+    nor in the first department (the pages' examples)."""
+    first = reports[0].identity
+    for r in rng.sample(reports, len(reports)):
+        pair = (r.identity, r.year)
+        usual = r.identity != first and not r.errors and pair not in cases
+        if usual and ("three_public", "budget") in r.figures:
+            return pair
+    return None
+
+
+def _fits(case: str, r: DemoReport, delta: Decimal, first: str, count: int) -> bool:
+    if case.startswith("missing_") and r.identity == first and count > 1:
+        return False
+    if case == "missing_self_evaluation":
+        return not r.errors
+    if case == "figure_differs":
+        initial, adjusted = r.figures[("basic", "initial")], r.figures[("basic", "adjusted")]
+        over = _adjustment_over_limit(initial, adjusted)
+        return over == _adjustment_over_limit(initial + delta, adjusted)
+    if case == "three_public_differs":
+        actual = r.figures.get(("three_public", "actual"))
+        return actual is not None and "three_public_over_budget" not in r.errors
+    if case in ("project_amount_differs", "project_forms_total"):
+        return "projects_sum" not in r.errors and len(r.projects) > MAJOR_PROJECTS
+    return True
+
+
+def _documents(
+    r: DemoReport, case: tuple[str, Decimal] | None, *, self_form: bool = False
+) -> list[DemoReport]:
+    """The department-year's documents: its 自评报告 `r` (or, `self_form`, a 自评表 of its phases),
+    its 部门预算 and 部门决算 stating what the 自评报告 states of their phases, and a 项目支出绩效自评表
+    for each major project (each project when there is no 自评报告 to list them); with the
+    disagreement `case` written into one of them."""
+    what, delta = case or ("", Decimal(0))
+    stem = r.file_name.removesuffix(".txt")
+    name = r.identity
+
+    def document(kind: str, suffix: str, figures: dict[tuple[str, str], Decimal]) -> DemoReport:
+        return DemoReport(
+            file_name=f"{stem}-{suffix}.txt",
+            department=name,
+            identity=name,
+            year=r.year,
+            layout=r.layout % 2,
+            figures=figures,
+            fund_sources={},
+            projects=[],
+            kind=kind,
+        )
+
+    budget = document("budget", "budget", _stated(r, "budget"))
+    final = document("final_accounts", "final", _stated(r, "final_accounts"))
+    if "personnel_public_sum" in r.errors:
+        final.errors = ("personnel_public_sum",)  # the 决算 states the same parts
+    forms = []
+    for i, project in enumerate(_form_projects(r, every=self_form), start=1):
+        form = document("project_evaluation", f"project-{i}", {})
+        form.projects, form.layout = [project], (r.layout + i) % 2
+        forms.append(form)
+    if what == "figure_differs":
+        budget.figures[("basic", "initial")] += delta
+        budget.disagrees = (("figure_differs", "basic.initial"),)
+    elif what == "three_public_differs":
+        slot = ("three_public", "actual")
+        # A slip of a few tenths: the 决算 and the 自评 quote different 三公 spending.
+        final.figures[slot] -= min(delta / 10, r.figures[slot] / 2).quantize(CENT)
+        final.disagrees = (("three_public_differs", "three_public.actual"),)
+    elif what == "project_forms_total":
+        # The first form states a 全年预算数 that takes the forms past the department's total.
+        first, other = forms[0].projects[0], forms[1].projects[0]
+        assert other.adjusted_wan is not None
+        adjusted = r.figures[("project", "adjusted")] - other.adjusted_wan + delta
+        forms[0].projects = [_phases(first, first.initial_wan, adjusted, first.actual_wan)]
+        forms[0].disagrees = (("project_forms_total", ""),)
+    elif what == "project_amount_differs":
+        # The second project's form spent less than the 自评报告 lists for it.
+        p = forms[1].projects[0]
+        assert p.actual_wan is not None and p.adjusted_wan is not None
+        forms[1].projects = [_phases(p, p.initial_wan, p.adjusted_wan, p.actual_wan - delta)]
+        forms[1].disagrees = (("project_amount_differs", records.project_key(p.name)),)
+    if what == "missing_self_evaluation":
+        final.disagrees = (("missing_counterpart", "self_evaluation"),)
+        return [budget, final]
+    if what == "missing_final_accounts":
+        r.disagrees = (("missing_counterpart", "final_accounts"),)
+        return [r, budget, *forms]
+    if self_form:
+        own = document("self_evaluation_form", "form", _stated(r, "self_evaluation_form"))
+        own.layout = 0
+        return [own, budget, final, *forms]
+    return [r, budget, final, *forms]
+
+
+def _stated(r: DemoReport, kind: DocumentKind) -> dict[tuple[str, str], Decimal]:
+    """What a document of this kind states of the department-year (model.KIND_SLOTS)."""
+    return {slot: r.figures[slot] for slot in KIND_SLOTS[kind] if slot in r.figures}
+
+
+def _phases(
+    p: DemoProject, initial: Decimal | None, adjusted: Decimal, actual: Decimal | None
+) -> DemoProject:
+    """The project as its own form states it: amount_wan is the form's 全年预算数."""
+    return DemoProject(p.key, p.name, adjusted, "", initial, adjusted, actual)
+
+
+def _form_projects(r: DemoReport, *, every: bool = False) -> list[DemoProject]:
+    """The major projects (`every`: all projects) as their own forms state them, in the list's
+    order: spent what the 自评报告 lists; 年初预算 as layout 3's list writes it; 全年预算数 the
+    list's amount plus its share of the department's unspent 项目支出, the last taking what
+    rounding leaves (so the forms never add up to more than the total, and all of them to exactly
+    the total). The form names the project by its own full name, however the list spells it."""
+    total = sum((p.amount_wan for p in r.projects), Decimal(0))
+    unspent = max(r.figures[("project", "adjusted")] - total, Decimal(0))
+    adjusted = [p.amount_wan + _money(float(unspent * p.amount_wan / total)) for p in r.projects]
+    adjusted[-1] += total + unspent - sum(adjusted, Decimal(0))
+    largest = sorted(r.projects, key=lambda p: -p.amount_wan)[:MAJOR_PROJECTS]
+    return [
+        DemoProject(p.key, p.key, a, "", _money(float(p.amount_wan) * 1.05), a, p.amount_wan)
+        for p, a in zip(r.projects, adjusted, strict=True)
+        if every or p in largest
+    ]
 
 
 def bureau_duties(department: str) -> str:
@@ -361,9 +563,167 @@ def _wan(value: Decimal, separators: bool) -> str:
 
 
 def render(report: DemoReport, duties: str) -> str:
-    """The report text in one of four layouts (each from a hand-written test report)."""
-    lines = list(_render_lines(report, duties))
+    """The document's text: a 自评报告 in one of four layouts (each from a hand-written test
+    report), a 预算, a 决算 or a project form in one of two."""
+    writer = {
+        "self_evaluation_form": _self_form_lines,
+        "budget": _budget_lines,
+        "final_accounts": _final_lines,
+        "project_evaluation": _form_lines,
+    }.get(report.kind, _render_lines)
+    lines = list(writer(report, duties))
     return "\n".join(lines) + "\n"
+
+
+def _mark(what: str) -> str:
+    return (
+        f"{SYNTHETIC_MARK}本{what}由 python -m etl demo 生成，部门名称和全部数字均为虚构，"
+        "仅用于演示预算透视的功能，不是真实报告。"
+    )
+
+
+def _self_form_lines(r: DemoReport, duties: str) -> Iterator[str]:
+    """A 部门整体支出绩效自评表: 年初预算数 / 全年预算数 / 全年执行数 of the whole, of 基本支出 and
+    of 项目支出, as a pipe table (after the corpus's Sichuan form)."""
+    f, y, dept = r.figures, r.year, r.department
+
+    def row(section: str) -> list[str]:
+        return [f"{f[(section, item)]:,.2f}" for item in ("initial", "adjusted", "actual")]
+
+    whole = [
+        f"{f[('basic', item)] + f[('project', item)]:,.2f}"
+        for item in ("initial", "adjusted", "actual")
+    ]
+    rate = f"{(f[('basic', 'actual')] + f[('project', 'actual')]) / (f[('basic', 'adjusted')] + f[('project', 'adjusted')]):.2%}"
+    yield "部门(单位)整体支出绩效自评表"
+    yield f"({y}年度)"
+    yield f"| 部门(单位)名称 | {dept} | | | | | | | |"
+    yield "| 年度主要任务 | 任务名称 | | 主要内容 | | | 完成情况 | | |"
+    yield f"| | 年度重点工作 | | {duties} | | | 全面完成 | | |"
+    yield "| 年度部门整体支出预算执行情况(万元) | | 年初预算数 | 全年预算数(A) | 全年执行数(B) | 预算执行率(B/A) | | | |"
+    yield f"| | 年度资金总额 | {' | '.join(whole)} | {rate} | | | |"
+    yield "| | 按收入性质分 | | | | 按支出性质分 | | | |"
+    yield f"| | 其中:一般公共预算 | {' | '.join(whole)} | 其中:基本支出 | {' | '.join(row('basic'))} |"
+    yield f"| | 政府性基金 | 0.00 | 0.00 | 0.00 | 项目支出 | {' | '.join(row('project'))} |"
+    yield "| 年度总体目标完成情况 | 预期目标 | | | | 实际完成情况 | | | |"
+    yield "| | 按时完成年度重点工作任务。 | | | | 全年各项重点工作按计划推进。 | | | |"
+    yield _mark("表")
+
+
+def _budget_lines(r: DemoReport, duties: str) -> Iterator[str]:
+    """A 部门预算: 年初 amounts of 基本支出 and 项目支出, and the 三公 budget (after the corpus's
+    部门预算公开说明 and tests/support/department_year.py)."""
+    y, dept, sep = r.year, r.department, r.layout == 1
+    basic, project = r.figures[("basic", "initial")], r.figures[("project", "initial")]
+    three = r.figures.get(("three_public", "budget"))
+    total = _wan(basic + project, sep)
+    if r.layout == 0:
+        yield f"{dept}{y}年部门预算公开说明"
+        yield "一、部门基本情况"
+        yield f"{dept}是区政府工作部门，主要负责{duties}等工作。"
+        yield "二、收支预算情况说明"
+        yield (
+            f"{y}年本部门支出预算{total}万元，其中：基本支出{_wan(basic, sep)}万元，"
+            f"项目支出{_wan(project, sep)}万元。"
+        )
+        if three is not None:
+            yield "三、“三公”经费预算情况说明"
+            yield f"{y}年“三公”经费预算{_wan(three, sep)}万元。"
+        yield "四、其他需要说明的情况"
+    else:
+        yield f"{dept}{y}年部门预算"
+        yield "第一部分 部门概况"
+        yield f"主要职责：{duties}。"
+        yield f"第二部分 {y}年部门预算情况说明"
+        yield "一、收支预算总体情况"
+        yield (
+            f"{y}年部门支出预算总额{total}万元，其中：基本支出{_wan(basic, sep)}万元，"
+            f"占{basic / (basic + project):.2%}；项目支出{_wan(project, sep)}万元，"
+            f"占{project / (basic + project):.2%}。"
+        )
+        if three is not None:
+            car = _money(float(three) * 0.6)
+            yield "二、“三公”经费预算情况说明"
+            yield (
+                f"{y}年“三公”经费预算数为{_wan(three, sep)}万元，其中：因公出国（境）费0.00万元，"
+                f"公务用车购置及运行维护费{_wan(car, sep)}万元，公务接待费{_wan(three - car, sep)}万元。"
+            )
+        yield "第三部分 其他需要说明的情况"
+    yield _mark("文件")
+
+
+def _final_lines(r: DemoReport, duties: str) -> Iterator[str]:
+    """A 部门决算: 基本支出 and 项目支出 spent, 人员经费 and 公用经费, the 三公 spending."""
+    y, dept, sep = r.year, r.department, r.layout == 1
+    basic, project = r.figures[("basic", "actual")], r.figures[("project", "actual")]
+    personnel, public = r.figures[("basic", "personnel")], r.figures[("basic", "public")]
+    three = r.figures.get(("three_public", "actual"))
+    total = _wan(basic + project, sep)
+    if r.layout == 0:
+        yield f"{dept}{y}年度部门决算公开说明"
+        yield "一、支出决算情况说明"
+        yield (
+            f"{y}年本年支出合计{total}万元，其中：基本支出{_wan(basic, sep)}万元；"
+            f"项目支出{_wan(project, sep)}万元。"
+        )
+        yield "二、基本支出决算情况说明"
+        yield (
+            f"{y}年基本支出{_wan(basic, sep)}万元，其中：人员经费{_wan(personnel, sep)}万元，"
+            f"公用经费{_wan(public, sep)}万元。"
+        )
+        if three is not None:
+            yield "三、财政拨款“三公”经费支出决算情况说明"
+            yield f"{y}年“三公”经费支出{_wan(three, sep)}万元。"
+    else:
+        yield f"{y}年度{dept}部门决算"
+        yield "第一部分 部门概况"
+        yield f"主要职责：{duties}。"
+        yield f"第二部分 {y}年度部门决算情况说明"
+        yield "一、支出决算情况"
+        yield (
+            f"{y}年度支出决算总计{total}万元。其中：基本支出{_wan(basic, sep)}万元，"
+            f"占{basic / (basic + project):.2%}；项目支出{_wan(project, sep)}万元，"
+            f"占{project / (basic + project):.2%}。"
+        )
+        yield "二、一般公共预算财政拨款基本支出决算情况"
+        yield (
+            f"{y}年度基本支出{_wan(basic, sep)}万元，其中：人员经费{_wan(personnel, sep)}万元，"
+            f"主要包括基本工资、津贴补贴；公用经费{_wan(public, sep)}万元，主要包括办公费、差旅费。"
+        )
+        if three is not None:
+            car = _money(float(three) * 0.6)
+            yield "三、“三公”经费支出决算情况"
+            yield (
+                f"{y}年度“三公”经费支出决算数为{_wan(three, sep)}万元，其中：因公出国（境）费0.00万元，"
+                f"公务用车购置及运行维护费{_wan(car, sep)}万元，公务接待费{_wan(three - car, sep)}万元。"
+            )
+    yield _mark("文件")
+
+
+def _form_lines(r: DemoReport, duties: str) -> Iterator[str]:
+    """A 项目支出绩效自评表 of one project: its fields and its 年初 / 全年预算 / 执行 row, as pipe
+    cells (tests/support/department_year.py) or tab cells (the corpus's Sichuan form)."""
+    [p] = r.projects
+    assert p.initial_wan is not None and p.adjusted_wan is not None and p.actual_wan is not None
+    y, dept = r.year, r.department
+    amounts = [_wan(v, False) for v in (p.initial_wan, p.adjusted_wan, p.actual_wan)]
+    rate = f"{p.actual_wan / p.adjusted_wan:.2%}"
+    if r.layout == 0:
+        yield f"{dept}{y}年度项目支出绩效自评表"
+        yield f"项目名称 | {p.name} | | |"
+        yield f"主管部门 | {dept} | 实施单位 | {dept} |"
+        yield "项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 执行率 | 得分"
+        yield f"年度资金总额 | {' | '.join(amounts)} | {rate} | 10"
+        yield f"其中：财政资金 | {' | '.join(amounts)} | {rate} | /"
+    else:
+        yield f"项目支出绩效自评表（{y}年度）"
+        yield f"项目名称\t{p.name}"
+        yield f"主管部门\t{dept}\t实施单位\t{dept}"
+        yield "预算执行情况（万元）\t年初预算\t调整后预算数\t预算执行数\t预算执行率\t权重\t得分"
+        yield f"总额\t{chr(9).join(amounts)}\t{rate}\t10\t10"
+        yield f"其中：财政资金\t{chr(9).join(amounts)}\t{rate}\t/\t/"
+        yield "其他资金\t0.00\t0.00\t0.00\t/\t/\t/"
+    yield _mark("表")
 
 
 _LEVEL_WORDS = {

@@ -30,7 +30,7 @@ from etl.labels import (
     label,
 )
 from etl.model import AMOUNT_SLOTS, FIGURE_SLOTS
-from etl.records import CROSS_RULES, TOLERANCE_WAN
+from etl.records import CROSS_RULES, PRECEDENCE, TOLERANCE_WAN
 
 
 def records(frame: pd.DataFrame) -> list[Any]:
@@ -296,6 +296,9 @@ def versions_table(versions: pd.DataFrame) -> pd.DataFrame:
             "当前版本": ["是" if bool(c) else "" for c in versions["is_current"]],
             "文件": list(versions["file_name"]),
             "文件类型": [kind_text(k) for k in versions["kind"]],
+            "组成部分": [labels.part_label(p) for p in versions["part"]]
+            if "part" in versions
+            else [""] * len(versions),
             "来源": [label("origin", o) for o in versions["origin"]],
             "载入时间": [format_time(t, seconds=True) for t in versions["loaded_at"]],
             "更正数": [int(n) for n in versions["corrections"]],
@@ -307,6 +310,7 @@ def versions_table(versions: pd.DataFrame) -> pd.DataFrame:
             "当前版本",
             "文件",
             "文件类型",
+            "组成部分",
             "来源",
             "载入时间",
             "更正数",
@@ -877,7 +881,7 @@ def sources_line(provenance: pd.DataFrame, slots: Iterable[tuple[str, str]] = PH
     >>> sources_line(pd.DataFrame({"section": ["basic", "basic"], "item": ["initial", "actual"],
     ...     "file_name": ["a.txt", "b.txt"], "source_kind": ["budget", "final_accounts"],
     ...     "corrected": [False, True]}))
-    '来源：基本支出年初预算取自部门预算《a.txt》；基本支出实际支出取自部门决算《b.txt》（已更正）'
+    '来源：基本支出年初预算取自部门预算《a.txt》；基本支出实际支出（已更正）取自部门决算《b.txt》'
     """
     wanted = list(slots)
     found = {(r.section, r.item): r for r in records(provenance)}
@@ -1055,3 +1059,49 @@ def by_part(versions: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
         key=lambda p: (order.get(str(p).partition(":")[0], len(order)), str(p)),
     )
     return [(labels.part_label(p), versions[versions["part"] == p]) for p in parts]
+
+
+# 总览's 三公 and staffing cards, as figure slots (their 来源 line).
+KEY_FIGURE_SLOTS = tuple((section, _KEY_FIGURE_ITEMS[column]) for section, column, _ in KEY_FIGURES)
+
+
+def fund_source_line(split: pd.DataFrame) -> str:
+    """来源: the document the record's fund split was taken from (etl.queries.fund_split).
+
+    >>> fund_source_line(pd.DataFrame({"file_name": ["a.txt"], "source_kind": ["budget"]}))
+    '来源：资金来源取自部门预算《a.txt》'
+    """
+    named = dict.fromkeys(
+        labels.document_text(k, f)
+        for f, k in zip(split["file_name"], split["source_kind"], strict=True)
+        if not missing(f)
+    )
+    return f"来源：资金来源取自{'、'.join(named)}" if named else ""
+
+
+def precedence_table() -> pd.DataFrame:
+    """etl.records.PRECEDENCE in words: per figure, the kinds of document it is taken from, best
+    first (a hand entry before every document)."""
+    rows = [
+        {
+            "类别": label("section", section),
+            "指标": item_label(section, item),
+            "依次取自": " → ".join(
+                labels.kind_label(k) for k in kinds if k not in ("unknown", "project_evaluation")
+            ),
+        }
+        for (section, item), kinds in PRECEDENCE.items()
+        if (section, item) in FIGURE_SLOTS
+    ]
+    return pd.DataFrame(rows, columns=["类别", "指标", "依次取自"])
+
+
+def project_sources_line(projects: pd.DataFrame) -> str:
+    """How the project list is merged: which file lists the projects, how many have their own
+    项目支出绩效自评表 (etl.queries.project_breakdown)."""
+    lists = dict.fromkeys(_text(v) for v in projects["list_file_name"] if not missing(v))
+    forms = [v for v in projects["form_file_name"] if not missing(v) and v]
+    return (
+        f"项目清单取自《{'》《'.join(lists)}》；其中 {len(forms)} 个项目另有项目支出绩效自评表"
+        "（“项目支出绩效自评表”列），其年初预算、调整后预算、实际支出与执行率取自该表。"
+    )

@@ -329,6 +329,16 @@ def matching_versions(
     )
 
 
+def department_name(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFrame:
+    """One row: the canonical name of `department` (itself when no alias maps it elsewhere)."""
+    return _frame(
+        con,
+        "SELECT coalesce((SELECT department FROM department_aliases WHERE alias = $1), $1)"
+        " AS department",
+        [department],
+    )
+
+
 def version_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row: departments (canonical names, aliases applied), reports (department-years: one
     record each), documents (current versions of every part), versions, corrections."""

@@ -250,3 +250,94 @@ def test_a_record_of_several_documents_is_one_year_in_the_selector(two_step_db: 
     at = open_page("pages/overview.py")
     assert at.selectbox(key="year").options == ["2020 年"]
     assert any(c.startswith("本部门年度由 3 份文件合成") for c in texts(at, "caption"))
+
+
+# --- 导入: which department-year a file joins, what it adds or contradicts -----------------------
+
+
+@pytest.fixture
+def seed_only_db(
+    year_files: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """The 自评报告 alone, in a database private to the test."""
+    yield from use_db(build_db(tmp_path / "budget.duckdb", [year_files["report"]]), monkeypatch)
+
+
+def upload(at: AppTest, *paths: Path) -> AppTest:
+    uploader = at.file_uploader(key=f"import_files_{at.session_state['import_round']}")
+    for path in paths:
+        uploader.upload(path.name, path.read_bytes(), "application/octet-stream")
+    return uploader.run()
+
+
+def test_import_preview_says_a_file_joins_the_record_and_what_it_contradicts(
+    seed_only_db: Path, year_files: dict[str, Path]
+) -> None:
+    at = upload(open_page("pages/import_reports.py"), year_files["final"])
+    assert not at.exception
+    captions = texts(at, "caption")
+    assert (
+        f"将加入 长沙市天心区交通运输局 2020 年度的记录（已有 1 份文件：部门整体支出绩效自评报告"
+        f"《{SEED_NAME}》），作为其中的部门决算"
+    ) in captions
+    assert not at.radio  # another kind joins beside the 自评报告: nothing to keep or replace
+    warnings = texts(at, "warning")
+    assert (
+        "与记录现有数字不一致：“三公”经费实际支出：本文件为 5.30 万元，记录现为 5.26 万元"
+        f"（取自部门整体支出绩效自评报告《{SEED_NAME}》）"
+    ) in warnings
+    differs = [w for w in warnings if w.startswith("与记录现有数字不一致")]
+    assert len(differs) == 1  # 基本支出实际支出 801.07 in both, and the rest agree
+
+
+def test_import_preview_of_a_project_form_names_the_project_it_contradicts(
+    seed_only_db: Path, year_files: dict[str, Path]
+) -> None:
+    at = upload(open_page("pages/import_reports.py"), year_files["enforcement"])
+    assert any("作为其中的项目支出绩效自评表（执法工作费）" in c for c in texts(at, "caption"))
+    assert (
+        "与记录现有数字不一致：项目“执法工作经费”：本文件为 60.68 万元，记录中列为 61.68 万元"
+    ) in texts(at, "warning")
+
+
+def test_import_preview_of_a_new_version_of_one_kind_says_it_replaces_only_that_kind(
+    own_year_db: Path, tmp_path: Path
+) -> None:
+    newer = tmp_path / "final-v2.txt"
+    newer.write_text(dy.final_accounts(three_public="5.26", basic="801.00"), encoding="utf-8")
+    at = upload(open_page("pages/import_reports.py"), newer)
+    [warning] = [w for w in texts(at, "warning") if "已有当前版本" in w]
+    assert warning.startswith(
+        "长沙市天心区交通运输局 2020 年已有当前版本 final.txt（部门决算）："
+        "替换只换掉这一类文件的旧版本；该记录的其余 4 份文件不变"
+    )
+    assert at.radio  # keep or replace
+    differs = [w for w in texts(at, "warning") if w.startswith("与记录现有数字不一致")]
+    assert any("基本支出实际支出：本文件为 801.00 万元，记录现为 801.07 万元" in w for w in differs)
+    assert any("“三公”经费实际支出：本文件为 5.26 万元，记录现为 5.30 万元" in w for w in differs)
+
+
+def test_a_new_department_year_is_said_to_be_a_new_record(
+    no_records_db: Path, year_files: dict[str, Path]
+) -> None:
+    at = upload(open_page("pages/import_reports.py"), year_files["budget"])
+    assert "新的部门年度：将为 长沙市天心区交通运输局 2020 年度建立记录" in texts(at, "caption")
+
+
+def test_after_loading_a_button_opens_the_department_year_it_joined(
+    seed_only_db: Path, year_files: dict[str, Path]
+) -> None:
+    at = upload(open_page("pages/import_reports.py"), year_files["final"], year_files["budget"])
+    at.button(key="import_confirm").click().run()
+    assert not at.exception
+    [button] = [b for b in at.button if b.key == "import_open_0"]
+    assert plain(button.label) == "打开 长沙市天心区交通运输局 2020 年度的总览"
+    button.click().run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["总览"]
+    assert any(c.startswith("本部门年度由 3 份文件合成") for c in texts(at, "caption"))
+
+
+@pytest.fixture
+def no_records_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    yield from use_db(build_db(tmp_path / "budget.duckdb", []), monkeypatch)

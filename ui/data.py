@@ -108,6 +108,7 @@ project_history = cached(queries.project_history, 64)
 key_figures_by_year = cached(queries.key_figures_by_year, 64)
 department_versions = cached(queries.department_versions, 64)
 matching_versions = cached(queries.matching_versions, 64)
+department_name = cached(queries.department_name, 64)
 # Every department.
 department_matches = cached(queries.department_matches, 64)
 report_years_all = cached(queries.report_years_all, 16)

@@ -384,6 +384,20 @@ def open_overview(identity: data.Identity, departments: list[str], year: int, *,
         st.switch_page("pages/overview.py")
 
 
+def open_record(identity: data.Identity, department: str, year: int, *, key: str) -> None:
+    """A button that makes the department-year (by any name an alias gives it) the shared
+    selection and opens its 总览."""
+    canonical = str(data.department_name(identity, department)["department"].iloc[0])
+    if st.button(
+        md_escape(f"打开 {canonical} {year} 年度的总览"),
+        key=key,
+        on_click=_select_report,
+        args=(canonical, year),
+        icon=":material/open_in_new:",
+    ):
+        st.switch_page("pages/overview.py")
+
+
 def _select_report(department: str, year: int) -> None:
     # A callback runs before the rerun builds the sidebar, so it may set the selectors' state.
     st.session_state["department"] = department

@@ -102,10 +102,11 @@ def identity_fields(preview: upload.Preview, key: str) -> Given | None:
 
 
 def review(
-    name: str, content: bytes, preview: upload.Preview, *, expanded: bool
+    name: str, content: bytes, preview: upload.Preview, *, expanded: bool, mates: list[str]
 ) -> Document | None:
     """One upload's preview: its identity fields, what was read and checked, the choice on a
-    conflict; the Document to load, or None when it cannot be loaded (yet)."""
+    conflict; the Document to load, or None when it cannot be loaded (yet). `mates` are the
+    other files of this upload read as of the same department-year."""
     report = preview.report
     assert report is not None
     key = preview.sha256[:16]
@@ -136,6 +137,8 @@ def review(
         else:
             st.caption(widgets.md_escape(message))
             choice = "keep"
+        if mates:
+            st.caption(widgets.md_escape(upload.mates_line(mates)))
         if identity is not None and state in ("joins", "conflict"):
             adds, differs = upload.record_changes(
                 report,
@@ -197,13 +200,22 @@ with reports_tab:
             bar.progress(index / len(files), text=f"正在读取 {index}/{len(files)}")
             previews.append((file, data.preview_report(file.name, file.getvalue(), LIMIT_MB)))
         bar.empty()
+        of_year = upload.same_year_files(
+            [(p.name, p.report.department, p.report.year) for _, p in previews if p.report]
+        )
         for file, preview in previews:
             if preview.report is None:  # not readable at all: nothing the user could add
                 st.error(
                     widgets.md_escape(f"{preview.name}：{preview.error}"), icon=":material/error:"
                 )
                 continue
-            document = review(file.name, file.getvalue(), preview, expanded=len(files) <= 3)
+            document = review(
+                file.name,
+                file.getvalue(),
+                preview,
+                expanded=len(files) <= 3,
+                mates=of_year.get(preview.name, []),
+            )
             if document is not None:
                 loadable.append(document)
     if st.button(

@@ -328,6 +328,9 @@ def test_after_loading_a_button_opens_the_department_year_it_joined(
     seed_only_db: Path, year_files: dict[str, Path]
 ) -> None:
     at = upload(open_page("pages/import_reports.py"), year_files["final"], year_files["budget"])
+    assert ("本次一起上传的 1 个文件也属于这个部门年度，载入后合为一条记录：budget.txt") in texts(
+        at, "caption"
+    )
     at.button(key="import_confirm").click().run()
     assert not at.exception
     [button] = [b for b in at.button if b.key == "import_open_0"]

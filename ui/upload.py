@@ -146,6 +146,35 @@ def version_state(
     )
 
 
+def same_year_files(
+    uploads: list[tuple[str, str | None, int | None]],
+) -> dict[str, list[str]]:
+    """Per uploaded file (name, department, year as read), the other files of the upload of the
+    same department-year: they join one record together.
+
+    >>> same_year_files([("a", "X局", 2020), ("b", "X局", 2020), ("c", "X局", 2021)])
+    {'a': ['b'], 'b': ['a'], 'c': []}
+    """
+    groups: dict[tuple[str | None, int | None], list[str]] = {}
+    for name, department, year in uploads:
+        groups.setdefault((department, year), []).append(name)
+    return {
+        name: [other for other in groups[(department, year)] if other != name]
+        if department is not None and year is not None
+        else []
+        for name, department, year in uploads
+    }
+
+
+def mates_line(mates: list[str]) -> str:
+    """The other files of the upload that join the same department-year's record.
+
+    >>> mates_line(["b.txt", "c.txt"])
+    '本次一起上传的 2 个文件也属于这个部门年度，载入后合为一条记录：b.txt、c.txt'
+    """
+    return f"本次一起上传的 {len(mates)} 个文件也属于这个部门年度，载入后合为一条记录：{'、'.join(mates)}"
+
+
 def upload_part(report: Report, origin: str = "report") -> str:
     """The upload's part of its department-year (etl.records.document_part)."""
     return records.document_part(report.kind, origin, [p.name for p in report.projects])

@@ -319,24 +319,28 @@ def matching_versions(
     con: duckdb.DuckDBPyConnection, sha256: str, department: str, year: int
 ) -> pd.DataFrame:
     """document_versions restricted to the versions with this content hash or of this
-    department-year (aliases applied): what the 导入 page compares an upload with."""
+    department-year (`department` by any name an alias gives it): what the 导入 page compares an
+    upload with."""
     return _frame(
         con,
         _VERSION_SELECT
         + " WHERE d.sha256 = ? OR (d.department IN ? AND d.year = ?)"
         + _VERSION_ORDER,
-        [sha256, _department_names(con, department), year],
+        [sha256, _department_names(con, _canonical(con, department)), year],
     )
 
 
 def department_name(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFrame:
     """One row: the canonical name of `department` (itself when no alias maps it elsewhere)."""
-    return _frame(
-        con,
-        "SELECT coalesce((SELECT department FROM department_aliases WHERE alias = $1), $1)"
-        " AS department",
-        [department],
-    )
+    return pd.DataFrame({"department": [_canonical(con, department)]})
+
+
+def _canonical(con: duckdb.DuckDBPyConnection, department: str) -> str:
+    """The department an alias names, else `department` itself."""
+    rows = con.execute(
+        "SELECT department FROM department_aliases WHERE alias = ?", [department]
+    ).fetchall()
+    return str(rows[0][0]) if rows else department
 
 
 def version_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -125,11 +125,13 @@ def review(
         if report.department is None or report.year is None:
             st.error(widgets.md_escape(str(preview.error)), icon=":material/error:")
             return None
+        # The department-year as the record knows it: an alias joins the name it stands for.
+        department = widgets.canonical(identity, report.department)
         state, message = upload.version_state(
             preview.sha256,
-            report.department,
+            department,
             report.year,
-            widgets.versions_of(identity, preview.sha256, report.department, report.year),
+            widgets.versions_of(identity, preview.sha256, department, report.year),
             upload.upload_part(report),
         )
         if state in ("conflict", "history"):
@@ -142,8 +144,8 @@ def review(
         if identity is not None and state in ("joins", "conflict"):
             adds, differs = upload.record_changes(
                 report,
-                data.figure_provenance(identity, report.department, report.year),
-                data.project_breakdown(identity, report.department, report.year),
+                data.figure_provenance(identity, department, report.year),
+                data.project_breakdown(identity, department, report.year),
             )
             for line in differs:
                 st.warning(

@@ -384,15 +384,22 @@ def open_overview(identity: data.Identity, departments: list[str], year: int, *,
         st.switch_page("pages/overview.py")
 
 
+def canonical(identity: data.Identity | None, department: str) -> str:
+    """The department an alias names (the name itself when none does, or before any load)."""
+    if identity is None:
+        return department
+    return str(data.department_name(identity, department)["department"].iloc[0])
+
+
 def open_record(identity: data.Identity, department: str, year: int, *, key: str) -> None:
     """A button that makes the department-year (by any name an alias gives it) the shared
     selection and opens its 总览."""
-    canonical = str(data.department_name(identity, department)["department"].iloc[0])
+    name = canonical(identity, department)
     if st.button(
-        md_escape(f"打开 {canonical} {year} 年度的总览"),
+        md_escape(f"打开 {name} {year} 年度的总览"),
         key=key,
         on_click=_select_report,
-        args=(canonical, year),
+        args=(name, year),
         icon=":material/open_in_new:",
     ):
         st.switch_page("pages/overview.py")

@@ -80,17 +80,23 @@ def budget_phases(con: duckdb.DuckDBPyConnection, department: str, year: int) ->
 
 
 def fund_split(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd.DataFrame:
-    """Project funds by government level (万元) with each level's share, largest first, and the
-    document the record's fund split was taken from (file_name, source_kind)."""
+    """Project funds by government level (万元) with each level's share, largest first."""
     return _frame(
         con,
-        "SELECT f.level, f.amount_wan, f.share, f.sentence, s.file_name,"
-        " s.source_kind FROM fund_split AS f"
-        " LEFT JOIN (SELECT DISTINCT r.document_id, r.level, m.file_name,"
-        "  split_part(m.part, ':', 1) AS source_kind FROM record_fund_sources AS r"
-        "  JOIN documents AS m ON m.document_id = r.source_document_id"
-        "  WHERE r.document_id = $1) AS s USING (document_id, level)"
-        " WHERE f.document_id = $1 ORDER BY f.amount_wan DESC, f.first_ordinal",
+        "SELECT level, amount_wan, share, sentence FROM fund_split"
+        " WHERE document_id = ? ORDER BY amount_wan DESC, first_ordinal",
+        [_report_id(con, department, year)],
+    )
+
+
+def fund_split_sources(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd.DataFrame:
+    """The document(s) the record's fund split was taken from (file_name, source_kind): one, as
+    precedence ('lists', 'fund_sources') takes the split whole from one document."""
+    return _frame(
+        con,
+        "SELECT DISTINCT m.file_name, split_part(m.part, ':', 1) AS source_kind"
+        " FROM record_fund_sources AS r JOIN documents AS m ON m.document_id = r.source_document_id"
+        " WHERE r.document_id = ? ORDER BY m.file_name",
         [_report_id(con, department, year)],
     )
 

@@ -22,4 +22,5 @@ widgets.chart_and_table(
     key="fund_sources",
     table=tables.fund_split_table(split, with_sentence=with_sentence),
 )
-st.caption(widgets.md_escape(tables.fund_source_line(split)))
+sources = data.fund_split_sources(selection.identity, selection.department, selection.year)
+st.caption(widgets.md_escape(tables.fund_source_line(sources)))

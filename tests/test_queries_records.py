@@ -125,9 +125,8 @@ def test_each_figure_fund_split_and_project_names_its_document(
         "budget",
     ]
     assert provenance.loc[("basic", "actual"), "source_kind"] == "final_accounts"
-    split = queries.fund_split(year_con, D, Y)
-    assert set(split["file_name"]) == {dy.SEED.name}
-    assert set(split["source_kind"]) == {"self_evaluation_report"}
+    split = queries.fund_split_sources(year_con, D, Y)
+    assert split.values.tolist() == [[dy.SEED.name, "self_evaluation_report"]]
     projects = queries.project_breakdown(year_con, D, Y).set_index("name")
     assert projects.loc["执法工作经费", "form_file_name"] == "enforcement.txt"
     assert projects.loc["执法工作经费", "form_amount_wan"] == Decimal("61.68")

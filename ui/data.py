@@ -91,6 +91,7 @@ def run(
 # One report (department, year).
 budget_phases = cached(queries.budget_phases)
 fund_split = cached(queries.fund_split)
+fund_split_sources = cached(queries.fund_split_sources)
 project_breakdown = cached(queries.project_breakdown)
 figure_provenance = cached(queries.figure_provenance)
 check_results = cached(queries.check_results)

@@ -1066,7 +1066,7 @@ KEY_FIGURE_SLOTS = tuple((section, _KEY_FIGURE_ITEMS[column]) for section, colum
 
 
 def fund_source_line(split: pd.DataFrame) -> str:
-    """来源: the document the record's fund split was taken from (etl.queries.fund_split).
+    """来源: the document the record's fund split was taken from (etl.queries.fund_split_sources).
 
     >>> fund_source_line(pd.DataFrame({"file_name": ["a.txt"], "source_kind": ["budget"]}))
     '来源：资金来源取自部门预算《a.txt》'

@@ -201,7 +201,7 @@ def record_changes(
         found = current.get(slot)
         if found is None or found.value is None:
             adds.append(f"{name} {shown(figure.value)} {unit}")
-        elif abs(figure.value - Decimal(found.value)) > records.TOLERANCE_WAN:
+        elif abs(figure.value - Decimal(str(found.value))) > records.TOLERANCE_WAN:
             differs.append(
                 f"{name}：本文件为 {shown(figure.value)} {unit}，记录现为"
                 f" {shown(found.value)} {unit}（取自"
@@ -211,13 +211,14 @@ def record_changes(
     for project in report.projects:
         entry = listed.get(records.project_key(project.name))
         # A form's amount compared is its spending where it states one, as the checks compare it.
-        on_form = report.kind == "project_evaluation" and project.actual_wan is not None
-        amount = project.actual_wan if on_form and project.actual_wan else project.amount_wan
+        amount = project.amount_wan
+        if report.kind == "project_evaluation" and project.actual_wan is not None:
+            amount = project.actual_wan
         if entry is None:
             if not projects.empty:
                 adds.append(f"项目“{project.name}” {format_wan(project.amount_wan)} 万元")
             continue
-        if abs(amount - Decimal(entry.amount_wan)) > records.TOLERANCE_WAN:
+        if abs(amount - Decimal(str(entry.amount_wan))) > records.TOLERANCE_WAN:
             differs.append(
                 f"项目“{project.name}”：本文件为 {format_wan(amount)} 万元，记录中列为"
                 f" {format_wan(entry.amount_wan)} 万元"

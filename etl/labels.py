@@ -415,3 +415,14 @@ def difference_text(value: Any, taken: Any, tolerance: Decimal, unit: str = "万
         return AGREES
     shown = format_count(gap) if unit == "人" else format_wan(gap)
     return f"相差 {shown} {unit}"
+
+
+def figure_name(section: str, item: str) -> str:
+    """A figure named in a sentence: section and item, the staffing items on their own.
+
+    >>> figure_name("basic", "initial"), figure_name("staffing", "authorized")
+    ('基本支出年初预算', '编制人数')
+    """
+    if section == "staffing":
+        return item_label(section, item)
+    return f"{label('section', section)}{item_label(section, item)}"

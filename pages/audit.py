@@ -31,8 +31,8 @@ widgets.show_table(check_table)
 widgets.table_downloads(check_table, selection, "核对结果", key="audit_checks_csv")
 
 several = statements["file_name"].nunique() > 1  # a record of several documents
-cross = tables.cross_findings(checks)
-if several and not cross.empty:
+cross = tables.cross_findings(checks, failed_only=failed_only)
+if several and not tables.cross_findings(checks).empty:
     st.subheader("文件之间的核对")
     st.caption(
         "同一部门年度的各份文件相互核对：同一数字各文件是否一致（相差不超过 "

@@ -146,6 +146,14 @@ def test_audit_shows_cross_document_findings_with_both_documents(year_db: Path) 
     )
 
 
+def test_only_failed_narrows_the_findings_across_documents(year_db: Path) -> None:
+    at = open_page("pages/audit.py")
+    assert len(frame_with(at, "规则", "文件")) > 4
+    at.toggle(key="audit_failed_only").set_value(True).run()
+    cross = frame_with(at, "规则", "文件")
+    assert cross["结果"].tolist() == ["未通过"] * 4  # two findings, two documents each
+
+
 def test_a_correction_applies_to_the_record_and_is_marked(own_year_db: Path) -> None:
     at = open_page("pages/audit.py")
     at.selectbox(key="correction_figure").set_value("three_public.actual")

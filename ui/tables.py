@@ -890,7 +890,7 @@ def sources_line(provenance: pd.DataFrame, slots: Iterable[tuple[str, str]] = PH
         r = found.get((section, item))
         if r is None:
             continue
-        name = f"{label('section', section)}{item_label(section, item)}"
+        name = labels.figure_name(section, item)
         if truthy(getattr(r, "corrected", False)):
             name += f"（{CORRECTED}）"
         by_document.setdefault(labels.document_text(r.source_kind, r.file_name), []).append(name)
@@ -983,7 +983,7 @@ def disagreements(statements: pd.DataFrame) -> list[str]:
             for r in differ
         )
         lines.append(
-            f"{label('section', section)}{item_label(section, item)}：采用"
+            f"{labels.figure_name(section, item)}：采用"
             f"{labels.document_text(chosen.source_kind, chosen.file_name)}的"
             f" {_shown(section, chosen.value)} {unit}"
             + (f"（{CORRECTED}）" if truthy(chosen.corrected) else "")
@@ -992,13 +992,13 @@ def disagreements(statements: pd.DataFrame) -> list[str]:
     return lines
 
 
-def cross_findings(checks: pd.DataFrame) -> pd.DataFrame:
+def cross_findings(checks: pd.DataFrame, *, failed_only: bool = False) -> pd.DataFrame:
     """The findings across the record's documents (etl.records.CROSS_RULES; check_results with
-    evidence), failures first, one row per document each compares: the finding, the document
-    (file, kind), its value and sentence or table cell."""
+    evidence), failures first (only those when `failed_only`), one row per document each
+    compares: the finding, the document (file, kind), its value and sentence or table cell."""
     out = []
     for r in records(checks):
-        if r.rule not in CROSS_RULES:
+        if r.rule not in CROSS_RULES or (failed_only and bool(r.passed)):
             continue
         evidence = json.loads(r.evidence) if isinstance(r.evidence, str) and r.evidence else []
         for document in evidence or [{}]:

@@ -197,7 +197,7 @@ def record_changes(
         section, item = slot
         unit = "人" if section == "staffing" else "万元"
         shown = labels.format_count if section == "staffing" else format_wan
-        name = f"{label('section', section)}{item_label(section, item)}"
+        name = labels.figure_name(section, item)
         found = current.get(slot)
         if found is None or found.value is None:
             adds.append(f"{name} {shown(figure.value)} {unit}")

@@ -195,9 +195,28 @@ def test_projects_merge_the_list_with_the_project_forms(year_db: Path) -> None:
     assert enforcement["项目支出绩效自评表"] == "enforcement.txt"
     assert projects.loc["党建经费", "项目支出绩效自评表"] == ""
     assert any(
-        f"项目清单取自《{SEED_NAME}》；其中 2 个项目另有项目支出绩效自评表" in c
+        f"项目清单取自《{SEED_NAME}》；其中 2 个项目有项目支出绩效自评表" in c
         for c in texts(at, "caption")
     )
+
+
+@pytest.fixture
+def form_only_db(
+    year_files: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """The full department-year and a form of a project no list of the record names."""
+    extra = dy.write_year(tmp_path, bridge=dy.project_form("桥梁检测费", "5.00", "8.00", "7.50"))
+    files = [*year_files.values(), extra["bridge"]]
+    yield from use_db(build_db(tmp_path / "budget.duckdb", files), monkeypatch)
+
+
+def test_a_project_only_its_form_names_is_listed_in_no_file(form_only_db: Path) -> None:
+    at = open_page("pages/projects.py")
+    projects = frame_with(at, "项目支出绩效自评表").set_index("项目")
+    bridge = projects.loc["桥梁检测费"]
+    assert (bridge["列于"], bridge["项目支出绩效自评表"]) == ("", "bridge.txt")
+    assert bridge["实际支出（万元）"] == Decimal("7.5")
+    assert any("1 个项目只见于其项目支出绩效自评表" in c for c in texts(at, "caption"))
 
 
 def test_versions_lists_the_documents_by_kind(year_db: Path) -> None:

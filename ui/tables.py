@@ -1101,7 +1101,11 @@ def project_sources_line(projects: pd.DataFrame) -> str:
     项目支出绩效自评表 (etl.queries.project_breakdown)."""
     lists = dict.fromkeys(_text(v) for v in projects["list_file_name"] if not missing(v))
     forms = [v for v in projects["form_file_name"] if not missing(v) and v]
+    only = sum(1 for v in projects["list_file_name"] if missing(v))
+    listed = f"项目清单取自《{'》《'.join(lists)}》；其中 " if lists else ""
     return (
-        f"项目清单取自《{'》《'.join(lists)}》；其中 {len(forms)} 个项目另有项目支出绩效自评表"
-        "（“项目支出绩效自评表”列），其年初预算、调整后预算、实际支出与执行率取自该表。"
+        f"{listed}{len(forms)} 个项目有项目支出绩效自评表（“项目支出绩效自评表”列），"
+        "其年初预算、调整后预算、实际支出与执行率取自该表"
+        + (f"；{only} 个项目只见于其项目支出绩效自评表（“列于”为空）" if only else "")
+        + "。"
     )

@@ -253,6 +253,11 @@ def test_the_demo_counts_six_departments_on_every_page(demo_db: Path) -> None:
     assert any("全部 6 个部门" in c for c in texts(at, "caption"))
     at = open_page("pages/versions.py")
     assert any("数据库共 6 个部门、18 个部门年度" in c for c in texts(at, "caption"))
+    at = open_page("pages/snapshot.py")
+    assert any(
+        c.startswith("快照包含 6 个部门的 18 个版本（18 个部门年度、18 份当前文件）")
+        for c in texts(at, "caption")
+    )
 
 
 def test_a_department_written_two_ways_lists_its_versions_together(demo_db: Path) -> None:

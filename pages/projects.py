@@ -31,7 +31,7 @@ widgets.chart_and_table(
 )
 st.caption("占比为该项目占报告所列全部项目合计的比例。")
 if tables.has_forms(shown):
-    st.caption(tables.project_sources_line(shown))
+    st.caption(widgets.md_escape(tables.project_sources_line(shown)))
 if tables.has_own_phases(shown):
     widgets.chart_and_table(
         charts.project_phase_bar(shown),

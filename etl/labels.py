@@ -359,3 +359,70 @@ def format_count(value: Any) -> str:
     ('38', '1,234')
     """
     return MISSING if _missing(value) else f"{int(value):,}"
+
+
+# A department-year's record (etl.records): which document each number came from.
+SOURCES_EXPANDER = "数字取自哪份文件"  # 总览's expander listing each figure with its document
+AGREES = "一致"  # every document that states a figure gives the same value (within the tolerance)
+TAKEN = "采用"  # the statement a record's figure is taken from (etl.records.PRECEDENCE)
+
+
+def part_label(part: Any) -> str:
+    """A document's part of its department-year in words: its kind, and for a project form the
+    projects it evaluates.
+
+    >>> part_label("final_accounts"), part_label("project_evaluation:执法工作费")
+    ('部门决算', '项目支出绩效自评表（执法工作费）')
+    """
+    kind, _, projects = str(part).partition(":")
+    what = kind_label(kind)
+    return f"{what}（{projects.replace('|', '、')}）" if projects else what
+
+
+def document_text(kind: Any, file_name: Any) -> str:
+    """A document as the pages name it: its kind and file.
+
+    >>> document_text("budget", "a.pdf")
+    '部门预算《a.pdf》'
+    """
+    return f"{kind_label(kind)}《{file_name}》"
+
+
+def where_text(sentence: Any, row_label: Any = "", column_label: Any = "") -> str:
+    """Where a value was read: the table cell (行·列) when it came from a table, else the sentence.
+
+    >>> where_text("基本支出801.07万元"), where_text("", "年度资金总额", "全年执行数")
+    ('基本支出801.07万元', '表格 年度资金总额·全年执行数')
+    """
+    cell = "·".join(str(p) for p in (row_label, column_label) if not _missing(p) and p)
+    if cell:
+        return f"表格 {cell}"
+    return "" if _missing(sentence) else str(sentence)
+
+
+def difference_text(value: Any, taken: Any, tolerance: Decimal, unit: str = "万元") -> str:
+    """How a document's value compares with the record's: 一致 within `tolerance`, else 相差 x.
+
+    >>> difference_text(Decimal("5.26"), Decimal("5.30"), Decimal("0.005"))
+    '相差 0.04 万元'
+    >>> difference_text(Decimal("5.3"), Decimal("5.30"), Decimal("0.005"))
+    '一致'
+    """
+    if _missing(value) or _missing(taken):
+        return ""
+    gap = abs(Decimal(value) - Decimal(taken))
+    if gap <= tolerance:
+        return AGREES
+    shown = format_count(gap) if unit == "人" else format_wan(gap)
+    return f"相差 {shown} {unit}"
+
+
+def figure_name(section: str, item: str) -> str:
+    """A figure named in a sentence: section and item, the staffing items on their own.
+
+    >>> figure_name("basic", "initial"), figure_name("staffing", "authorized")
+    ('基本支出年初预算', '编制人数')
+    """
+    if section == "staffing":
+        return item_label(section, item)
+    return f"{label('section', section)}{item_label(section, item)}"

@@ -89,26 +89,45 @@ def fund_split(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd
     )
 
 
+def fund_split_sources(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd.DataFrame:
+    """The document(s) the record's fund split was taken from (file_name, source_kind): one, as
+    precedence ('lists', 'fund_sources') takes the split whole from one document."""
+    return _frame(
+        con,
+        "SELECT DISTINCT m.file_name, split_part(m.part, ':', 1) AS source_kind"
+        " FROM record_fund_sources AS r JOIN documents AS m ON m.document_id = r.source_document_id"
+        " WHERE r.document_id = ? ORDER BY m.file_name",
+        [_report_id(con, department, year)],
+    )
+
+
 def project_breakdown(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd.DataFrame:
     """Projects by amount (万元, largest first) with share, their own phases (万元) and 执行率
-    where the report states them, 自评得分, purpose and source sentence."""
+    where the report states them, 自评得分, purpose and source sentence; the record's list merged
+    with its project forms: list_file_name the document whose list names the project (NULL when
+    only a form does), form_file_name its own 项目支出绩效自评表 and form_amount_wan that form's
+    全年预算数 (NULL when no form of it is loaded)."""
     return _frame(
         con,
         "SELECT ordinal, name, amount_wan, share, initial_wan, adjusted_wan, actual_wan,"
-        " execution_rate, score, purpose, sentence FROM project_breakdown"
+        " execution_rate, score, purpose, sentence, list_file_name, form_file_name,"
+        " form_amount_wan FROM project_breakdown"
         " WHERE document_id = ? ORDER BY amount_wan DESC, ordinal",
         [_report_id(con, department, year)],
     )
 
 
 def figure_provenance(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd.DataFrame:
-    """Every figure with the wording, sentence and span it was read from; a corrected one with
-    its extracted value, reason and time beside the value in force."""
+    """Every figure of the department-year's record with the document it was taken from
+    (file_name, source_kind: its kind for precedence, origin), the wording, sentence or table
+    cell and span it was read from; a corrected one with its extracted value, reason and time
+    beside the value in force."""
     return _frame(
         con,
         "SELECT section, item, value, unit, wording, confidence, note, sentence,"
         " sentence_start, sentence_end, value_start, value_end, file_name,"
-        " corrected, extracted_value, correction_reason, corrected_at, origin"
+        " corrected, extracted_value, correction_reason, corrected_at, origin,"
+        " source_kind, row_label, column_label"
         " FROM figure_provenance WHERE document_id = ?"
         " ORDER BY CASE section WHEN 'basic' THEN 1 WHEN 'project' THEN 2"
         " WHEN 'three_public' THEN 3 ELSE 4 END, value_start",
@@ -117,11 +136,13 @@ def figure_provenance(con: duckdb.DuckDBPyConnection, department: str, year: int
 
 
 def check_results(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd.DataFrame:
-    """Every check applied to the report: failures first (error, warning), then passes."""
+    """Every check applied to the department-year's record: failures first (error, warning),
+    then passes; `evidence` the statements a cross-document finding compares (JSON, '' for a
+    check of one document)."""
     return _frame(
         con,
-        "SELECT rule, severity, passed, message, expected_wan, actual_wan, difference_wan"
-        " FROM check_results WHERE document_id = ?"
+        "SELECT rule, severity, passed, message, expected_wan, actual_wan, difference_wan,"
+        " evidence FROM check_results WHERE document_id = ?"
         " ORDER BY passed, CASE severity WHEN 'error' THEN 1 WHEN 'warning' THEN 2 ELSE 3 END,"
         " ordinal",
         [_report_id(con, department, year)],
@@ -181,13 +202,14 @@ def departments(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def report_years(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFrame:
-    """The department's current reports, newest first: year, document_id, file_name, origin,
-    kind, and where the department and year came from."""
+    """The department's records (one per department-year, named by its lead document), newest
+    first: year, document_id, file_name, origin, kind, and where the department and year came
+    from."""
     return _frame(
         con,
         "SELECT year, document_id, file_name, sha256, origin, kind, department_from, year_from"
         " FROM documents"
-        " WHERE department IN ? AND is_current ORDER BY year DESC",
+        " WHERE department IN ? AND is_current AND document_id = record_id ORDER BY year DESC",
         [_department_names(con, department)],
     )
 
@@ -274,17 +296,28 @@ def report_years_all(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     )
 
 
+_VERSION_SELECT = (
+    "SELECT coalesce(a.department, d.department) AS department, d.year, d.sha256, d.file_name,"
+    " d.loaded_at, d.is_current, d.origin, d.kind, split_part(d.part, ':', 1) AS source_kind,"
+    " d.part, count(c.correction_id) AS corrections"
+    " FROM documents AS d LEFT JOIN corrections AS c USING (document_id)"
+    " LEFT JOIN department_aliases AS a ON a.alias = d.department"
+)
+# Versions by department-year, each part (kind, and project for project forms) together, the
+# current version of a part first, then newest.
+_VERSION_ORDER = (
+    " GROUP BY ALL ORDER BY department, d.year DESC, d.part, d.is_current DESC,"
+    " d.loaded_at DESC, d.sha256"
+)
+
+
 def department_versions(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFrame:
-    """document_versions for one department (same columns and order)."""
+    """document_versions for one department, by its canonical name (every name an alias gives
+    it counts; same columns and order)."""
     return _frame(
         con,
-        "SELECT d.department, d.year, d.sha256, d.file_name, d.loaded_at, d.is_current,"
-        " d.origin, d.kind, count(c.correction_id) AS corrections"
-        " FROM documents AS d LEFT JOIN corrections AS c USING (document_id)"
-        " WHERE d.department = ?"
-        " GROUP BY ALL"
-        " ORDER BY d.year DESC, d.is_current DESC, d.loaded_at DESC, d.sha256",
-        [department],
+        _VERSION_SELECT + " WHERE d.department IN ?" + _VERSION_ORDER,
+        [_department_names(con, department)],
     )
 
 
@@ -292,26 +325,92 @@ def matching_versions(
     con: duckdb.DuckDBPyConnection, sha256: str, department: str, year: int
 ) -> pd.DataFrame:
     """document_versions restricted to the versions with this content hash or of this
-    department-year: what the 导入 page compares an upload with."""
+    department-year (`department` by any name an alias gives it): what the 导入 page compares an
+    upload with."""
     return _frame(
         con,
-        "SELECT d.department, d.year, d.sha256, d.file_name, d.loaded_at, d.is_current,"
-        " d.origin, d.kind, count(c.correction_id) AS corrections"
-        " FROM documents AS d LEFT JOIN corrections AS c USING (document_id)"
-        " WHERE d.sha256 = ? OR (d.department = ? AND d.year = ?)"
-        " GROUP BY ALL"
-        " ORDER BY d.department, d.year DESC, d.is_current DESC, d.loaded_at DESC, d.sha256",
-        [sha256, department, year],
+        _VERSION_SELECT
+        + " WHERE d.sha256 = ? OR (d.department IN ? AND d.year = ?)"
+        + _VERSION_ORDER,
+        [sha256, _department_names(con, _canonical(con, department)), year],
     )
 
 
+def department_name(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFrame:
+    """One row: the canonical name of `department` (itself when no alias maps it elsewhere)."""
+    return pd.DataFrame({"department": [_canonical(con, department)]})
+
+
+def _canonical(con: duckdb.DuckDBPyConnection, department: str) -> str:
+    """The department an alias names, else `department` itself."""
+    rows = con.execute(
+        "SELECT department FROM department_aliases WHERE alias = ?", [department]
+    ).fetchall()
+    return str(rows[0][0]) if rows else department
+
+
 def version_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """One row: departments, department-years (current reports), versions, corrections."""
+    """One row: departments (canonical names, aliases applied), reports (department-years: one
+    record each), documents (current versions of every part), versions, corrections."""
     return _frame(
         con,
-        "SELECT count(DISTINCT department) AS departments,"
-        " count(*) FILTER (WHERE is_current) AS reports, count(*) AS versions,"
-        " (SELECT count(*) FROM corrections) AS corrections FROM documents",
+        "SELECT count(DISTINCT coalesce(a.department, d.department))"
+        " FILTER (WHERE d.is_current) AS departments,"
+        " count(*) FILTER (WHERE d.is_current AND d.document_id = d.record_id) AS reports,"
+        " count(*) FILTER (WHERE d.is_current) AS documents, count(*) AS versions,"
+        " (SELECT count(*) FROM corrections) AS corrections FROM documents AS d"
+        " LEFT JOIN department_aliases AS a ON a.alias = d.department",
+    )
+
+
+# A department-year's record: the documents it gathers, each figure as every document states it.
+
+
+def record_documents(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd.DataFrame:
+    """The current documents of the department-year's record, its lead first then by kind:
+    file_name, source_kind (its kind for precedence), part, kind, origin, sha256, loaded_at,
+    reported_department (the name the document writes), lead (whether it names the record)."""
+    return _frame(
+        con,
+        "SELECT d.file_name, d.source_kind, d.part, d.kind, d.origin, d.sha256, d.loaded_at,"
+        " d.reported_department, d.document_id = d.record_id AS lead"
+        " FROM record_documents AS d WHERE d.record_id = ?"
+        " ORDER BY lead DESC, d.part, d.document_id",
+        [_report_id(con, department, year)],
+    )
+
+
+def department_documents(con: duckdb.DuckDBPyConnection, department: str) -> pd.DataFrame:
+    """The current documents of every record of the department (aliases applied), by year
+    (oldest first), the lead first: year, file_name, source_kind, part, lead."""
+    names = _department_names(con, department)
+    return _frame(
+        con,
+        "SELECT year, file_name, split_part(part, ':', 1) AS source_kind, part,"
+        " document_id = record_id AS lead FROM documents"
+        " WHERE department IN ? AND is_current ORDER BY year, lead DESC, part, document_id",
+        [names],
+    )
+
+
+def figure_statements(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd.DataFrame:
+    """Every figure of the record as each of its current documents states it: section, item,
+    value (a correction in force applied), corrected, extracted_value, file_name, source_kind,
+    sentence or table cell (row_label, column_label), precedence rank, and `taken`: whether the
+    record's value is this statement's. By figure, then the taken statement first."""
+    return _frame(
+        con,
+        "SELECT s.section, s.item, s.value, s.unit, s.corrected, s.extracted_value, s.file_name,"
+        " s.source_kind, s.sentence, s.row_label, s.column_label, s.rank,"
+        " coalesce(s.document_id = r.source_document_id, false) AS taken"
+        " FROM figure_statements AS s"
+        " LEFT JOIN resolved_figures AS r"
+        "  ON r.document_id = s.record_id AND r.section = s.section AND r.item = s.item"
+        " WHERE s.record_id = $1"
+        " ORDER BY CASE s.section WHEN 'basic' THEN 1 WHEN 'project' THEN 2"
+        " WHEN 'three_public' THEN 3 ELSE 4 END, s.item, taken DESC, s.corrected DESC, s.rank,"
+        " s.document_id DESC",
+        [_report_id(con, department, year)],
     )
 
 
@@ -652,16 +751,10 @@ def indicator_inputs(con: duckdb.DuckDBPyConnection, department: str, year: int)
 
 
 def document_versions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every loaded version of every department-year: hash, file, load time, current flag, origin
-    and how many corrections it carries; current version first, then newest."""
-    return _frame(
-        con,
-        "SELECT d.department, d.year, d.sha256, d.file_name, d.loaded_at, d.is_current,"
-        " d.origin, d.kind, count(c.correction_id) AS corrections"
-        " FROM documents AS d LEFT JOIN corrections AS c USING (document_id)"
-        " GROUP BY ALL"
-        " ORDER BY d.department, d.year DESC, d.is_current DESC, d.loaded_at DESC, d.sha256",
-    )
+    """Every loaded version of every department-year (canonical department names): hash, file,
+    load time, current flag, origin, kind, part and how many corrections it carries; by part,
+    the current version first, then newest."""
+    return _frame(con, _VERSION_SELECT + _VERSION_ORDER)
 
 
 def correction_history(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd.DataFrame:

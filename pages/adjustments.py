@@ -1,4 +1,5 @@
-"""预算调整: initial vs adjusted vs actual for basic and project expenditure."""
+"""预算调整: initial vs adjusted vs actual for basic and project expenditure, and which document
+of the department-year each phase came from."""
 
 import streamlit as st
 
@@ -18,4 +19,5 @@ widgets.chart_and_table(
     key="adjustments",
     table=tables.phase_table(phases, include_total=show_total),
 )
+widgets.figure_sources(selection)
 st.caption(labels.formulas("adjustment_rate", "execution_rate"))

@@ -1,4 +1,7 @@
-"""数据核对: every figure with the sentence it was read from, and every check with its message."""
+"""数据核对: every check with its message, the checks across the department-year's documents with
+both documents and their sentences, per figure every document that states it and whether they
+agree, every figure with the sentence it was read from, and corrections (which apply to the
+record and are marked 已更正)."""
 
 from decimal import Decimal
 
@@ -7,12 +10,14 @@ import streamlit as st
 from etl import config
 from etl.labels import MISSING, format_count, format_wan, item_label, label
 from etl.model import FIGURE_SLOTS
+from etl.records import TOLERANCE_WAN
 from ui import data, tables, widgets
 from ui.tables import records
 
 selection = widgets.report_page()
 provenance = data.figure_provenance(selection.identity, selection.department, selection.year)
 checks = data.check_results(selection.identity, selection.department, selection.year)
+statements = data.figure_statements(selection.identity, selection.department, selection.year)
 
 widgets.report_header("数据核对", selection)
 widgets.show_flash()
@@ -25,15 +30,41 @@ check_table = tables.check_table(checks, failed_only=failed_only)
 widgets.show_table(check_table)
 widgets.table_downloads(check_table, selection, "核对结果", key="audit_checks_csv")
 
+several = statements["file_name"].nunique() > 1  # a record of several documents
+cross = tables.cross_findings(checks, failed_only=failed_only)
+if several and not tables.cross_findings(checks).empty:
+    st.subheader("文件之间的核对")
+    st.caption(
+        "同一部门年度的各份文件相互核对：同一数字各文件是否一致（相差不超过 "
+        f"{TOLERANCE_WAN} 万元视为一致）、项目金额与其项目支出绩效自评表、"
+        "项目支出绩效自评表合计与项目支出、决算与自评是否齐全。每项核对列出所比较的文件及其原文。"
+    )
+    widgets.show_table(cross)
+    widgets.table_downloads(cross, selection, "文件之间的核对", key="audit_cross_csv")
+
 st.subheader("数字出处")
 if provenance["corrected"].astype(bool).any():
-    st.caption(
-        "上方核对结果按报告原文的数字计算；已更正的数字在下表“已更正”列标出，旁列为报告原值。"
-    )
+    st.caption("核对按更正后的数字重新计算；已更正的数字在下表“已更正”列标出，旁列为报告原值。")
 st.caption("每个数字都注明读取它的原文措辞和句子；位置为报告全文中的字符序号。")
 figure_table = tables.figure_table(provenance)
 widgets.show_table(figure_table)
 widgets.table_downloads(figure_table, selection, "数字出处", key="audit_figures_csv")
+
+if several:
+    st.subheader("各文件所列数字")
+    st.caption(
+        "每个数字列出说明它的每一份文件及其数值；“采用”为本部门年度所取的一份（按下方优先顺序，"
+        f"更正过的数字优先），其余文件与它相差不超过 {TOLERANCE_WAN} 万元为“一致”。"
+    )
+    for line in tables.disagreements(statements):
+        st.warning(widgets.md_escape(line), icon=":material/difference:")
+    statement_table = tables.statement_table(statements)
+    widgets.show_table(statement_table)
+    widgets.table_downloads(
+        statement_table, selection, "各文件所列数字", key="audit_statements_csv"
+    )
+    with st.expander("数字取自哪份文件的优先顺序"):
+        widgets.show_table(tables.precedence_table())
 
 st.subheader("更正数字")
 st.caption(

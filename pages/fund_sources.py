@@ -1,4 +1,5 @@
-"""资金来源: project funds by government level, as a donut and a table with shares."""
+"""资金来源: project funds by government level, as a donut and a table with shares, and the
+document of the department-year the split was taken from."""
 
 import streamlit as st
 
@@ -21,3 +22,5 @@ widgets.chart_and_table(
     key="fund_sources",
     table=tables.fund_split_table(split, with_sentence=with_sentence),
 )
+sources = data.fund_split_sources(selection.identity, selection.department, selection.year)
+st.caption(widgets.md_escape(tables.fund_source_line(sources)))

@@ -1,4 +1,7 @@
-"""导入: upload reports or a filled-in hand-entry template, preview what was read, then confirm.
+"""导入: upload reports or a filled-in hand-entry template, preview what was read and which
+department-year each file joins (a new record, beside the record's documents of other kinds, or
+replacing the older version of its own kind) with what it adds or contradicts, then confirm;
+after loading, open 总览 on the department-years the load joined.
 
 Nothing is written until 确认载入 is clicked; the loader then writes a copy of the database and
 swaps it in (etl/store/), so pages being read meanwhile see the old or the new data, never half.
@@ -22,12 +25,18 @@ widgets.show_flash()
 
 LIMIT_MB = int(st.get_option(config.UPLOAD_LIMIT_OPTION))
 ROUND = "import_round"  # bumped after a load, so the uploaders start empty again
+JOINED = "import_joined"  # (round, [(department, year)]): the department-years the last load joined
 CHOICES: dict[str, str] = {
     "keep": "保留当前版本（新文件存为历史版本）",
     "replace": "替换为新版本（原版本保留为历史版本，可在“版本”页恢复）",
 }
 round_ = st.session_state.setdefault(ROUND, 0)
 identity = data.db_identity()
+joined_round, joined = st.session_state.get(JOINED, (None, []))
+if identity is not None and joined_round == round_ and joined:
+    st.markdown("**刚载入的部门年度**")
+    for index, (joined_department, joined_year) in enumerate(joined):
+        widgets.open_record(identity, joined_department, joined_year, key=f"import_open_{index}")
 
 
 def conflict_choice(state: str, message: str, key: str) -> Any:
@@ -51,6 +60,8 @@ def finish(results: list[Any], what: str) -> None:
     for result in results:
         widgets.flash("error" if not result.ok else "info", upload.result_text(result))
     st.session_state[ROUND] = round_ + 1
+    years = dict.fromkeys((r.department, r.year) for r in results if r.ok and r.department)
+    st.session_state[JOINED] = (round_ + 1, list(years))
     st.rerun()
 
 
@@ -91,10 +102,11 @@ def identity_fields(preview: upload.Preview, key: str) -> Given | None:
 
 
 def review(
-    name: str, content: bytes, preview: upload.Preview, *, expanded: bool
+    name: str, content: bytes, preview: upload.Preview, *, expanded: bool, mates: list[str]
 ) -> Document | None:
     """One upload's preview: its identity fields, what was read and checked, the choice on a
-    conflict; the Document to load, or None when it cannot be loaded (yet)."""
+    conflict; the Document to load, or None when it cannot be loaded (yet). `mates` are the
+    other files of this upload read as of the same department-year."""
     report = preview.report
     assert report is not None
     key = preview.sha256[:16]
@@ -113,17 +125,36 @@ def review(
         if report.department is None or report.year is None:
             st.error(widgets.md_escape(str(preview.error)), icon=":material/error:")
             return None
+        # The department-year as the record knows it: an alias joins the name it stands for.
+        department = widgets.canonical(identity, report.department)
         state, message = upload.version_state(
             preview.sha256,
-            report.department,
+            department,
             report.year,
-            widgets.versions_of(identity, preview.sha256, report.department, report.year),
+            widgets.versions_of(identity, preview.sha256, department, report.year),
+            upload.upload_part(report),
         )
         if state in ("conflict", "history"):
             choice = conflict_choice(state, message, f"import_choice_{key}")
         else:
             st.caption(widgets.md_escape(message))
             choice = "keep"
+        if mates:
+            st.caption(widgets.md_escape(upload.mates_line(mates)))
+        if identity is not None and state in ("joins", "conflict"):
+            adds, differs = upload.record_changes(
+                report,
+                data.figure_provenance(identity, department, report.year),
+                data.project_breakdown(identity, department, report.year),
+            )
+            for line in differs:
+                st.warning(
+                    widgets.md_escape(f"与记录现有数字不一致：{line}"), icon=":material/difference:"
+                )
+            if adds:
+                st.info(widgets.md_escape(f"为记录新增：{'、'.join(adds)}"), icon=":material/add:")
+            if not adds and not differs:
+                st.caption("所列数字与记录现有数字一致，没有新增。")
         for line in upload.summary_lines(report):
             st.markdown(widgets.md_escape(line))
         missing = upload.unrecognised(report)
@@ -171,13 +202,22 @@ with reports_tab:
             bar.progress(index / len(files), text=f"正在读取 {index}/{len(files)}")
             previews.append((file, data.preview_report(file.name, file.getvalue(), LIMIT_MB)))
         bar.empty()
+        of_year = upload.same_year_files(
+            [(p.name, p.report.department, p.report.year) for _, p in previews if p.report]
+        )
         for file, preview in previews:
             if preview.report is None:  # not readable at all: nothing the user could add
                 st.error(
                     widgets.md_escape(f"{preview.name}：{preview.error}"), icon=":material/error:"
                 )
                 continue
-            document = review(file.name, file.getvalue(), preview, expanded=len(files) <= 3)
+            document = review(
+                file.name,
+                file.getvalue(),
+                preview,
+                expanded=len(files) <= 3,
+                mates=of_year.get(preview.name, []),
+            )
             if document is not None:
                 loadable.append(document)
     if st.button(
@@ -258,6 +298,7 @@ with manual_tab:
                     entry.department,
                     entry.year,
                     widgets.versions_of(identity, digest, entry.department, entry.year),
+                    "manual",
                 )
                 st.markdown(f"**{widgets.md_escape(entry.label)}**（{MANUAL}）")
                 st.caption(widgets.md_escape(message))

@@ -1,5 +1,6 @@
 """项目明细: projects by amount, as sorted horizontal bars and a table with purpose and source;
-each project's own phases and 执行率 where its form states them."""
+each project's own phases and 执行率 where its form states them; the report's list merged with the
+project forms (which file lists a project, which form covers it, the amounts of each)."""
 
 import streamlit as st
 
@@ -29,6 +30,8 @@ widgets.chart_and_table(
     table=tables.project_table(shown),
 )
 st.caption("占比为该项目占报告所列全部项目合计的比例。")
+if tables.has_forms(shown):
+    st.caption(widgets.md_escape(tables.project_sources_line(shown)))
 if tables.has_own_phases(shown):
     widgets.chart_and_table(
         charts.project_phase_bar(shown),

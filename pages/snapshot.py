@@ -43,7 +43,8 @@ if selection is not None:
     st.caption(
         widgets.md_escape(
             f"快照包含 {int(totals['departments']):,} 个部门的 {int(totals['versions']):,} 个版本"
-            f"（{int(totals['reports']):,} 份当前报告），全部列在清单中；"
+            f"（{int(totals['reports']):,} 个部门年度、{int(totals['documents']):,} 份当前文件），"
+            "全部列在清单中；"
             f"下表为侧栏所选部门 {selection.department} 的 {len(sources)} 个。"
         )
     )

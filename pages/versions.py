@@ -1,10 +1,12 @@
-"""版本: every version of the selected department-year (hash, file, load time, current) with 恢复,
+"""版本: every version of the selected department-year by part (kind, and project for project
+forms: each its own versions; hash, file, load time, current) with 恢复,
 the department's other years on request, and counts for the whole database."""
 
 from __future__ import annotations
 
 import functools
 
+import pandas as pd
 import streamlit as st
 
 from etl import config, labels
@@ -28,36 +30,50 @@ st.caption(
     "更正记在所属版本上，随版本切换。在侧栏选择部门和年度。"
 )
 st.caption(
-    f"数据库共 {int(counts['departments']):,} 个部门、{int(counts['reports']):,} 份当前报告、"
+    f"数据库共 {int(counts['departments']):,} 个部门、{int(counts['reports']):,} 个部门年度"
+    f"（{int(counts['documents']):,} 份当前文件）、"
     f"{int(counts['versions']):,} 个版本、{int(counts['corrections']):,} 处更正。"
 )
 show_all = st.toggle("显示该部门全部年度", key="versions_show_all")
 versions = data.department_versions(identity, selection.department)
 of_year = versions[versions["year"] == selection.year]
 
+
+def show_versions(of_part: pd.DataFrame) -> None:
+    """One part's versions, each with 当前版本 or 恢复."""
+    for row in records(of_part):
+        info, action = st.columns([5, 1], vertical_alignment="center")
+        origin = f"（{MANUAL}）" if row.origin == "manual" else ""
+        corrections = f" · 更正 {row.corrections} 处" if row.corrections else ""
+        info.markdown(
+            widgets.md_escape(
+                f"{row.file_name}{origin} · 载入于 {tables.format_time(row.loaded_at)}"
+                f" · 哈希 {row.sha256[:12]}{corrections}"
+            ),
+            help=f"SHA-256：{row.sha256}",
+        )
+        if row.is_current:
+            action.badge("当前版本", icon=":material/check:", color="green")
+        elif action.button("恢复", key=f"restore_{row.sha256[:16]}", icon=":material/restore:"):
+            from etl.load import restore_version
+
+            restore = functools.partial(restore_version, config.db_path(), str(row.sha256))
+            result = widgets.write_database(restore)
+            if result is not None:
+                widgets.flash("success" if result.ok else "error", result.message)
+                st.rerun()
+
+
 st.subheader(widgets.md_escape(f"{selection.department} · {selection.year} 年度"))
-for row in records(of_year):
-    info, action = st.columns([5, 1], vertical_alignment="center")
-    origin = f"（{MANUAL}）" if row.origin == "manual" else ""
-    corrections = f" · 更正 {row.corrections} 处" if row.corrections else ""
-    info.markdown(
-        widgets.md_escape(
-            f"{row.file_name}{origin} · 载入于 {tables.format_time(row.loaded_at)}"
-            f" · 哈希 {row.sha256[:12]}{corrections}"
-        ),
-        help=f"SHA-256：{row.sha256}",
+parts = tables.by_part(of_year)
+if len(parts) > 1:
+    st.caption(
+        f"本部门年度由 {len(parts)} 类文件组成，每类各有自己的版本：新的部门决算只替换部门决算，"
+        "不替换自评报告；各页取各类的当前版本合成。"
     )
-    if row.is_current:
-        action.badge("当前版本", icon=":material/check:", color="green")
-    elif action.button("恢复", key=f"restore_{row.sha256[:16]}", icon=":material/restore:"):
-        from etl.load import restore_version
-
-        restore = functools.partial(restore_version, config.db_path(), str(row.sha256))
-        result = widgets.write_database(restore)
-        if result is not None:
-            widgets.flash("success" if result.ok else "error", result.message)
-            st.rerun()
-
+for part, versions_of_part in parts:
+    st.markdown(f"**{widgets.md_escape(part)}**")
+    show_versions(versions_of_part)
 st.subheader("该部门全部版本" if show_all else "版本列表")
 table = tables.versions_table(versions if show_all else of_year)
 widgets.show_table(table)

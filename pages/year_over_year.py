@@ -1,5 +1,6 @@
 """同比: one department across its report years — basic and project budget phases, the fund-source
-mix and the projects (matched across years by name), each with the change on the year before."""
+mix and the projects (matched across years by name), each with the change on the year before;
+which documents each year's record gathers."""
 
 import streamlit as st
 
@@ -11,6 +12,7 @@ phases = data.phase_history(selection.identity, selection.department)
 funds = data.fund_mix_history(selection.identity, selection.department)
 projects = data.project_history(selection.identity, selection.department)
 years = tables.history_years(phases)
+documents = data.department_documents(selection.identity, selection.department)
 
 widgets.department_header("同比", selection, years)
 if len(years) < 2:
@@ -21,6 +23,10 @@ if len(years) < 2:
         "（data/department_aliases.csv）里加一行“别名,部门全称”并重新载入。",
         icon=":material/info:",
     )
+with st.expander("各年度数字取自哪些文件", icon=":material/description:"):
+    for line in tables.year_documents_lines(documents):
+        st.caption(widgets.md_escape(line))
+    st.caption("每个年度的数字按“数据核对”页的优先顺序取自该年度的文件，取自哪份见各年度的“总览”。")
 as_share = st.toggle("按占当年合计的百分比显示", key="yoy_as_share")
 st.caption(
     "“2022 较 2021”等列是与该部门上一份报告的年度相比的变动（万元与变动率，或占比的百分点）；"

@@ -266,7 +266,7 @@ def test_versions_lists_and_restores(db: Path) -> None:
 def test_versions_toggle_shows_every_year_of_the_department(three_reports_db: Path) -> None:
     at = open_page("pages/versions.py")
     assert len(table(at)) == 1
-    assert "数据库共 2 个部门、3 份当前报告、3 个版本、0 处更正" in page_text(at)
+    assert "数据库共 2 个部门、3 个部门年度（3 份当前文件）、3 个版本、0 处更正" in page_text(at)
     at.toggle(key="versions_show_all").set_value(True).run()
     assert table(at)["年度"].tolist() == [2021, 2020]  # the department's, not every department's
     assert set(table(at)["部门"]) == {DEPARTMENT}

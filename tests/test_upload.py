@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import hashlib
+from decimal import Decimal
 
 import pandas as pd
 import pytest
@@ -70,6 +71,54 @@ def test_preview_of_a_bad_file_is_one_line(name: str, data: bytes, expected: str
 )
 def test_version_state(sha256: str, year: int, state: str) -> None:
     assert upload.version_state(sha256, DEPARTMENT, year, VERSIONS)[0] == state
+
+
+PARTS = VERSIONS.assign(part=["self_evaluation_report", "self_evaluation_report"])
+
+
+@pytest.mark.parametrize(
+    ("part", "state", "message"),
+    [
+        (
+            "final_accounts",
+            "joins",
+            f"将加入 {DEPARTMENT} 2020 年度的记录（已有 1 份文件：部门整体支出绩效自评报告《seed.txt》），"
+            "作为其中的部门决算",
+        ),
+        (
+            "self_evaluation_report",
+            "conflict",
+            f"{DEPARTMENT} 2020 年已有当前版本 seed.txt（部门整体支出绩效自评报告）："
+            "替换只换掉这一类文件的旧版本",
+        ),
+    ],
+    ids=["another-kind-joins", "the-same-kind-replaces"],
+)
+def test_version_state_by_part(part: str, state: str, message: str) -> None:
+    assert upload.version_state("1" * 64, DEPARTMENT, 2020, PARTS, part) == (state, message)
+
+
+def test_record_changes_name_what_a_document_adds_and_contradicts() -> None:
+    preview = upload.preview_report("seed.txt", SEED_BYTES, 20)
+    assert preview.report is not None
+    provenance = pd.DataFrame(
+        {
+            "section": ["basic", "three_public"],
+            "item": ["actual", "actual"],
+            "value": [Decimal("801.07"), Decimal("5.30")],
+            "file_name": ["final.txt", "final.txt"],
+            "source_kind": ["final_accounts", "final_accounts"],
+        }
+    )
+    projects = pd.DataFrame({"name": ["党建经费项"], "amount_wan": [Decimal("2.80")]})
+    adds, differs = upload.record_changes(preview.report, provenance, projects)
+    assert differs == [
+        "“三公”经费实际支出：本文件为 5.26 万元，记录现为 5.30 万元（取自部门决算《final.txt》）"
+    ]
+    assert "基本支出年初预算 487.51 万元" in adds
+    assert not any(a.startswith("基本支出实际支出") for a in adds)
+    assert "项目“党建经费” 2.80 万元" not in adds  # the same project by project_key
+    assert "项目“执法工作经费” 61.68 万元" in adds
 
 
 def test_manual_tables() -> None:

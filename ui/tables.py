@@ -6,6 +6,7 @@ with two decimals, whole numbers int; words come from etl.labels. No st.* calls.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -29,6 +30,7 @@ from etl.labels import (
     label,
 )
 from etl.model import AMOUNT_SLOTS, FIGURE_SLOTS
+from etl.records import CROSS_RULES, PRECEDENCE, TOLERANCE_WAN
 
 
 def records(frame: pd.DataFrame) -> list[Any]:
@@ -150,12 +152,28 @@ def project_table(projects: pd.DataFrame, *, detail: bool = True) -> pd.DataFram
     scores = projects.get("score")
     if scores is not None and not all(missing(v) for v in scores):
         columns[PROJECT_SCORE] = [None if missing(v) else v for v in scores]
+    if has_forms(projects):
+        columns["列于"] = [_text(v) for v in projects["list_file_name"]]
+        columns["项目支出绩效自评表"] = [_text(v) for v in projects["form_file_name"]]
+        columns[f"自评表全年预算数{AMOUNT_SUFFIX}"] = [
+            None if missing(v) else v for v in projects["form_amount_wan"]
+        ]
     table = pd.DataFrame(columns)
     if detail:
         table.insert(0, "报告中序号", list(projects["ordinal"]))
         table["用途"] = list(projects["purpose"])
         table["原文句子"] = list(projects["sentence"])
     return table
+
+
+def has_forms(projects: pd.DataFrame) -> bool:
+    """Whether some project of the record has its own 项目支出绩效自评表 loaded."""
+    forms = projects.get("form_file_name")
+    return forms is not None and not all(missing(v) or v == "" for v in forms)
+
+
+def _text(value: Any) -> str:
+    return "" if missing(value) else str(value)
 
 
 def figure_table(provenance: pd.DataFrame) -> pd.DataFrame:
@@ -278,6 +296,9 @@ def versions_table(versions: pd.DataFrame) -> pd.DataFrame:
             "当前版本": ["是" if bool(c) else "" for c in versions["is_current"]],
             "文件": list(versions["file_name"]),
             "文件类型": [kind_text(k) for k in versions["kind"]],
+            "组成部分": [labels.part_label(p) for p in versions["part"]]
+            if "part" in versions
+            else [""] * len(versions),
             "来源": [label("origin", o) for o in versions["origin"]],
             "载入时间": [format_time(t, seconds=True) for t in versions["loaded_at"]],
             "更正数": [int(n) for n in versions["corrections"]],
@@ -289,6 +310,7 @@ def versions_table(versions: pd.DataFrame) -> pd.DataFrame:
             "当前版本",
             "文件",
             "文件类型",
+            "组成部分",
             "来源",
             "载入时间",
             "更正数",
@@ -818,3 +840,272 @@ def _in_unit(value: Any, unit: str) -> Any:
     if missing(value):
         return None
     return whole(value) if unit == "人" else value
+
+
+# A department-year's record (etl.records): its documents, which one each number came from, every
+# document's value of each figure and whether they agree, the findings across documents.
+
+PHASE_SLOTS = tuple((s, p) for s in ("basic", "project") for p in PHASES)
+
+
+def _unit(section: str) -> str:
+    return "人" if section == "staffing" else "万元"
+
+
+def _shown(section: str, value: Any) -> str:
+    return labels.format_count(value) if section == "staffing" else labels.format_wan(value)
+
+
+def _slot_order(section: str, item: str) -> tuple[int, int]:
+    slots = list(FIGURE_SLOTS)
+    return (slots.index((section, item)), 0) if (section, item) in slots else (len(slots), 0)
+
+
+def documents_line(documents: pd.DataFrame) -> str:
+    """The record's documents in one sentence (etl.queries.record_documents).
+
+    >>> documents_line(pd.DataFrame({"part": ["budget", "final_accounts"],
+    ...     "file_name": ["a.txt", "b.txt"]}))
+    '本部门年度由 2 份文件合成：部门预算《a.txt》、部门决算《b.txt》'
+    """
+    named = "、".join(f"{labels.part_label(r.part)}《{r.file_name}》" for r in records(documents))
+    if len(documents) == 1:
+        return f"本部门年度的数字取自一份文件：{named}"
+    return f"本部门年度由 {len(documents)} 份文件合成：{named}"
+
+
+def sources_line(provenance: pd.DataFrame, slots: Iterable[tuple[str, str]] = PHASE_SLOTS) -> str:
+    """来源: which document the record's figures of `slots` came from, the figures of one document
+    together (etl.queries.figure_provenance); '' when none is stated.
+
+    >>> sources_line(pd.DataFrame({"section": ["basic", "basic"], "item": ["initial", "actual"],
+    ...     "file_name": ["a.txt", "b.txt"], "source_kind": ["budget", "final_accounts"],
+    ...     "corrected": [False, True]}))
+    '来源：基本支出年初预算取自部门预算《a.txt》；基本支出实际支出（已更正）取自部门决算《b.txt》'
+    """
+    wanted = list(slots)
+    found = {(r.section, r.item): r for r in records(provenance)}
+    by_document: dict[str, list[str]] = {}
+    for section, item in wanted:
+        r = found.get((section, item))
+        if r is None:
+            continue
+        name = labels.figure_name(section, item)
+        if truthy(getattr(r, "corrected", False)):
+            name += f"（{CORRECTED}）"
+        by_document.setdefault(labels.document_text(r.source_kind, r.file_name), []).append(name)
+    if not by_document:
+        return ""
+    parts = [f"{'、'.join(names)}取自{document}" for document, names in by_document.items()]
+    return "来源：" + "；".join(parts)
+
+
+def source_table(provenance: pd.DataFrame) -> pd.DataFrame:
+    """Each figure of the record (etl.queries.figure_provenance), its value, the document it was
+    taken from (file, kind) and the sentence or table cell; 已更正 where a correction is in
+    force."""
+    rows = sorted(records(provenance), key=lambda r: _slot_order(r.section, r.item))
+    return pd.DataFrame(
+        {
+            "类别": [label("section", r.section) for r in rows],
+            "指标": [item_label(r.section, r.item) for r in rows],
+            "数值": [whole(r.value) if r.section == "staffing" else r.value for r in rows],
+            "单位": [_unit(r.section) for r in rows],
+            "来源文件": [r.file_name for r in rows],
+            "文件类型": [labels.kind_label(r.source_kind) for r in rows],
+            "原文（句子或表格）": [
+                labels.where_text(r.sentence, r.row_label, r.column_label) for r in rows
+            ],
+            CORRECTED: [CORRECTED if truthy(r.corrected) else "" for r in rows],
+        },
+        columns=[
+            "类别",
+            "指标",
+            "数值",
+            "单位",
+            "来源文件",
+            "文件类型",
+            "原文（句子或表格）",
+            CORRECTED,
+        ],
+    )
+
+
+def statement_table(statements: pd.DataFrame) -> pd.DataFrame:
+    """Per figure, every document that states it (etl.queries.figure_statements): its value, 采用
+    for the one the record takes, and whether it agrees with that one (within the tolerance of
+    the cross-document checks, etl.records.TOLERANCE_WAN)."""
+    rows = sorted(
+        enumerate(records(statements)), key=lambda p: (_slot_order(p[1].section, p[1].item), p[0])
+    )
+    taken = {(r.section, r.item): r.value for _, r in rows if truthy(r.taken)}
+    out = [
+        {
+            "类别": label("section", r.section),
+            "指标": item_label(r.section, r.item),
+            "文件": r.file_name,
+            "文件类型": labels.kind_label(r.source_kind),
+            "数值": whole(r.value) if r.section == "staffing" else r.value,
+            "单位": _unit(r.section),
+            labels.TAKEN: labels.TAKEN if truthy(r.taken) else "",
+            "与采用值比较": labels.difference_text(
+                r.value, taken.get((r.section, r.item)), TOLERANCE_WAN, _unit(r.section)
+            ),
+            CORRECTED: CORRECTED if truthy(r.corrected) else "",
+            "原文（句子或表格）": labels.where_text(r.sentence, r.row_label, r.column_label),
+        }
+        for _, r in rows
+    ]
+    columns = ["类别", "指标", "文件", "文件类型", "数值", "单位", labels.TAKEN, "与采用值比较",
+               CORRECTED, "原文（句子或表格）"]  # fmt: skip
+    return pd.DataFrame(out, columns=columns)
+
+
+def disagreements(statements: pd.DataFrame) -> list[str]:
+    """The figures whose documents disagree (beyond etl.records.TOLERANCE_WAN), one line each:
+    the value taken and its document, then each other document's value."""
+    by_slot: dict[tuple[str, str], list[Any]] = {}
+    for r in records(statements):
+        by_slot.setdefault((r.section, r.item), []).append(r)
+    lines = []
+    for (section, item), stated in sorted(by_slot.items(), key=lambda p: _slot_order(*p[0])):
+        chosen = next((r for r in stated if truthy(r.taken)), stated[0])
+        differ = [
+            r
+            for r in stated
+            if r is not chosen and abs(Decimal(r.value) - Decimal(chosen.value)) > TOLERANCE_WAN
+        ]
+        if not differ:
+            continue
+        unit = _unit(section)
+        others = "；".join(
+            f"{labels.document_text(r.source_kind, r.file_name)}为 {_shown(section, r.value)} {unit}"
+            for r in differ
+        )
+        lines.append(
+            f"{labels.figure_name(section, item)}：采用"
+            f"{labels.document_text(chosen.source_kind, chosen.file_name)}的"
+            f" {_shown(section, chosen.value)} {unit}"
+            + (f"（{CORRECTED}）" if truthy(chosen.corrected) else "")
+            + f"，{others}"
+        )
+    return lines
+
+
+def cross_findings(checks: pd.DataFrame, *, failed_only: bool = False) -> pd.DataFrame:
+    """The findings across the record's documents (etl.records.CROSS_RULES; check_results with
+    evidence), failures first (only those when `failed_only`), one row per document each
+    compares: the finding, the document (file, kind), its value and sentence or table cell."""
+    out = []
+    for r in records(checks):
+        if r.rule not in CROSS_RULES or (failed_only and bool(r.passed)):
+            continue
+        evidence = json.loads(r.evidence) if isinstance(r.evidence, str) and r.evidence else []
+        for document in evidence or [{}]:
+            out.append(
+                {
+                    "结果": label("passed", bool(r.passed)),
+                    "规则": label("rule", r.rule),
+                    "说明": r.message,
+                    "文件": document.get("file_name", ""),
+                    "文件类型": labels.kind_label(document["kind"]) if document else "",
+                    "项目": document.get("project", ""),
+                    f"数值{AMOUNT_SUFFIX}": (
+                        Decimal(document["value"]) if document.get("value") else None
+                    ),
+                    "原文（句子或表格）": labels.where_text(
+                        document.get("sentence", ""),
+                        document.get("row_label", ""),
+                        document.get("column_label", ""),
+                    ),
+                }
+            )
+    columns = ["结果", "规则", "说明", "文件", "文件类型", "项目", f"数值{AMOUNT_SUFFIX}",
+               "原文（句子或表格）"]  # fmt: skip
+    table = pd.DataFrame(out, columns=columns)
+    if not table["项目"].astype(bool).any():
+        table = table.drop(columns="项目")
+    return table
+
+
+def record_documents_table(documents: pd.DataFrame) -> pd.DataFrame:
+    """The record's documents (etl.queries.record_documents): file, part, origin, load time."""
+    return pd.DataFrame(
+        {
+            "文件": list(documents["file_name"]),
+            "组成部分": [labels.part_label(p) for p in documents["part"]],
+            "来源": [label("origin", o) for o in documents["origin"]],
+            "载入时间": [format_time(t) for t in documents["loaded_at"]],
+        },
+        columns=["文件", "组成部分", "来源", "载入时间"],
+    )
+
+
+def year_documents_lines(documents: pd.DataFrame) -> list[str]:
+    """Per year (etl.queries.department_documents), the documents its record gathers."""
+    by_year: dict[int, list[str]] = {}
+    for r in records(documents):
+        by_year.setdefault(int(r.year), []).append(labels.document_text(r.source_kind, r.file_name))
+    return [f"{year} 年度：{'、'.join(names)}" for year, names in sorted(by_year.items())]
+
+
+def by_part(versions: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """A department-year's versions (etl.queries.department_versions) grouped by part (kind, and
+    project for project forms): (the part in words, its versions), the kinds in the order of
+    etl.model.DOCUMENT_KINDS."""
+    order = {kind: n for n, kind in enumerate(LABELS["kind"])}
+    parts = sorted(
+        dict.fromkeys(versions["part"]),
+        key=lambda p: (order.get(str(p).partition(":")[0], len(order)), str(p)),
+    )
+    return [(labels.part_label(p), versions[versions["part"] == p]) for p in parts]
+
+
+# 总览's 三公 and staffing cards, as figure slots (their 来源 line).
+KEY_FIGURE_SLOTS = tuple((section, _KEY_FIGURE_ITEMS[column]) for section, column, _ in KEY_FIGURES)
+
+
+def fund_source_line(split: pd.DataFrame) -> str:
+    """来源: the document the record's fund split was taken from (etl.queries.fund_split_sources).
+
+    >>> fund_source_line(pd.DataFrame({"file_name": ["a.txt"], "source_kind": ["budget"]}))
+    '来源：资金来源取自部门预算《a.txt》'
+    """
+    named = dict.fromkeys(
+        labels.document_text(k, f)
+        for f, k in zip(split["file_name"], split["source_kind"], strict=True)
+        if not missing(f)
+    )
+    return f"来源：资金来源取自{'、'.join(named)}" if named else ""
+
+
+def precedence_table() -> pd.DataFrame:
+    """etl.records.PRECEDENCE in words: per figure, the kinds of document it is taken from, best
+    first (a hand entry before every document)."""
+    rows = [
+        {
+            "类别": label("section", section),
+            "指标": item_label(section, item),
+            "依次取自": " → ".join(
+                labels.kind_label(k) for k in kinds if k not in ("unknown", "project_evaluation")
+            ),
+        }
+        for (section, item), kinds in PRECEDENCE.items()
+        if (section, item) in FIGURE_SLOTS
+    ]
+    return pd.DataFrame(rows, columns=["类别", "指标", "依次取自"])
+
+
+def project_sources_line(projects: pd.DataFrame) -> str:
+    """How the project list is merged: which file lists the projects, how many have their own
+    项目支出绩效自评表 (etl.queries.project_breakdown)."""
+    lists = dict.fromkeys(_text(v) for v in projects["list_file_name"] if not missing(v))
+    forms = [v for v in projects["form_file_name"] if not missing(v) and v]
+    only = sum(1 for v in projects["list_file_name"] if missing(v))
+    listed = f"项目清单取自《{'》《'.join(lists)}》；其中 " if lists else ""
+    return (
+        f"{listed}{len(forms)} 个项目有项目支出绩效自评表（“项目支出绩效自评表”列），"
+        "其年初预算、调整后预算、实际支出与执行率取自该表"
+        + (f"；{only} 个项目只见于其项目支出绩效自评表（“列于”为空）" if only else "")
+        + "。"
+    )

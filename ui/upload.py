@@ -11,7 +11,7 @@ from typing import Literal
 
 import pandas as pd
 
-from etl import labels, sandbox
+from etl import labels, records, sandbox
 from etl.labels import MISSING, format_wan, item_label, label
 from etl.load import NOTHING_GIVEN, Given, LoadResult, analyse_text, display_name
 from etl.manual import SECTION_LABELS as MANUAL_SECTIONS
@@ -20,7 +20,7 @@ from etl.manual import item_label as manual_item
 from etl.model import FIGURE_SLOTS, Report, expected_slots
 from etl.readers import ReadError
 
-VersionState = Literal["new", "same", "history", "conflict"]
+VersionState = Literal["new", "joins", "same", "history", "conflict"]
 REPORT_TYPES = ["txt", "docx", "pdf"]  # what the 导入 page offers (the type is decided by content)
 # The hand-entry template's downloads: suffix, what the button names, MIME type.
 TEMPLATES = (
@@ -36,6 +36,8 @@ VERSION_COLUMNS = [
     "is_current",
     "origin",
     "kind",
+    "source_kind",
+    "part",
     "corrections",
 ]
 
@@ -104,19 +106,124 @@ def needs_confirming(report: Report) -> list[str]:
 
 
 def version_state(
-    sha256: str, department: str, year: int, versions: pd.DataFrame
+    sha256: str,
+    department: str,
+    year: int,
+    versions: pd.DataFrame,
+    part: str | None = None,
 ) -> tuple[VersionState, str]:
-    """How a version relates to what is loaded: new, same as current, an old version, a conflict."""
+    """How a version relates to what is loaded (versions: etl.queries.matching_versions): the same
+    as a current one, an old version, a department-year not loaded yet (new), a document of
+    another part joining its department-year's record (joins), or another version of the same
+    part (conflict: keep or replace it). `part` is the upload's (etl.records.document_part);
+    None treats every document of the department-year as of its part."""
     same = versions[versions["sha256"] == sha256]
     if not same.empty:
         if bool(same["is_current"].iloc[0]):
             return "same", "已载入过内容完全相同的版本，不会重复载入"
         return "history", "这是该部门年度的一个历史版本：选择“替换”会把它恢复为当前版本"
-    of_year = versions[(versions["department"] == department) & (versions["year"] == year)]
-    current = of_year[of_year["is_current"].astype(bool)]
-    if current.empty:
-        return "new", "新的部门年度，将直接载入"
-    return "conflict", f"{department} {year} 年已有当前版本 {current['file_name'].iloc[0]}"
+    of_year = versions[(versions["year"] == year) & versions["is_current"].astype(bool)]
+    if of_year.empty:
+        return "new", f"新的部门年度：将为 {department} {year} 年度建立记录"
+    if part is not None and "part" in of_year:
+        rivals = of_year[of_year["part"] == part]
+        if rivals.empty:
+            return "joins", (
+                f"将加入 {department} {year} 年度的记录（已有 {len(of_year)} 份文件："
+                + "、".join(
+                    f"{labels.part_label(p)}《{f}》"
+                    for p, f in zip(of_year["part"], of_year["file_name"], strict=True)
+                )
+                + f"），作为其中的{labels.part_label(part)}"
+            )
+        of_year = rivals
+    others = len(versions[(versions["year"] == year) & versions["is_current"].astype(bool)])
+    kept = f"；该记录的其余 {others - 1} 份文件不变" if others > 1 else ""
+    what = f"（{labels.part_label(part)}）" if part is not None else ""
+    return "conflict", (
+        f"{department} {year} 年已有当前版本 {of_year['file_name'].iloc[0]}{what}："
+        f"替换只换掉这一类文件的旧版本{kept}"
+    )
+
+
+def same_year_files(
+    uploads: list[tuple[str, str | None, int | None]],
+) -> dict[str, list[str]]:
+    """Per uploaded file (name, department, year as read), the other files of the upload of the
+    same department-year: they join one record together.
+
+    >>> same_year_files([("a", "X局", 2020), ("b", "X局", 2020), ("c", "X局", 2021)])
+    {'a': ['b'], 'b': ['a'], 'c': []}
+    """
+    groups: dict[tuple[str | None, int | None], list[str]] = {}
+    for name, department, year in uploads:
+        groups.setdefault((department, year), []).append(name)
+    return {
+        name: [other for other in groups[(department, year)] if other != name]
+        if department is not None and year is not None
+        else []
+        for name, department, year in uploads
+    }
+
+
+def mates_line(mates: list[str]) -> str:
+    """The other files of the upload that join the same department-year's record.
+
+    >>> mates_line(["b.txt", "c.txt"])
+    '本次一起上传的 2 个文件也属于这个部门年度，载入后合为一条记录：b.txt、c.txt'
+    """
+    return f"本次一起上传的 {len(mates)} 个文件也属于这个部门年度，载入后合为一条记录：{'、'.join(mates)}"
+
+
+def upload_part(report: Report, origin: str = "report") -> str:
+    """The upload's part of its department-year (etl.records.document_part)."""
+    return records.document_part(report.kind, origin, [p.name for p in report.projects])
+
+
+def record_changes(
+    report: Report, provenance: pd.DataFrame, projects: pd.DataFrame
+) -> tuple[list[str], list[str]]:
+    """What loading `report` would add to its department-year's record and what it contradicts:
+    (figures the record does not state yet, figures and projects whose value differs from the
+    record's current one beyond etl.records.TOLERANCE_WAN). `provenance` and `projects` are the
+    record's (etl.queries.figure_provenance, project_breakdown); empty for a new record."""
+    current = {(r.section, r.item): r for r in provenance.itertuples(index=False)}
+    adds: list[str] = []
+    differs: list[str] = []
+    for slot in FIGURE_SLOTS:
+        figure = report.figures.get(slot)
+        if figure is None or figure.value is None:
+            continue
+        section, item = slot
+        unit = "人" if section == "staffing" else "万元"
+        shown = labels.format_count if section == "staffing" else format_wan
+        name = labels.figure_name(section, item)
+        found = current.get(slot)
+        if found is None or found.value is None:
+            adds.append(f"{name} {shown(figure.value)} {unit}")
+        elif abs(figure.value - Decimal(str(found.value))) > records.TOLERANCE_WAN:
+            differs.append(
+                f"{name}：本文件为 {shown(figure.value)} {unit}，记录现为"
+                f" {shown(found.value)} {unit}（取自"
+                f"{labels.document_text(found.source_kind, found.file_name)}）"
+            )
+    listed = {records.project_key(str(r.name)): r for r in projects.itertuples(index=False)}
+    for project in report.projects:
+        entry = listed.get(records.project_key(project.name))
+        # A form's amount compared is its spending where it states one, as the checks compare it.
+        amount = project.amount_wan
+        if report.kind == "project_evaluation" and project.actual_wan is not None:
+            amount = project.actual_wan
+        if entry is None:
+            if not projects.empty:
+                adds.append(f"项目“{project.name}” {format_wan(project.amount_wan)} 万元")
+            continue
+        if abs(amount - Decimal(str(entry.amount_wan))) > records.TOLERANCE_WAN:
+            differs.append(
+                f"项目“{project.name}”：本文件为 {format_wan(amount)} 万元，记录中列为"
+                f" {format_wan(entry.amount_wan)} 万元"
+            )
+    return adds, differs
 
 
 def summary_lines(report: Report) -> list[str]:

@@ -75,9 +75,37 @@ def show_flash() -> None:
 
 
 def report_header(title: str, selection: Selection) -> None:
-    """Page title, then which report it shows, as literal text."""
+    """Page title, then which report it shows, and the documents its department-year's record
+    gathers when there are several, as literal text."""
     st.title(title)
     st.caption(md_escape(tables.report_line(selection)))
+    documents = data.record_documents(selection.identity, selection.department, selection.year)
+    if len(documents) > 1:
+        st.caption(md_escape(tables.documents_line(documents)))
+
+
+def figure_sources(
+    selection: Selection, slots: tuple[tuple[str, str], ...] = tables.PHASE_SLOTS
+) -> None:
+    """来源: which document each figure of `slots` was taken from, as a caption."""
+    provenance = data.figure_provenance(selection.identity, selection.department, selection.year)
+    line = tables.sources_line(provenance, slots)
+    if line:
+        st.caption(md_escape(line))
+
+
+def sources_expander(selection: Selection, *, key: str) -> None:
+    """数字取自哪份文件: every figure of the record with its value, document and sentence or cell,
+    with its downloads (keys from `key`)."""
+    provenance = data.figure_provenance(selection.identity, selection.department, selection.year)
+    with st.expander(labels.SOURCES_EXPANDER, icon=":material/description:"):
+        st.caption(
+            "每个数字按“数据核对”页列出的优先顺序取自一份文件（例如实际支出先取部门决算，"
+            "年初预算先取部门预算）；各文件所列数值的比较见“数据核对”。"
+        )
+        table = tables.source_table(provenance)
+        show_table(table)
+        table_downloads(table, selection, "数字来源", key=key)
 
 
 def department_header(title: str, selection: Selection, years: list[int]) -> None:
@@ -352,6 +380,27 @@ def open_overview(identity: data.Identity, departments: list[str], year: int, *,
         args=(chosen, year),
         icon=":material/open_in_new:",
         disabled=chosen is None,
+    ):
+        st.switch_page("pages/overview.py")
+
+
+def canonical(identity: data.Identity | None, department: str) -> str:
+    """The department an alias names (the name itself when none does, or before any load)."""
+    if identity is None:
+        return department
+    return str(data.department_name(identity, department)["department"].iloc[0])
+
+
+def open_record(identity: data.Identity, department: str, year: int, *, key: str) -> None:
+    """A button that makes the department-year (by any name an alias gives it) the shared
+    selection and opens its 总览."""
+    name = canonical(identity, department)
+    if st.button(
+        md_escape(f"打开 {name} {year} 年度的总览"),
+        key=key,
+        on_click=_select_report,
+        args=(name, year),
+        icon=":material/open_in_new:",
     ):
         st.switch_page("pages/overview.py")
 

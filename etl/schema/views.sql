@@ -280,7 +280,8 @@ SELECT * FROM merged_projects;
 
 -- Each project of a department-year's record: its amount and share of the record's projects,
 -- its phases, and its 执行率 as the report's own (indicator_formulas' execution_rate: actual ÷
--- adjusted); form_file_name names its own 项目支出绩效自评表 when one is loaded.
+-- adjusted); list_file_name names the document whose list names it (NULL when only its own form
+-- does), form_file_name its own 项目支出绩效自评表 when one is loaded.
 CREATE OR REPLACE VIEW project_breakdown AS
 SELECT
     p.document_id, d.department, d.year, p.ordinal, p.name, p.amount_wan,
@@ -294,7 +295,9 @@ SELECT
     ) AS execution_rate,
     coalesce(f.score, l.score) AS score,
     p.purpose, p.sentence, p.row_label,
-    coalesce(p.list_file_name, d.file_name) AS list_file_name,
+    -- NULL for a project only its own form names (no list of the record names it).
+    CASE WHEN p.list_document_id IS NOT NULL THEN coalesce(p.list_file_name, d.file_name) END
+        AS list_file_name,
     p.form_file_name, p.form_amount_wan
 FROM record_projects AS p
 JOIN current_documents AS d USING (document_id)

@@ -101,8 +101,9 @@ def store_aliases(
 ) -> None:
     """Replace the database's department aliases, in one transaction; remember `source`, the
     alias file given for this database, so later loads and rebuilds of it read the same file.
-    When that changes the aliases or the file remembered, `guard` runs first (the write step's
-    check for 管理: raising it rolls back and writes nothing).
+    When that changes the file remembered (a writer choosing the aliases), `guard` runs first
+    (the write step's check for 管理: raising it rolls back and writes nothing); the file
+    itself is the operator's, edited beside the database, and every load reads it.
 
     Each alias is stored as written and as name_key(alias). When new aliases make two current
     documents the same part of a department-year, the one loaded first stays current (as a load with the
@@ -138,7 +139,7 @@ def store_aliases(
         )
         after = con.execute("SELECT * FROM department_aliases ORDER BY ALL").fetchall()
         moved = source is not None and remembered != [(str(source.resolve()),)]
-        if guard is not None and (after != before or moved):
+        if guard is not None and moved:
             guard()
         if after != before:
             from etl.store.records import assign

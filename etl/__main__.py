@@ -476,10 +476,10 @@ def _roles(args: argparse.Namespace) -> int:
         rows = role_rows(db)
         if rows.empty:
             print(f"{db}: 没有角色记录")
-        for row in rows.itertuples():
-            where = row.department or labels.EVERY_DEPARTMENT
-            role = f"{labels.ROLE_LABELS.get(str(row.role), row.role)}（{row.role}）"
-            print(f"{row.user_id}\t{role}\t{where}\t{row.granted_by}\t{row.granted_at}")
+        for user, code, department, by, at in rows.itertuples(index=False):
+            role = f"{labels.ROLE_LABELS.get(str(code), str(code))}（{code}）"
+            where = str(department) or labels.EVERY_DEPARTMENT
+            print(f"{user}\t{role}\t{where}\t{by}\t{at}")
         return 0
     if not args.user or not args.role:
         print("error: grant and revoke need USER and ROLE", file=sys.stderr)

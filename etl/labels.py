@@ -139,6 +139,7 @@ LABELS: dict[str, dict[str, str]] = {
         "schema_applied": "数据库版本",
         "report_summary": "各报告汇总（派生）",
         "fund_split_years": "各年度资金来源汇总（派生）",
+        "user_roles": "用户角色",
     },
     # What `python -m etl` prints per file.
     "status": {
@@ -378,3 +379,4 @@ SIGN_IN_MISSING = (
 SIGNED_OUT = "请先登录：未登录时不能写入（导入、更正、恢复、管理）。"
 SESSION_EXPIRED = "登录已过期，请重新登录后再写入。"
 NO_ROLE = "您已登录为 {who}，但还没有任何角色：请联系管理员在“管理”页为您授予角色。"
+NEEDS_ROLE = "{who} 没有{role}权限{where}：此处的写入操作不可用；如需此权限请联系管理员。"

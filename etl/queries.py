@@ -279,7 +279,8 @@ def department_versions(con: duckdb.DuckDBPyConnection, department: str) -> pd.D
     return _frame(
         con,
         "SELECT d.department, d.year, d.sha256, d.file_name, d.loaded_at, d.is_current,"
-        " d.origin, d.kind, count(c.correction_id) AS corrections"
+        " d.origin, d.kind, count(c.correction_id) AS corrections,"
+        " d.loaded_by, d.restored_by, d.restored_at"
         " FROM documents AS d LEFT JOIN corrections AS c USING (document_id)"
         " WHERE d.department = ?"
         " GROUP BY ALL"
@@ -296,7 +297,8 @@ def matching_versions(
     return _frame(
         con,
         "SELECT d.department, d.year, d.sha256, d.file_name, d.loaded_at, d.is_current,"
-        " d.origin, d.kind, count(c.correction_id) AS corrections"
+        " d.origin, d.kind, count(c.correction_id) AS corrections,"
+        " d.loaded_by, d.restored_by, d.restored_at"
         " FROM documents AS d LEFT JOIN corrections AS c USING (document_id)"
         " WHERE d.sha256 = ? OR (d.department = ? AND d.year = ?)"
         " GROUP BY ALL"
@@ -652,12 +654,14 @@ def indicator_inputs(con: duckdb.DuckDBPyConnection, department: str, year: int)
 
 
 def document_versions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every loaded version of every department-year: hash, file, load time, current flag, origin
-    and how many corrections it carries; current version first, then newest."""
+    """Every loaded version of every department-year: hash, file, load time, current flag, origin,
+    how many corrections it carries, who loaded it and who last restored it (when); current
+    version first, then newest."""
     return _frame(
         con,
         "SELECT d.department, d.year, d.sha256, d.file_name, d.loaded_at, d.is_current,"
-        " d.origin, d.kind, count(c.correction_id) AS corrections"
+        " d.origin, d.kind, count(c.correction_id) AS corrections,"
+        " d.loaded_by, d.restored_by, d.restored_at"
         " FROM documents AS d LEFT JOIN corrections AS c USING (document_id)"
         " GROUP BY ALL"
         " ORDER BY d.department, d.year DESC, d.is_current DESC, d.loaded_at DESC, d.sha256",
@@ -665,11 +669,12 @@ def document_versions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def correction_history(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd.DataFrame:
-    """Every correction of the current report, newest first; value NULL withdrew the ones before."""
+    """Every correction of the current report with who made it, newest first; value NULL
+    withdrew the ones before."""
     return _frame(
         con,
         "SELECT c.section, c.item, c.value, c.unit, f.value AS extracted_value, c.reason,"
-        " c.corrected_at"
+        " c.corrected_at, c.corrected_by"
         " FROM corrections AS c LEFT JOIN figures AS f USING (document_id, section, item)"
         " WHERE c.document_id = ?"
         " ORDER BY c.corrected_at DESC, c.correction_id DESC",
@@ -838,4 +843,25 @@ def flagged_indicators(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFram
         " FROM standard_indicators WHERE year = ? AND flagged"
         f" ORDER BY indicator_order, {_SCOPE_ORDER}, department",
         [year],
+    )
+
+
+# Who may change what (ui.access, the 管理 page).
+
+
+def user_grants(con: duckdb.DuckDBPyConnection, user_id: str) -> pd.DataFrame:
+    """The role rows of one user (role, department; department '' for every department)."""
+    return _frame(
+        con,
+        "SELECT role, department FROM user_roles WHERE user_id = ? ORDER BY role, department",
+        [user_id],
+    )
+
+
+def user_roles(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every role row: user_id, role, department ('' every department), granted_by, granted_at."""
+    return _frame(
+        con,
+        "SELECT user_id, role, department, granted_by, granted_at FROM user_roles"
+        " ORDER BY user_id, role, department",
     )

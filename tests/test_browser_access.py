@@ -10,7 +10,12 @@ forgets its users when restarted, so each module keeps one provider for all its 
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
+import json
+import re
 import time
+import zipfile
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -89,6 +94,15 @@ def sign_in(page: object, url: str, sub: str) -> None:
     page.get_by_role("button", name="登录").click()
     page.get_by_role("button", name=sub, exact=True).click()  # the provider's predefined user
     see(page, f"已登录：{USERS[sub]['name']}")
+
+
+def downloaded_csv(page: object, key: str, folder: Path) -> list[dict[str, str]]:
+    """The rows of the CSV the download button `key` gives (utf-8-sig, Chinese headers)."""
+    with page.expect_download(timeout=TIMEOUT) as info:
+        page.locator(f".st-key-{key} button").click()
+    target = folder / info.value.suggested_filename
+    info.value.save_as(target)
+    return list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
 
 
 def file_input(page: object) -> object:
@@ -172,7 +186,7 @@ def test_a_submitter_loads_its_own_department_only(app: tuple[str, Path], page: 
 
 
 def test_a_reviewer_corrects_and_restores_but_does_not_load(
-    app: tuple[str, Path], page: object
+    app: tuple[str, Path], page: object, tmp_path: Path
 ) -> None:
     url, _ = app
     sign_in(page, url, "checker")
@@ -185,12 +199,25 @@ def test_a_reviewer_corrects_and_restores_but_does_not_load(
     page.locator(".st-key-correction_reason input").fill("与部门决算表核对")
     page.get_by_role("button", name="保存更正").click()
     see(page, "已保存更正")
-    see(page, email("checker"))  # 更正人 in the correction record
-    see(page, "更正人")
+    (fix,) = downloaded_csv(page, "audit_corrections_csv", tmp_path)
+    assert (fix["生效数值"], fix["更正人"]) == ("800.50", email("checker"))
     page.goto(f"{url}/versions?department={quote(DEPARTMENT)}&year=2020")
     page.get_by_role("button", name="恢复").first.click()
     see(page, "已恢复为")
-    see(page, email("checker"))  # 恢复人 in the versions table
+    rows = {r["文件"]: r for r in downloaded_csv(page, "versions_csv", tmp_path)}
+    assert rows["v1.txt"]["恢复人"].startswith(email("checker"))
+    assert rows["v1.txt"]["载入人"] == rows["v2.txt"]["载入人"] == access.os_actor().user_id
+    # The snapshot carries who did it: the manifest and the tables.
+    page.goto(f"{url}/snapshot")
+    with page.expect_download(timeout=TIMEOUT) as info:
+        page.get_by_role("button", name=re.compile("CSV 压缩包")).click()
+    target = tmp_path / "snapshot.zip"
+    info.value.save_as(target)
+    archive = zipfile.ZipFile(target)
+    sources = {s["file_name"]: s for s in json.loads(archive.read("manifest.json"))["sources"]}
+    assert sources["v1.txt"]["restored_by"] == email("checker")
+    corrections = archive.read("tables/corrections.csv").decode("utf-8-sig")
+    assert email("checker") in corrections and "corrected_by" in corrections
     no_traceback(page)
 
 

@@ -67,5 +67,6 @@ if granted or revoked:
             st.rerun()
 
 st.subheader("被拒绝的写入")
-st.caption("没有相应角色的写入尝试（导入、更正、恢复、管理），最新的在前。")
-widgets.show_table(tables.refusals_table(roles_store.refusals(config.db_path())))
+refused = tables.refusals_table(roles_store.refusals(config.db_path()))
+st.caption(widgets.md_escape(tables.refusals_line(refused)))
+widgets.show_table(refused)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import io
 import json
 import re
@@ -23,7 +24,7 @@ from urllib.parse import quote
 
 import pytest
 
-from etl.load import change_role, load_documents, role_rows
+from etl.load import Refused, change_role, load_documents, restore_version, role_rows
 from etl.store import access
 from tests.support.browser import TIMEOUT, no_traceback, see, upload
 from tests.support.databases import DEPARTMENT, OTHER_DEPARTMENT, SEED
@@ -225,6 +226,10 @@ def test_an_administrator_grants_a_role_and_sees_the_refusals(
     app: tuple[str, Path], page: object, browser: object
 ) -> None:
     url, db = app
+    with pytest.raises(Refused):  # a write without the role, as a forged session would try
+        restore_version(
+            db, hashlib.sha256(SEED_BYTES).hexdigest(), actor=access.signed_in(email("reader"))
+        )
     # A user without a role row signs in and sees nothing but the note.
     newbie = browser.new_context().new_page()
     sign_in(newbie, url, "newbie")
@@ -236,14 +241,14 @@ def test_an_administrator_grants_a_role_and_sees_the_refusals(
     page.locator(".st-key-role_user input").fill(email("newbie"))
     page.get_by_role("button", name="授予").click()
     see(page, f"已授予角色：{email('newbie')} · 查看 · 全部部门")
-    see(page, "被拒绝的写入")
-    see(page, "上传报告")  # the 填报 user's refused upload of another department
+    see(page, f"{email('reader')} 恢复版本，需要审核权限")
     granted = role_rows(db)
     assert (email("newbie"), "view", "", email("admin")) in [
         tuple(r) for r in granted[["user_id", "role", "department", "granted_by"]].values
     ]
     newbie.goto(f"{url}/?department={quote(DEPARTMENT)}&year=2020")
-    see(newbie, "已登录：新用户戊 · 查看")
+    see(newbie, f"已登录：新用户戊（{email('newbie')}） · 查看")
+    see(newbie, "802.07")
     newbie.context.close()
     no_traceback(page)
 

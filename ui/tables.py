@@ -880,3 +880,19 @@ def refusals_table(entries: list[dict[str, Any]]) -> pd.DataFrame:
         },
         columns=["时间", "用户", "操作", "所需角色", "部门"],
     )
+
+
+def refusals_line(refused: pd.DataFrame) -> str:
+    """How many refused attempts are listed, and the latest (refusals_table's frame).
+
+    >>> refusals_line(refusals_table([]))
+    '没有被拒绝的写入。'
+    """
+    if refused.empty:
+        return "没有被拒绝的写入。"
+    last = refused.iloc[0]
+    where = f"（{last['部门']}）" if last["部门"] else ""
+    return (
+        f"共 {len(refused):,} 次没有相应角色的写入尝试，最新的在前；最近一次：{last['时间']}"
+        f" {last['用户']} {last['操作']}{where}，需要{last['所需角色']}权限。"
+    )

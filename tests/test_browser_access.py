@@ -133,7 +133,7 @@ def test_a_signed_out_session_sees_no_page_and_cannot_write(
         page.get_by_role("button", name="登录").wait_for(timeout=TIMEOUT)
         assert file_input(page).count() == 0
         assert page.get_by_role("button", name="恢复").count() == 0
-        assert page.get_by_text("801.07").count() == 0  # no figures either
+        assert page.get_by_text("487.51").count() == 0  # no figures either
         no_traceback(page)
 
 
@@ -142,7 +142,7 @@ def test_a_viewer_reads_everything_and_changes_nothing(app: tuple[str, Path], pa
     sign_in(page, url, "reader")
     see(page, "查看")
     page.goto(f"{url}/?department={quote(DEPARTMENT)}&year=2020")
-    see(page, "802.07")  # the current version's figures
+    see(page, "487.51")  # the report's figures
     page.goto(f"{url}/import_reports")
     see(page, "没有填报权限")
     assert file_input(page).count() == 0
@@ -234,7 +234,7 @@ def test_an_administrator_grants_a_role_and_sees_the_refusals(
     newbie = browser.new_context().new_page()
     sign_in(newbie, url, "newbie")
     see(newbie, "还没有任何角色")
-    assert newbie.get_by_text("802.07").count() == 0
+    assert newbie.get_by_text("487.51").count() == 0
     sign_in(page, url, "admin")
     page.goto(f"{url}/admin")
     see(page, "用户角色")
@@ -248,7 +248,7 @@ def test_an_administrator_grants_a_role_and_sees_the_refusals(
     ]
     newbie.goto(f"{url}/?department={quote(DEPARTMENT)}&year=2020")
     see(newbie, f"已登录：新用户戊（{email('newbie')}） · 查看")
-    see(newbie, "802.07")
+    see(newbie, "487.51")
     newbie.context.close()
     no_traceback(page)
 
@@ -281,7 +281,7 @@ def test_without_sign_in_on_another_address_writes_are_refused_and_reading_works
     load_documents([("v1.txt", SEED_BYTES), ("v2.txt", V2_BYTES, "replace")], db)
     with running_app(db, args=["--server.address", "0.0.0.0"]) as url:
         page.goto(f"{url}/?department={quote(DEPARTMENT)}&year=2020")
-        see(page, "802.07")
+        see(page, "487.51")
         see(page, "本程序未配置登录")
         page.goto(f"{url}/import_reports")
         see(page, "secrets.toml")

@@ -214,6 +214,25 @@ def _parser() -> argparse.ArgumentParser:
     brief.add_argument("--out", type=Path, required=True, help="OUT.pdf or OUT.xlsx")
     brief.set_defaults(run=_brief)
 
+    roles = sub.add_parser(
+        "roles",
+        help="list, grant or revoke who may change what (查看 填报 审核 管理)",
+        description=(
+            "Roles of signed-in users (etl/store/access.py): view 查看, submit 填报 (loads, "
+            "uploads, hand entry; for --department, else every department), review 审核 "
+            "(corrections, restores), admin 管理 (aliases, roles, rebuilds; never for one "
+            "department). USER is the e-mail the identity provider gives (or its subject). "
+            "Changes are journaled with the operating-system user who made them and survive "
+            "`rebuild`. The command line itself acts as the operating-system user, with every "
+            "role: whoever may write the database file may do anything to it anyway."
+        ),
+    )
+    roles.add_argument("action", choices=["list", "grant", "revoke"])
+    roles.add_argument("user", nargs="?", help="user id (e-mail) for grant and revoke")
+    roles.add_argument("role", nargs="?", help="view|submit|review|admin or 查看|填报|审核|管理")
+    roles.add_argument("--department", default=None, help="only this department (填报, 审核)")
+    roles.set_defaults(run=_roles)
+
     for command in (load, rebuild):
         command.add_argument(
             "--aliases",
@@ -240,7 +259,7 @@ def _parser() -> argparse.ArgumentParser:
             help="the fiscal year (e.g. 2021) the document is for, likewise",
         )
 
-    for command in (extract, load, rebuild, manual, show, brief):
+    for command in (extract, load, rebuild, manual, show, brief, roles):
         command.add_argument(
             "--db",
             type=Path,
@@ -452,6 +471,33 @@ def _rebuild(args: argparse.Namespace) -> int:
     return _run_load(db, lambda: rebuild(db, progress=_progress, aliases=args.aliases))
 
 
+def _roles(args: argparse.Namespace) -> int:
+    from etl.load import LoadBusy, Refused, change_role, role_rows
+
+    db = args.db or config.db_path()
+    if args.action == "list":
+        rows = role_rows(db)
+        if rows.empty:
+            print(f"{db}: 没有角色记录")
+        for user, code, department, by, at in rows.itertuples(index=False):
+            role = f"{labels.ROLE_LABELS.get(str(code), str(code))}（{code}）"
+            where = str(department) or labels.EVERY_DEPARTMENT
+            print(f"{user}\t{role}\t{where}\t{by}\t{at}")
+        return 0
+    if not args.user or not args.role:
+        print("error: grant and revoke need USER and ROLE", file=sys.stderr)
+        return 1
+    try:
+        print(change_role(db, args.action, args.user, args.role, args.department))
+    except (ValueError, Refused) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except LoadBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from etl import demo
 
@@ -482,11 +528,11 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _run_load(db: Path, run: Callable[[], list[LoadResult]]) -> int:
-    from etl.load import AliasError, DamagedDatabase, LoadBusy
+    from etl.load import AliasError, DamagedDatabase, LoadBusy, Refused
 
     try:
         results = run()
-    except AliasError as exc:
+    except (AliasError, Refused) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except LoadBusy as exc:

@@ -139,6 +139,7 @@ LABELS: dict[str, dict[str, str]] = {
         "schema_applied": "数据库版本",
         "report_summary": "各报告汇总（派生）",
         "fund_split_years": "各年度资金来源汇总（派生）",
+        "user_roles": "用户角色",
     },
     # What `python -m etl` prints per file.
     "status": {
@@ -426,3 +427,23 @@ def figure_name(section: str, item: str) -> str:
     if section == "staffing":
         return item_label(section, item)
     return f"{label('section', section)}{item_label(section, item)}"
+
+
+# Who may change what (etl.store.access, ui.access, the 管理 page).
+ROLE_LABELS: dict[str, str] = {"view": "查看", "submit": "填报", "review": "审核", "admin": "管理"}
+EVERY_DEPARTMENT = "全部部门"  # a role granted for every department
+LOADED_BY = "载入人"
+CORRECTED_BY = "更正人"
+RESTORED_BY = "恢复人"
+UNKNOWN_ACTOR = "—"  # a load or correction from before sign-in: who is not known
+REFUSED = "{who} 没有{role}权限{where}，未写入任何内容；如需此权限请联系管理员（此次尝试已记录）。"
+SIGN_IN_MISSING = (
+    "本程序未配置登录，且不是只在本机（127.0.0.1）上运行：为安全起见，所有写入（导入、更正、恢复、"
+    "管理）均被拒绝，查看不受影响。请管理员在 .streamlit/secrets.toml 的 [auth] 部分配置单位的"
+    "统一身份认证（OpenID Connect：redirect_uri、cookie_secret、client_id、client_secret、"
+    "server_metadata_url，见 README 的“登录与角色”），或用 scripts/start 在本机运行。"
+)
+SIGNED_OUT = "请先登录：未登录时不能写入（导入、更正、恢复、管理）。"
+SESSION_EXPIRED = "登录已过期，请重新登录后再写入。"
+NO_ROLE = "您已登录为 {who}，但还没有任何角色：请联系管理员在“管理”页为您授予角色。"
+NEEDS_ROLE = "{who} 没有{role}权限{where}：此处的写入操作不可用；如需此权限请联系管理员。"

@@ -5,9 +5,11 @@ etl/store/ (files: lock and working copy; versions: one report's rows; batch: ma
 once; writes: each kind of write; corrections; aliases; schema and read models; archive).
 """
 
+from etl.store.access import Actor, Refused
 from etl.store.aliases import AliasError, alias_source, parse_aliases, read_aliases, store_aliases
 from etl.store.corrections import correct_figure
 from etl.store.files import DamagedDatabase, LoadBusy
+from etl.store.roles import change_role, role_rows
 from etl.store.schema import apply_schema, refresh_summaries
 from etl.store.versions import (
     NOTHING_GIVEN,
@@ -35,6 +37,7 @@ from etl.store.writes import (
 __all__ = [
     "NOTHING_GIVEN",
     "SYNTHETIC_MARK",
+    "Actor",
     "AliasError",
     "DamagedDatabase",
     "Document",
@@ -44,10 +47,12 @@ __all__ = [
     "OnConflict",
     "Origin",
     "Progress",
+    "Refused",
     "Status",
     "alias_source",
     "analyse_text",
     "apply_schema",
+    "change_role",
     "correct_figure",
     "display_name",
     "ensure_database",
@@ -60,5 +65,6 @@ __all__ = [
     "refresh_summaries",
     "report_files",
     "restore_version",
+    "role_rows",
     "store_aliases",
 ]

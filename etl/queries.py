@@ -299,7 +299,7 @@ def report_years_all(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 _VERSION_SELECT = (
     "SELECT coalesce(a.department, d.department) AS department, d.year, d.sha256, d.file_name,"
     " d.loaded_at, d.is_current, d.origin, d.kind, split_part(d.part, ':', 1) AS source_kind,"
-    " d.part, count(c.correction_id) AS corrections"
+    " d.part, count(c.correction_id) AS corrections, d.loaded_by, d.restored_by, d.restored_at"
     " FROM documents AS d LEFT JOIN corrections AS c USING (document_id)"
     " LEFT JOIN department_aliases AS a ON a.alias = d.department"
 )
@@ -752,17 +752,18 @@ def indicator_inputs(con: duckdb.DuckDBPyConnection, department: str, year: int)
 
 def document_versions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every loaded version of every department-year (canonical department names): hash, file,
-    load time, current flag, origin, kind, part and how many corrections it carries; by part,
-    the current version first, then newest."""
+    load time, current flag, origin, kind, part, how many corrections it carries, who loaded it
+    and who last restored it (when); by part, the current version first, then newest."""
     return _frame(con, _VERSION_SELECT + _VERSION_ORDER)
 
 
 def correction_history(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd.DataFrame:
-    """Every correction of the current report, newest first; value NULL withdrew the ones before."""
+    """Every correction of the current report with who made it, newest first; value NULL
+    withdrew the ones before."""
     return _frame(
         con,
         "SELECT c.section, c.item, c.value, c.unit, f.value AS extracted_value, c.reason,"
-        " c.corrected_at"
+        " c.corrected_at, c.corrected_by"
         " FROM corrections AS c LEFT JOIN figures AS f USING (document_id, section, item)"
         " WHERE c.document_id = ?"
         " ORDER BY c.corrected_at DESC, c.correction_id DESC",
@@ -931,4 +932,25 @@ def flagged_indicators(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFram
         " FROM standard_indicators WHERE year = ? AND flagged"
         f" ORDER BY indicator_order, {_SCOPE_ORDER}, department",
         [year],
+    )
+
+
+# Who may change what (ui.access, the 管理 page).
+
+
+def user_grants(con: duckdb.DuckDBPyConnection, user_id: str) -> pd.DataFrame:
+    """The role rows of one user (role, department; department '' for every department)."""
+    return _frame(
+        con,
+        "SELECT role, department FROM user_roles WHERE user_id = ? ORDER BY role, department",
+        [user_id],
+    )
+
+
+def user_roles(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every role row: user_id, role, department ('' every department), granted_by, granted_at."""
+    return _frame(
+        con,
+        "SELECT user_id, role, department, granted_by, granted_at FROM user_roles"
+        " ORDER BY user_id, role, department",
     )

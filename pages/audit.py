@@ -11,7 +11,7 @@ from etl import config
 from etl.labels import MISSING, format_count, format_wan, item_label, label
 from etl.model import FIGURE_SLOTS
 from etl.records import TOLERANCE_WAN
-from ui import data, tables, widgets
+from ui import access, data, tables, widgets
 from ui.tables import records
 
 selection = widgets.report_page()
@@ -73,6 +73,8 @@ st.caption(
     "导出的表格带“已更正”列。更正记在所属版本上，重建数据库后仍然保留。"
 )
 current = {(r.section, r.item): r for r in records(provenance)}
+actor = access.actor()
+may_correct = widgets.allowed(actor, "review", selection.department)  # 更正 is 审核's
 
 
 def figure_label(slot: str) -> str:
@@ -90,7 +92,9 @@ def save(slot: str, value: Decimal | str | None, reason: str, done: str, failed:
 
     section, item = slot.split(".")
     result = widgets.write_database(
-        lambda: correct_figure(config.db_path(), selection.sha256, section, item, value, reason)
+        lambda: correct_figure(
+            config.db_path(), selection.sha256, section, item, value, reason, actor=actor
+        )
     )
     if result is not None and result.ok:
         widgets.flash("success", done)
@@ -112,7 +116,9 @@ with st.form("correction_form", clear_on_submit=True, enter_to_submit=False):
     reason = st.text_input(
         "更正理由（必填）", key="correction_reason", placeholder="例如：与 2020 年部门决算表核对"
     )
-    submitted = st.form_submit_button("保存更正", icon=":material/edit:", key="correction_submit")
+    submitted = st.form_submit_button(
+        "保存更正", icon=":material/edit:", key="correction_submit", disabled=not may_correct
+    )
 if submitted and slot:
     save(
         slot, value, reason, f"已保存更正：{figure_label(slot).split('（')[0]} → {value}", "未保存"
@@ -135,7 +141,7 @@ if not history.empty:
             )
             withdraw_reason = st.text_input("撤销理由（必填）", key="withdraw_reason")
             undone = st.form_submit_button(
-                "撤销更正", icon=":material/undo:", key="withdraw_submit"
+                "撤销更正", icon=":material/undo:", key="withdraw_submit", disabled=not may_correct
             )
         if undone and withdraw:
             done = f"已撤销更正：{figure_label(withdraw).split('（')[0]}"

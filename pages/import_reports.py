@@ -17,11 +17,16 @@ import streamlit as st
 from etl import config, labels
 from etl.labels import MANUAL
 from etl.load import NOTHING_GIVEN, Document, Given
-from ui import data, tables, upload, widgets
+from ui import access, data, tables, upload, widgets
 
 selection = widgets.page_frame()
 st.title("导入")
 widgets.show_flash()
+actor = access.actor()  # 填报, for the departments assigned (the write step checks each file)
+if not widgets.allowed(actor, "submit"):
+    st.stop()
+if (departments := actor.departments("submit")) is not None:
+    st.caption(widgets.md_escape(f"您可以为这些部门填报：{'、'.join(departments)}"))
 
 LIMIT_MB = int(st.get_option(config.UPLOAD_LIMIT_OPTION))
 ROUND = "import_round"  # bumped after a load, so the uploaders start empty again
@@ -241,6 +246,7 @@ with reports_tab:
                     loadable,
                     config.db_path(),
                     progress=report_progress,
+                    actor=actor,
                 )
             )
             status.update(label="载入完成", state="complete")
@@ -327,6 +333,7 @@ with manual_tab:
                 content,
                 config.db_path(),
                 on_conflict=manual_choice,  # type: ignore[arg-type]
+                actor=actor,
             )
         )
         if outcome is not None:

@@ -11,7 +11,7 @@ import streamlit as st
 
 from etl import config, labels
 from etl.labels import MANUAL
-from ui import data, tables, widgets
+from ui import access, data, tables, widgets
 from ui.tables import records
 
 selection = widgets.page_frame()
@@ -34,6 +34,8 @@ st.caption(
     f"（{int(counts['documents']):,} 份当前文件）、"
     f"{int(counts['versions']):,} 个版本、{int(counts['corrections']):,} 处更正。"
 )
+actor = access.actor()
+may_restore = widgets.allowed(actor, "review", selection.department)  # 恢复 is 审核's
 show_all = st.toggle("显示该部门全部年度", key="versions_show_all")
 versions = data.department_versions(identity, selection.department)
 of_year = versions[versions["year"] == selection.year]
@@ -45,19 +47,24 @@ def show_versions(of_part: pd.DataFrame) -> None:
         info, action = st.columns([5, 1], vertical_alignment="center")
         origin = f"（{MANUAL}）" if row.origin == "manual" else ""
         corrections = f" · 更正 {row.corrections} 处" if row.corrections else ""
+        by = f" · {labels.LOADED_BY} {tables.who_text(row.loaded_by)}"
         info.markdown(
             widgets.md_escape(
-                f"{row.file_name}{origin} · 载入于 {tables.format_time(row.loaded_at)}"
+                f"{row.file_name}{origin} · 载入于 {tables.format_time(row.loaded_at)}{by}"
                 f" · 哈希 {row.sha256[:12]}{corrections}"
             ),
             help=f"SHA-256：{row.sha256}",
         )
         if row.is_current:
             action.badge("当前版本", icon=":material/check:", color="green")
-        elif action.button("恢复", key=f"restore_{row.sha256[:16]}", icon=":material/restore:"):
+        elif may_restore and action.button(
+            "恢复", key=f"restore_{row.sha256[:16]}", icon=":material/restore:"
+        ):
             from etl.load import restore_version
 
-            restore = functools.partial(restore_version, config.db_path(), str(row.sha256))
+            restore = functools.partial(
+                restore_version, config.db_path(), str(row.sha256), actor=actor
+            )
             result = widgets.write_database(restore)
             if result is not None:
                 widgets.flash("success" if result.ok else "error", result.message)

@@ -25,10 +25,19 @@ DEPARTMENT = "长沙市天心区交通运输局"
 
 
 def dump(db: Path) -> dict[str, list[tuple]]:
-    """Every row of every table, loaded_at excluded, for before/after comparisons."""
+    """Every row of every table, the times of loads and restores excluded, for before/after
+    comparisons."""
     with duckdb.connect(str(db), read_only=True) as con:
         out = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
-    out["documents"] = [row[:7] + row[8:] for row in out["documents"]]
+        names = [
+            name
+            for (name,) in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = 'documents'"
+                " ORDER BY column_index"
+            ).fetchall()
+        ]
+    kept = [i for i, name in enumerate(names) if name not in ("loaded_at", "restored_at")]
+    out["documents"] = [tuple(row[i] for i in kept) for row in out["documents"]]
     return out
 
 

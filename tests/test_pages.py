@@ -31,7 +31,7 @@ def test_app_registers_the_pages() -> None:
         "数据核对",
     ]
     assert list(REPORT_PAGES.values())[5:10] == ["同比", "部门对比", "全部部门", "绩效指标", "简报"]
-    assert [PAGES[p] for p in DATA_PAGES] == ["导入", "版本", "数据快照"]
+    assert [PAGES[p] for p in DATA_PAGES] == ["导入", "版本", "数据快照", "管理"]
     assert all((ROOT / path).is_file() for path in PAGES)
 
 

@@ -234,6 +234,12 @@ def test_versions_name_each_documents_kind() -> None:
             "origin": ["report", "report"],
             "kind": ["final_accounts", None],
             "corrections": [0, 0],
+            "loaded_by": ["li@x.cn", None],  # None: loaded before sign-in recorded who
+            "restored_by": [None, None],
+            "restored_at": [None, None],
         }
     )
-    assert tables.versions_table(versions)["文件类型"].tolist() == ["部门决算", "文件类型未识别"]
+    table = tables.versions_table(versions)
+    assert table["文件类型"].tolist() == ["部门决算", "文件类型未识别"]
+    assert table["载入人"].tolist() == ["li@x.cn", "—"]
+    assert table["恢复人"].tolist() == ["", ""]

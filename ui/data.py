@@ -123,6 +123,9 @@ top_projects = cached(queries.top_projects, 64)
 version_counts = cached(queries.version_counts, 16)
 synthetic_reports = cached(queries.synthetic_reports, 16)
 table_rows = cached(queries.table_rows, 16)
+# Who may change what.
+user_grants = cached(queries.user_grants, 64)
+user_roles = cached(queries.user_roles, 4)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

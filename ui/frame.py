@@ -41,6 +41,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("pages/import_reports.py", "导入"),
     ("pages/versions.py", "版本"),
     ("pages/snapshot.py", "数据快照"),
+    ("pages/admin.py", "管理"),
 )
 SELECTION_KEY = "selection"  # session_state: the Selection pages read, set on every run
 DEPARTMENT_LIST_LIMIT = 200  # above this many departments, a 搜索部门 box narrows the 部门 list
@@ -85,6 +86,9 @@ def route(navigation: list[StreamlitPage] | None = None) -> None:
     st.set_page_config(page_title=labels.APP_TITLE, layout="wide")
     # Every page listed: with more than twelve, Streamlit would hide some behind "View more".
     page = st.navigation(navigation or pages(), expanded=True)
+    from ui import access
+
+    access.gate()  # with sign-in configured: signed in, with a role, or no page
     build_database(config.db_path(), config.REPORTS_DIR)
     report_selectors()
     dataset_banner()

@@ -113,6 +113,9 @@ def manifest(
                     "origin": getattr(row, "origin", "report"),
                     "is_current": bool(row.is_current),
                     "loaded_at": _iso(row.loaded_at),
+                    # Who loaded it (None: before sign-in recorded it), and who restored it last.
+                    "loaded_by": _text(getattr(row, "loaded_by", None)),
+                    "restored_by": _text(getattr(row, "restored_by", None)),
                 }
             )
     return {
@@ -165,6 +168,10 @@ def _tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, pd.DataFrame
 
 def _csv_path(name: str, kind: str) -> str:
     return f"{'tables' if kind == 'table' else 'views'}/{name}.csv"
+
+
+def _text(value: Any) -> str | None:
+    return None if _null(value) else str(value)
 
 
 def _null(value: Any) -> bool:

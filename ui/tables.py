@@ -281,14 +281,34 @@ def correction_table(history: pd.DataFrame) -> pd.DataFrame:
             "原值": list(history["extracted_value"]),
             "理由": list(history["reason"]),
             "时间": [format_time(t) for t in history["corrected_at"]],
+            labels.CORRECTED_BY: [who_text(w) for w in history["corrected_by"]],
         },
-        columns=["类别", "指标", "操作", "生效数值", "单位", "原值", "理由", "时间"],
+        columns=[
+            "类别",
+            "指标",
+            "操作",
+            "生效数值",
+            "单位",
+            "原值",
+            "理由",
+            "时间",
+            labels.CORRECTED_BY,
+        ],
     )
+
+
+def who_text(user: Any) -> str:
+    """Who did a write (载入人, 更正人), or — when it was done before sign-in recorded it.
+
+    >>> who_text("li@example.gov.cn"), who_text(None)
+    ('li@example.gov.cn', '—')
+    """
+    return labels.UNKNOWN_ACTOR if missing(user) or not str(user) else str(user)
 
 
 def versions_table(versions: pd.DataFrame) -> pd.DataFrame:
     """Every version of every department-year: current flag, file, its kind, origin, hash, load
-    time."""
+    time, who loaded it and who last restored it."""
     return pd.DataFrame(
         {
             "部门": list(versions["department"]),
@@ -302,6 +322,11 @@ def versions_table(versions: pd.DataFrame) -> pd.DataFrame:
             "来源": [label("origin", o) for o in versions["origin"]],
             "载入时间": [format_time(t, seconds=True) for t in versions["loaded_at"]],
             "更正数": [int(n) for n in versions["corrections"]],
+            labels.LOADED_BY: [who_text(w) for w in versions["loaded_by"]],
+            labels.RESTORED_BY: [
+                "" if missing(w) else f"{w}（{format_time(t)}）"
+                for w, t in zip(versions["restored_by"], versions["restored_at"], strict=True)
+            ],
             "内容哈希（SHA-256）": list(versions["sha256"]),
         },
         columns=[
@@ -314,6 +339,8 @@ def versions_table(versions: pd.DataFrame) -> pd.DataFrame:
             "来源",
             "载入时间",
             "更正数",
+            labels.LOADED_BY,
+            labels.RESTORED_BY,
             "内容哈希（SHA-256）",
         ],
     )
@@ -1108,4 +1135,55 @@ def project_sources_line(projects: pd.DataFrame) -> str:
         "其年初预算、调整后预算、实际支出与执行率取自该表"
         + (f"；{only} 个项目只见于其项目支出绩效自评表（“列于”为空）" if only else "")
         + "。"
+    )
+
+
+def roles_table(roles: pd.DataFrame) -> pd.DataFrame:
+    """Every role row (queries.user_roles) with Chinese headers: 用户, 角色, 部门, 授予人, 授予时间.
+
+    >>> frame = pd.DataFrame({"user_id": ["li@x.cn"], "role": ["submit"], "department": [""],
+    ...     "granted_by": ["root"], "granted_at": [pd.Timestamp("2026-01-02 03:04:05")]})
+    >>> roles_table(frame).iloc[0].tolist()
+    ['li@x.cn', '填报', '全部部门', 'root', '2026-01-02 03:04']
+    """
+    return pd.DataFrame(
+        {
+            "用户": list(roles["user_id"]),
+            "角色": [labels.ROLE_LABELS.get(str(r), str(r)) for r in roles["role"]],
+            "部门": [str(d) or labels.EVERY_DEPARTMENT for d in roles["department"]],
+            "授予人": [who_text(w) for w in roles["granted_by"]],
+            "授予时间": [format_time(t) for t in roles["granted_at"]],
+        },
+        columns=["用户", "角色", "部门", "授予人", "授予时间"],
+    )
+
+
+def refusals_table(entries: list[dict[str, Any]]) -> pd.DataFrame:
+    """Refused write attempts (etl.store.access.refusals), newest first: 时间, 用户, 操作,
+    所需角色, 部门."""
+    return pd.DataFrame(
+        {
+            "时间": [str(e.get("at", "")).replace("T", " ") for e in entries],
+            "用户": [who_text(e.get("by")) if e.get("by") else "未登录" for e in entries],
+            "操作": [str(e.get("what", "")) for e in entries],
+            "所需角色": [labels.ROLE_LABELS.get(str(e.get("role")), "") for e in entries],
+            "部门": [str(e.get("department") or "") for e in entries],
+        },
+        columns=["时间", "用户", "操作", "所需角色", "部门"],
+    )
+
+
+def refusals_line(refused: pd.DataFrame) -> str:
+    """How many refused attempts are listed, and the latest (refusals_table's frame).
+
+    >>> refusals_line(refusals_table([]))
+    '没有被拒绝的写入。'
+    """
+    if refused.empty:
+        return "没有被拒绝的写入。"
+    last = refused.iloc[0]
+    where = f"（{last['部门']}）" if last["部门"] else ""
+    return (
+        f"共 {len(refused):,} 次没有相应角色的写入尝试，最新的在前；最近一次：{last['时间']}"
+        f" {last['用户']} {last['操作']}{where}，需要{last['所需角色']}权限。"
     )

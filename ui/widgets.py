@@ -25,6 +25,7 @@ from etl.labels import (
     format_wan,
     label,
 )
+from etl.store.access import Actor, Role
 from ui import charts, data, export, frame, tables, upload
 from ui.frame import (
     SELECTION_KEY,
@@ -51,16 +52,33 @@ AMOUNT_HEADERS = (
 
 
 def write_database(action: Callable[[], T]) -> T | None:
-    """Run a loader write (upload, restore, correction); a busy or damaged database is a message."""
-    from etl.load import DamagedDatabase, LoadBusy
+    """Run a loader write (upload, restore, correction, role change); a busy or damaged
+    database, or a refusal (the role is missing), is a message."""
+    from etl.load import DamagedDatabase, LoadBusy, Refused
 
     try:
         return action()
+    except Refused as exc:
+        st.error(md_escape(str(exc)), icon=":material/lock:")
     except LoadBusy:
         st.error(labels.LOAD_BUSY, icon=":material/hourglass:")
     except DamagedDatabase as exc:
         st.error(md_escape(str(exc)))
     return None
+
+
+def allowed(actor: Actor, role: Role, department: str | None = None) -> bool:
+    """Whether `actor` may act as `role` (for `department`); if not, a note saying so (the
+    write step checks again: this only spares a click that would be refused)."""
+    if actor.holds(role, department):
+        return True
+    if actor.refusal and not actor.grants:
+        st.info(md_escape(actor.refusal), icon=":material/lock:")
+    else:
+        where = f"（部门：{department}）" if department else ""
+        text = labels.NEEDS_ROLE.format(who=actor.label, role=labels.ROLE_LABELS[role], where=where)
+        st.info(md_escape(text), icon=":material/lock:")
+    return False
 
 
 def flash(kind: str, text: str) -> None:

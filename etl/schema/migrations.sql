@@ -16,6 +16,12 @@ ALTER TABLE documents ADD COLUMN IF NOT EXISTS record_id BIGINT;
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS record_size INTEGER DEFAULT 1;
 ALTER TABLE checks ADD COLUMN IF NOT EXISTS evidence VARCHAR DEFAULT '';
 
+-- Documents and corrections before sign-in recorded nobody (NULL: who is not known).
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS loaded_by VARCHAR;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS restored_by VARCHAR;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS restored_at TIMESTAMP;
+ALTER TABLE corrections ADD COLUMN IF NOT EXISTS corrected_by VARCHAR;
+
 -- Figures before the table reader were all read from sentences: no row or column labels.
 ALTER TABLE figures ADD COLUMN IF NOT EXISTS row_label VARCHAR DEFAULT '';
 ALTER TABLE figures ADD COLUMN IF NOT EXISTS column_label VARCHAR DEFAULT '';

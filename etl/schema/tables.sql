@@ -69,7 +69,12 @@ CREATE TABLE IF NOT EXISTS documents (
     -- many current documents the record gathers (1: the record is this document, and the views
     -- read its rows directly instead of resolving between documents).
     record_id BIGINT,
-    record_size INTEGER NOT NULL DEFAULT 1
+    record_size INTEGER NOT NULL DEFAULT 1,
+    -- Who loaded it (etl.store.access: a signed-in user's id, or the operating-system user) and
+    -- who last made it current again by a restore, and when; NULL for loads from before sign-in.
+    loaded_by VARCHAR,
+    restored_by VARCHAR,
+    restored_at TIMESTAMP
 );
 
 -- Scalar figures with provenance: basic / project phases, personnel / public, 三公, staffing.
@@ -254,7 +259,21 @@ CREATE TABLE IF NOT EXISTS corrections (
     value DECIMAL(18, 6),
     unit VARCHAR NOT NULL,
     reason VARCHAR NOT NULL,
-    corrected_at TIMESTAMP NOT NULL
+    corrected_at TIMESTAMP NOT NULL,
+    corrected_by VARCHAR  -- who (etl.store.access); NULL for corrections from before sign-in
+);
+
+-- Who may change what (etl.store.access): one row per user, role (view, submit, review, admin)
+-- and department ('' for every department). Written only by journaled role changes (etl roles,
+-- the 管理 page), so a rebuild restores them; user_id is the signed-in user's e-mail (lower case)
+-- or, without one, the provider's subject.
+CREATE TABLE IF NOT EXISTS user_roles (
+    user_id VARCHAR NOT NULL,
+    role VARCHAR NOT NULL,
+    department VARCHAR NOT NULL DEFAULT '',
+    granted_by VARCHAR NOT NULL DEFAULT '',
+    granted_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (user_id, role, department)
 );
 
 

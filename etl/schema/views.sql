@@ -24,7 +24,8 @@ SELECT
     c.value IS NOT NULL AS corrected,
     f.value AS extracted_value,
     c.reason AS correction_reason,
-    c.corrected_at
+    c.corrected_at,
+    c.corrected_by
 FROM figures AS f
 FULL OUTER JOIN figure_corrections AS c USING (document_id, section, item);
 

@@ -4,6 +4,7 @@ whose name reports write differently)."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -92,10 +93,17 @@ def alias_source(db: Path, aliases: Path | None = None) -> Path | None:
 
 
 def store_aliases(
-    con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str]], source: Path | None = None
+    con: duckdb.DuckDBPyConnection,
+    rows: list[tuple[str, str]],
+    source: Path | None = None,
+    *,
+    guard: Callable[[], None] | None = None,
 ) -> None:
     """Replace the database's department aliases, in one transaction; remember `source`, the
     alias file given for this database, so later loads and rebuilds of it read the same file.
+    When that changes the file remembered (a writer choosing the aliases), `guard` runs first
+    (the write step's check for 管理: raising it rolls back and writes nothing); the file
+    itself is the operator's, edited beside the database, and every load reads it.
 
     Each alias is stored as written and as name_key(alias). When new aliases make two current
     documents the same part of a department-year, the one loaded first stays current (as a load with the
@@ -104,6 +112,9 @@ def store_aliases(
     con.execute("BEGIN TRANSACTION")
     try:
         before = con.execute("SELECT * FROM department_aliases ORDER BY ALL").fetchall()
+        remembered = con.execute(
+            "SELECT value FROM load_settings WHERE name = 'aliases_path'"
+        ).fetchall()
         if source is not None:
             con.execute(
                 "INSERT OR REPLACE INTO load_settings VALUES ('aliases_path', ?)",
@@ -126,7 +137,11 @@ def store_aliases(
             "  PARTITION BY canonical_department(department), year, part ORDER BY document_id"
             " ) > 1)"
         )
-        if con.execute("SELECT * FROM department_aliases ORDER BY ALL").fetchall() != before:
+        after = con.execute("SELECT * FROM department_aliases ORDER BY ALL").fetchall()
+        moved = source is not None and remembered != [(str(source.resolve()),)]
+        if guard is not None and moved:
+            guard()
+        if after != before:
             from etl.store.records import assign
 
             assign(con, None)  # names that now are one department: one record

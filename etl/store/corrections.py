@@ -11,6 +11,8 @@ from typing import Any
 import duckdb
 
 from etl.model import FIGURE_SLOTS
+from etl.store import access
+from etl.store.access import Actor
 from etl.store.records import mark
 from etl.store.step import write_step
 from etl.store.versions import (
@@ -28,8 +30,11 @@ def correct_figure(
     reason: str,
     *,
     wait: bool = False,
+    actor: Actor | None = None,
 ) -> LoadResult:
-    """Record a correction of one figure of a version, beside the extracted value (journaled).
+    """Record a correction of one figure of a version, beside the extracted value (journaled,
+    with who: `actor`, the operating-system user when not given; needs 审核 for the version's
+    department, else Refused).
 
     `value` None withdraws the earlier corrections of that figure (the extracted value applies
     again). Amounts are 万元, staffing persons. The extracted value is never changed.
@@ -42,6 +47,7 @@ def correct_figure(
     if not reason:
         return LoadResult(Path(sha256[:12]), "failed", "请填写更正理由")
     at = now()
+    actor = actor or access.os_actor()
     entry = {
         "kind": "correction",
         "sha256": sha256,
@@ -51,7 +57,12 @@ def correct_figure(
         "reason": reason[:500],
         "at": at.isoformat(timespec="seconds"),
     }
-    with write_step(db, wait=wait) as write:
+    with write_step(db, wait=wait, actor=actor, role="review", what="更正数据") as write:
+        entry |= access.by_entry(write.actor)
+        row = write.con.execute("SELECT department FROM documents WHERE sha256 = ?", [sha256])
+        found = row.fetchone()
+        if found is not None:
+            write.require("review", found[0])
         result = replay_correction(write.con, entry, at)
         if result.ok:
             write.journal.append(entry)
@@ -95,7 +106,7 @@ def replay_correction(
         con.execute("BEGIN TRANSACTION")
         con.execute(
             "INSERT INTO corrections (document_id, section, item, value, unit, reason,"
-            " corrected_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " corrected_at, corrected_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 document_id,
                 section,
@@ -104,6 +115,7 @@ def replay_correction(
                 "人" if section == "staffing" else "万元",
                 entry["reason"],
                 at or datetime.now(),
+                entry.get("by"),
             ],
         )
         mark(con, document_id)

@@ -17,6 +17,8 @@ import duckdb
 from etl import config, labels, sandbox
 from etl.model import Report
 from etl.readers import MAX_FILE_BYTES, SUPPORTED_SUFFIXES, ReadError, read_bytes
+from etl.store import access
+from etl.store.access import Actor
 from etl.store.aliases import (
     alias_source,
     read_aliases,
@@ -33,7 +35,7 @@ from etl.store.batch import (
     store_one,
 )
 from etl.store.corrections import replay_correction
-from etl.store.step import write_step
+from etl.store.step import Write, write_step
 from etl.store.versions import (
     NOTHING_GIVEN,
     Document,
@@ -181,8 +183,12 @@ def load_paths(
     aliases: Path | None = None,
     fresh: bool = False,
     given: Given = NOTHING_GIVEN,
+    actor: Actor | None = None,
 ) -> list[LoadResult]:
     """Load report files into `db`, one transaction per report, and swap the result in.
+
+    `actor` (default: the operating-system user) needs 填报 for each file's department (a file
+    of another department fails with the refusal) and 管理 when the aliases change.
 
     The department aliases replace the ones in the database first: from `aliases` (remembered
     for `db`), else the file `db` was last given, else data/department_aliases.csv. `fresh`
@@ -195,10 +201,14 @@ def load_paths(
     results: list[LoadResult] = []
     # The workers are forked under the lock, before the database opens.
     workers = _analysing(files, Archive(db), given)
-    with write_step(db, wait=wait, fresh=fresh, before_open=workers) as write:
+    with write_step(
+        db, wait=wait, fresh=fresh, before_open=workers, actor=actor, role="submit",
+        what="载入报告文件",
+    ) as write:  # fmt: skip
         analyse = write.ready
-        store_aliases(write.con, alias_rows, source)
-        for batch in batches(analyse(files)):
+        store_aliases(write.con, alias_rows, source, guard=lambda: write.require("admin", None))
+        for analysed in batches(analyse(files)):
+            batch = [_permitted(write, staged) for staged in analysed]
             stored = store_batch(write.con, batch, on_conflict)
             for staged, result in zip(batch, stored, strict=True):
                 if staged.data is not None:
@@ -217,6 +227,18 @@ def load_paths(
     return results
 
 
+def _permitted(write: Write, staged: Staged) -> Staged:
+    """`staged` when the writer may 填报 for its department, else failed with the refusal."""
+    report = staged.report
+    if staged.failed is not None or report is None:
+        return staged
+    refused = write.allowed("submit", report.department)
+    if refused is None:
+        return staged
+    failed = LoadResult(staged.path, "failed", str(refused), report.department, report.year)
+    return Staged(staged.path, staged.data, failed=failed)
+
+
 @contextlib.contextmanager
 def _analysing(
     files: list[Path], archive: Archive, given: Given
@@ -230,15 +252,19 @@ def rebuild(
     *,
     progress: Callable[[int, int, LoadResult], None] | None = None,
     aliases: Path | None = None,
+    actor: Actor | None = None,
 ) -> list[LoadResult]:
-    """A new database from the archive, replaying the journal; replaces `db` atomically."""
+    """A new database from the archive, replaying the journal (loads, corrections, role changes
+    and who made each); replaces `db` atomically. Needs 管理."""
     archive = Archive(db)
     entries = archive.entries()
     source = alias_source(db, aliases)
     alias_rows = read_aliases(source or config.ALIASES_PATH)
     results: list[LoadResult] = []
     # Replays the journal, so it journals nothing itself.
-    with write_step(db, wait=False, fresh=True) as write:
+    with write_step(
+        db, wait=False, fresh=True, actor=actor, role="admin", what="重建数据库"
+    ) as write:
         con = write.con
         store_aliases(con, alias_rows, source)
         waiting: list[Staged] = []  # loads since the last correction, stored as one batch
@@ -252,6 +278,9 @@ def rebuild(
 
         for entry in entries:
             at = journal_time(entry)
+            if entry.get("kind") == "role":
+                access.replay_role(con, entry)
+                continue
             if entry.get("kind") == "correction":
                 flush()
                 results.append(replay_correction(con, entry, at))
@@ -262,6 +291,7 @@ def rebuild(
             if len(waiting) >= _REPLAY_BATCH:
                 flush()
         flush()
+        access.record_by(con, entries)  # who loaded and restored, as the journal says
     return results
 
 
@@ -313,8 +343,10 @@ def load_documents(
     on_conflict: OnConflict = "keep",
     wait: bool = False,
     progress: Progress | None = None,
+    actor: Actor | None = None,
 ) -> list[LoadResult]:
     """Load uploaded reports from their bytes, like load_paths; the names are only labels.
+    `actor` needs 填报 for each document's department (else that document fails, refused).
 
     Each document is (name, data), (name, data, on_conflict) or (name, data, on_conflict,
     given): `given` is the department and year the user typed in for it. The name is reduced by
@@ -348,8 +380,9 @@ def load_documents(
             )
         )  # fmt: skip
     results: list[LoadResult] = []
-    with write_step(db, wait=wait) as write:
+    with write_step(db, wait=wait, actor=actor, role="submit", what="上传报告") as write:
         con, archive, journal = write.con, write.archive, write.journal
+        staged = [_permitted(write, item) for item in staged]
         # One transaction for every upload (each its own if that fails), as a folder load.
         stored = store_batch(con, staged, on_conflict)
         for index, (item, result, (name, data, choice, given)) in enumerate(
@@ -382,8 +415,10 @@ def load_manual(
     on_conflict: OnConflict = "keep",
     wait: bool = False,
     progress: Progress | None = None,
+    actor: Actor | None = None,
 ) -> tuple[list[LoadResult], list[manual.Issue]]:
     """Load a filled-in hand-entry template: one document per department-year, marked manual.
+    `actor` needs 填报 for each department-year's department (else that one fails, refused).
 
     When any row has a problem nothing is loaded and the issues come back (row, column, problem).
     """
@@ -394,11 +429,17 @@ def load_manual(
     if issues:
         return [], issues
     results: list[LoadResult] = []
-    with write_step(db, wait=wait) as write:
+    with write_step(db, wait=wait, actor=actor, role="submit", what="手工录入") as write:
         con, archive, journal = write.con, write.archive, write.journal
         for index, entry in enumerate(entries, start=1):
             canonical = manual.canonical_bytes(entry)
             source, at = f"manual:{name}", now()
+            refused = write.allowed("submit", entry.department)
+            if refused is not None:
+                results.append(
+                    LoadResult(Path(name), "failed", str(refused), entry.department, entry.year)
+                )
+                continue
             result = load_any(
                 con,
                 Path(name),
@@ -426,15 +467,19 @@ def load_manual(
     return results, []
 
 
-def restore_version(db: Path, sha256: str, *, wait: bool = False) -> LoadResult:
+def restore_version(
+    db: Path, sha256: str, *, wait: bool = False, actor: Actor | None = None
+) -> LoadResult:
     """Make an archived earlier version of its part of a department-year current again
-    (journaled)."""
-    with write_step(db, wait=wait) as write:
+    (journaled, with who); `actor` needs 审核 for its department."""
+    with write_step(db, wait=wait, actor=actor, role="review", what="恢复版本") as write:
         row = write.con.execute(
             "SELECT department, year, path, origin, department_from, year_from"
             " FROM documents WHERE sha256 = ?",
             [sha256],
         ).fetchone()
+        if row is not None:
+            write.require("review", row[0])
         result = restore(write.con, sha256)
         if row is None or result is None:
             return LoadResult(Path(sha256[:12]), "failed", "没有这个版本（哈希不存在）")

@@ -14,7 +14,12 @@ from ui.frame import PAGES as NAVIGATION
 
 PAGES = dict(NAVIGATION)  # {path: title}, in navigation order
 # Pages that manage the data rather than show one report (tests/test_pages_data.py covers them).
-DATA_PAGES = ("pages/import_reports.py", "pages/versions.py", "pages/snapshot.py")
+DATA_PAGES = (
+    "pages/import_reports.py",
+    "pages/versions.py",
+    "pages/snapshot.py",
+    "pages/admin.py",
+)
 REPORT_PAGES = {path: title for path, title in PAGES.items() if path not in DATA_PAGES}
 
 APP = ROOT / "app.py"  # the entry script, as `streamlit run app.py` starts it

@@ -52,14 +52,17 @@ def serve_command(script: Path, port: int) -> list[str]:
 
 
 @contextlib.contextmanager
-def running_app(db: Path, timeout_s: float = 60) -> Iterator[str]:
-    """Serve app.py against `db`; yields the base URL and stops the server afterwards."""
-    port = free_port()
+def running_app(
+    db: Path, timeout_s: float = 60, *, port: int | None = None, args: list[str] | None = None
+) -> Iterator[str]:
+    """Serve app.py against `db` (on `port`, else a free one; `args` are more `streamlit run`
+    options, e.g. --secrets.files); yields the base URL and stops the server afterwards."""
+    port = port or free_port()
     env = {**os.environ, "BUDGET_LENS_DB": str(db)}
     log = db.with_suffix(".server.log")
     with open(log, "w") as out:
         server = subprocess.Popen(
-            serve_command(ROOT / "app.py", port),
+            serve_command(ROOT / "app.py", port) + (args or []),
             cwd=ROOT,
             env=env,
             stdout=out,

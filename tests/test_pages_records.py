@@ -255,7 +255,7 @@ def test_the_demo_counts_six_departments_on_every_page(demo_db: Path) -> None:
     assert any("数据库共 6 个部门、18 个部门年度" in c for c in texts(at, "caption"))
     at = open_page("pages/snapshot.py")
     assert any(
-        c.startswith("快照包含 6 个部门的 18 个版本（18 个部门年度、18 份当前文件）")
+        c.startswith("快照包含 6 个部门的 87 个版本（18 个部门年度、87 份当前文件）")
         for c in texts(at, "caption")
     )
 

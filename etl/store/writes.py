@@ -33,6 +33,8 @@ from etl.store.batch import (
     store_one,
 )
 from etl.store.corrections import replay_correction
+from etl.store.review import JOURNAL_KINDS as REVIEW_KINDS
+from etl.store.review import replay_review
 from etl.store.step import write_step
 from etl.store.versions import (
     NOTHING_GIVEN,
@@ -257,6 +259,10 @@ def rebuild(
                 results.append(replay_correction(con, entry, at))
                 if progress:
                     progress(len(results), len(entries), results[-1])
+                continue
+            if entry.get("kind") in REVIEW_KINDS:
+                flush()  # a review speaks of the documents loaded before it
+                replay_review(con, entry, at)
                 continue
             waiting.append(_replayed(archive, entry, at))
             if len(waiting) >= _REPLAY_BATCH:

@@ -183,6 +183,11 @@ LABELS: dict[str, dict[str, str]] = {
 # reads it from the table funding_levels).
 LEVELS = tuple(LABELS["level"])
 
+# A department-year's review statuses and a finding's dispositions, in the order the 数据核对
+# page offers them (etl.store.review writes them; the tables' CHECK constraints list them too).
+REVIEW_STATUSES = ("pending", "checked", "questioned", "returned")
+DISPOSITIONS = ("confirmed", "explained", "false_positive")
+
 # The figures as the checks' messages name them (no quotes around 三公, as reports write it).
 SECTION_LABELS = {"basic": "基本支出", "project": "项目支出", "three_public": "三公经费"}
 SLOT_LABELS = {

@@ -118,6 +118,12 @@ top_projects = cached(queries.top_projects, 64)
 version_counts = cached(queries.version_counts, 16)
 synthetic_reports = cached(queries.synthetic_reports, 16)
 table_rows = cached(queries.table_rows, 16)
+# The review (etl.store.review).
+review_status = cached(queries.review_status)
+review_findings = cached(queries.review_findings)
+review_history = cached(queries.review_history)
+review_todo = cached(queries.review_todo, 16)
+review_statuses = cached(queries.review_statuses, 16)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -943,3 +943,17 @@ def question_table(questions: pd.DataFrame) -> pd.DataFrame:
         columns=["序号", "核对规则", "问题", "审核意见", "数字", "数值", "单位", "文件",
                  "原文（句子或表格单元格）"],
     )  # fmt: skip
+
+
+def reviewed_table(statuses: pd.DataFrame) -> pd.DataFrame:
+    """Department-years with their review status (etl.queries.review_statuses)."""
+    return pd.DataFrame(
+        {
+            "部门": list(statuses["department"]),
+            "年度": [int(y) for y in statuses["year"]],
+            "审核状态": [label("review_status", s) for s in statuses["status"]],
+            f"待处理的核对发现{labels.COUNT_SUFFIX}": [int(n) for n in statuses["open_findings"]],
+            "审核时间": [format_time(t) for t in statuses["reviewed_at"]],
+        },
+        columns=["部门", "年度", "审核状态", f"待处理的核对发现{labels.COUNT_SUFFIX}", "审核时间"],
+    )

@@ -19,10 +19,9 @@ import duckdb
 
 from etl import labels
 from etl.store.step import write_step
-from etl.store.versions import now
 
-REVIEW_STATUSES = ("pending", "checked", "questioned", "returned")
-DISPOSITIONS = ("confirmed", "explained", "false_positive")
+REVIEW_STATUSES = labels.REVIEW_STATUSES
+DISPOSITIONS = labels.DISPOSITIONS
 # The journal entry kinds these writes record (etl.store.writes.rebuild replays them).
 REVIEW_ENTRY = "review_status"
 DISPOSITION_ENTRY = "finding_disposition"
@@ -36,6 +35,11 @@ class ReviewResult:
 
     ok: bool
     message: str
+
+
+def now() -> datetime:
+    """Review times to the second, as the journal keeps them (etl.store.versions.now)."""
+    return datetime.now().replace(microsecond=0)
 
 
 def default_reviewer() -> str:

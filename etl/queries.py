@@ -992,3 +992,15 @@ def _cited(
             }
         )
     return out
+
+
+def reviewed_departments(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
+    """The departments of the year that have a review (department, status, reviewed_at): the
+    small reviews table only, so a list of every department can show the status (a department
+    without a row is pending)."""
+    return _frame(
+        con,
+        "SELECT department, status, reviewed_at FROM current_reviews WHERE year = ?"
+        " ORDER BY department",
+        [year],
+    )

@@ -113,3 +113,13 @@ def test_audit_saves_dispositions_and_status_and_they_persist(db: Path) -> None:
     assert "审核状态：已退回（" in page_text(overview)
     todo = table(open_page("pages/todo.py"))
     assert (DEPARTMENT, 2020) not in set(zip(todo["部门"], todo["年度"], strict=True))
+
+
+def test_the_status_shows_on_versions_and_in_the_comparison_table(db: Path) -> None:
+    assert set_review_status(db, DEPARTMENT, 2020, "returned", "请核实", reviewer="王审核").ok
+    versions = open_page("pages/versions.py", {"department": DEPARTMENT, "year": "2020"})
+    assert "审核状态：已退回（王审核，" in page_text(versions)
+    at = open_page("pages/comparison.py", {"department": DEPARTMENT, "year": "2020"})
+    [ranking] = [f.value for f in at.dataframe if "审核状态" in f.value.columns]
+    status = dict(zip(ranking["部门"], ranking["审核状态"], strict=True))
+    assert status == {DEPARTMENT: "已退回", OTHER_DEPARTMENT: "待审核"}

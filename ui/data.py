@@ -124,6 +124,7 @@ review_findings = cached(queries.review_findings)
 review_history = cached(queries.review_history)
 review_todo = cached(queries.review_todo, 16)
 review_statuses = cached(queries.review_statuses, 16)
+reviewed_departments = cached(queries.reviewed_departments, 16)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -482,13 +482,19 @@ def _by_year(
     return pd.DataFrame(columns)
 
 
-def ranking_table(ranked: pd.DataFrame) -> pd.DataFrame:
+def ranking_table(ranked: pd.DataFrame, reviewed: pd.DataFrame | None = None) -> pd.DataFrame:
     """Departments in ranked order with every indicator (%), their failed checks and the
-    amounts they can be ranked by (万元)."""
+    amounts they can be ranked by (万元); with `reviewed` (etl.queries.reviewed_departments),
+    each department-year's review status after its name (待审核 when it has none)."""
     columns: dict[str, list[Any]] = {
         "名次": list(range(1, len(ranked) + 1)),
         "部门": list(ranked["department"]),
     }
+    if reviewed is not None:
+        status = dict(zip(reviewed["department"], reviewed["status"], strict=True))
+        columns["审核状态"] = [
+            label("review_status", status.get(d, "pending")) for d in ranked["department"]
+        ]
     for column in RANKING_COLUMNS[:-1]:
         columns[f"{label('indicator', column)}{PERCENT_SUFFIX}"] = percents(ranked[column])
     columns[label("indicator", "failing_checks")] = [int(n) for n in ranked["failing_checks"]]

@@ -16,6 +16,7 @@ st.caption(
 if todo.empty:
     st.success("没有待审核的部门年度：全部已核对或已退回。", icon=":material/task_alt:")
 else:
+    st.caption(widgets.md_escape(tables.status_counts(todo)))
     table = tables.todo_table(todo)
     widgets.show_table(table)
     widgets.table_downloads(table, selection._replace(department="全部部门"), "待办", key="todo_csv")
@@ -25,6 +26,7 @@ statuses = data.review_statuses(selection.identity)
 done = statuses[~statuses["status"].isin(["pending", "questioned"])]
 if not done.empty:
     st.subheader("已审核")
+    st.caption(widgets.md_escape(tables.status_counts(done)))
     st.caption("已核对或已退回的部门年度；退回后部门交来新版本时，请在数据核对页重新设定状态。")
     reviewed = tables.reviewed_table(done)
     widgets.show_table(reviewed)

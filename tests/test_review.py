@@ -166,7 +166,9 @@ def test_a_disposition_follows_its_finding_to_a_newer_version_and_resolves_when_
 def test_the_review_survives_a_rebuild(year_db: Path) -> None:
     assert set_disposition(year_db, dy.DEPARTMENT, dy.YEAR, THREE_PUBLIC, "confirmed", "请说明").ok
     assert set_disposition(year_db, dy.DEPARTMENT, dy.YEAR, BASIC_SUM, "false_positive", "误差").ok
-    assert set_review_status(year_db, dy.DEPARTMENT, dy.YEAR, "returned", "请核实", reviewer="王").ok
+    assert set_review_status(
+        year_db, dy.DEPARTMENT, dy.YEAR, "returned", "请核实", reviewer="王"
+    ).ok
     kinds = [e["kind"] for e in Archive(year_db).entries() if "kind" in e]
     assert kinds == ["finding_disposition", "finding_disposition", "review_status"]
     status, found = read(year_db, "review_status"), findings(year_db)
@@ -206,7 +208,12 @@ def test_a_status_that_cannot_be_recorded_says_why_and_writes_nothing(
         (THREE_PUBLIC, "ignored", "x", "未知的处理意见：ignored"),
         (THREE_PUBLIC, "explained", " ", "标为“已说明”请写明理由"),
         (THREE_PUBLIC, "false_positive", "", "标为“误报”请写明理由"),
-        ("no_such_rule||", "confirmed", "", f"{dy.DEPARTMENT} {dy.YEAR} 年 没有这一核对发现：no_such_rule||"),
+        (
+            "no_such_rule||",
+            "confirmed",
+            "",
+            f"{dy.DEPARTMENT} {dy.YEAR} 年 没有这一核对发现：no_such_rule||",
+        ),
     ],
 )
 def test_a_disposition_that_cannot_be_recorded_says_why(

@@ -963,3 +963,17 @@ def reviewed_table(statuses: pd.DataFrame) -> pd.DataFrame:
         },
         columns=["部门", "年度", "审核状态", f"待处理的核对发现{labels.COUNT_SUFFIX}", "审核时间"],
     )
+
+
+def status_counts(statuses: pd.DataFrame) -> str:
+    """How many department-years have each review status, in words.
+
+    >>> status_counts(pd.DataFrame({"status": ["returned", "checked", "returned"]}))
+    '已核对 1 个部门年度 · 已退回 2 个部门年度'
+    """
+    counts = statuses["status"].value_counts()
+    return " · ".join(
+        f"{label('review_status', s)} {int(counts[s])} 个部门年度"
+        for s in labels.REVIEW_STATUSES
+        if s in counts
+    )

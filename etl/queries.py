@@ -928,8 +928,8 @@ def question_list(con: duckdb.DuckDBPyConnection, department: str, year: int) ->
         " ORDER BY CASE severity WHEN 'error' THEN 1 ELSE 2 END, ordinal",
         [_report_id(con, department, year)],
     ).fetchall()
-    provenance = {
-        f"{r['section']}.{r['item']}": r
+    provenance: dict[str, dict[str, Any]] = {
+        f"{r['section']}.{r['item']}": {str(k): v for k, v in r.items()}
         for r in figure_provenance(con, department, year).to_dict("records")
     }
     rows: list[dict[str, Any]] = []
@@ -963,10 +963,10 @@ def _cited(
             cell = "·".join(
                 p for p in (statement.get("row_label"), statement.get("column_label")) if p
             )
+            project = statement.get("project")
             out.append(
                 {
-                    "figure": statement.get("project") and f"项目“{statement['project']}”"
-                    or figure,
+                    "figure": f"项目“{project}”" if project else figure,
                     "value": Decimal(statement["value"]) if statement.get("value") else None,
                     "unit": "人" if slots and slots[0].startswith("staffing") else "万元",
                     "file_name": statement.get("file_name"),

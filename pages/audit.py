@@ -1,5 +1,6 @@
 """数据核对: every figure with the sentence it was read from, and every check with its message."""
 
+import functools
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -178,10 +179,14 @@ for number, finding in enumerate(records(firing), start=1):
         else:
             from etl.store.review import set_disposition
 
-            key = str(finding.finding_key)
             save_review(
-                lambda db, key=key, d=disposition, n=note: set_disposition(
-                    db, selection.department, selection.year, key, d, n
+                functools.partial(
+                    set_disposition,
+                    department=selection.department,
+                    year=selection.year,
+                    finding_key=str(finding.finding_key),
+                    disposition=str(disposition),
+                    note=note,
                 )
             )
 

@@ -19,7 +19,9 @@ else:
     st.caption(widgets.md_escape(tables.status_counts(todo)))
     table = tables.todo_table(todo)
     widgets.show_table(table)
-    widgets.table_downloads(table, selection._replace(department="全部部门"), "待办", key="todo_csv")
+    widgets.table_downloads(
+        table, selection._replace(department="全部部门"), "待办", key="todo_csv"
+    )
     widgets.open_review(todo, key="todo_open")
 
 statuses = data.review_statuses(selection.identity)

@@ -38,9 +38,7 @@ of_year = versions[versions["year"] == selection.year]
 st.subheader(widgets.md_escape(f"{selection.department} · {selection.year} 年度"))
 review = tables.review_line(data.review_status(identity, selection.department, selection.year))
 if review:
-    st.caption(
-        widgets.md_escape(f"{review}（审核状态和处理意见记在部门年度上，换版本后仍然保留）")
-    )
+    st.caption(widgets.md_escape(f"{review}（审核状态和处理意见记在部门年度上，换版本后仍然保留）"))
 for row in records(of_year):
     info, action = st.columns([5, 1], vertical_alignment="center")
     origin = f"（{MANUAL}）" if row.origin == "manual" else ""

@@ -129,9 +129,9 @@ def replay_review(
     if check and not _exists(con, department, year):
         return ReviewResult(False, f"没有 {what} 的报告：无法审核")
     if entry["kind"] == REVIEW_ENTRY:
-        if check and entry["status"] == "returned" and not entry["notes"]:
-            if not _confirmed(con, department, year):
-                return ReviewResult(False, "退回前请标出至少一项“确认问题”，或写明退回意见")
+        unasked = entry["status"] == "returned" and not entry["notes"]
+        if check and unasked and not _confirmed(con, department, year):
+            return ReviewResult(False, "退回前请标出至少一项“确认问题”，或写明退回意见")
         con.execute(
             "INSERT INTO reviews (department, year, status, reviewer, notes, reviewed_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",

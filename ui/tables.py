@@ -835,7 +835,7 @@ def review_line(status: pd.DataFrame) -> str:
 
     >>> review_line(pd.DataFrame({"status": ["returned"], "reviewer": ["王审"],
     ...     "reviewed_at": [pd.Timestamp("2026-03-05 14:07")], "open_findings": [2]}))
-    '审核状态：已退回（王审，2026-03-05 14:07）· 待处理的核对发现 2 项'
+    '审核状态：已退回（王审，2026-03-05 14:07） · 待处理的核对发现 2 项'
     >>> review_line(pd.DataFrame({"status": ["pending"], "reviewer": [None],
     ...     "reviewed_at": [None], "open_findings": [0]}))
     '审核状态：待审核 · 待处理的核对发现 0 项'

@@ -895,24 +895,26 @@ def review_findings(con: duckdb.DuckDBPyConnection, department: str, year: int) 
 
 
 def review_todo(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The department-years not yet reviewed (待审核, 有疑问), newest first (year, then the
-    latest document loaded): department, year, status, reviewer, notes, reviewed_at,
-    open_findings, findings, latest_loaded_at."""
+    """The department-years not yet reviewed (待审核, 有疑问), and those sent back that have a
+    document loaded since (resubmitted), newest first (year, then the latest document loaded):
+    department, year, status, reviewer, notes, reviewed_at, open_findings, findings,
+    latest_loaded_at, resubmitted."""
     return _frame(
         con,
         "SELECT department, year, status, reviewer, notes, reviewed_at, open_findings, findings,"
-        " latest_loaded_at FROM review_statuses WHERE status IN ('pending', 'questioned')"
+        " latest_loaded_at, resubmitted FROM review_statuses"
+        " WHERE status IN ('pending', 'questioned') OR resubmitted"
         " ORDER BY year DESC, latest_loaded_at DESC, department",
     )
 
 
 def review_statuses(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every current department-year's review status and open findings: department, year,
-    status, reviewed_at, open_findings."""
+    status, reviewed_at, open_findings, resubmitted (sent back, a document loaded since)."""
     return _frame(
         con,
-        "SELECT department, year, status, reviewed_at, open_findings FROM review_statuses"
-        " ORDER BY year DESC, department",
+        "SELECT department, year, status, reviewed_at, open_findings, resubmitted"
+        " FROM review_statuses ORDER BY year DESC, department",
     )
 
 

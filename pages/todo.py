@@ -10,7 +10,7 @@ todo = data.review_todo(selection.identity)
 
 st.title("待办")
 st.caption(
-    "尚未审核完的部门年度（待审核、有疑问），最新年度在前；“待处理的核对发现”为未标为“已说明”"
+    "尚未审核完的部门年度（待审核、有疑问，以及退回后交来新版本的），最新年度在前；“待处理的核对发现”为未标为“已说明”"
     "或“误报”的核对警告。在“数据核对”页标出每项发现的处理意见，并设定审核状态。"
 )
 if todo.empty:
@@ -25,7 +25,7 @@ else:
     widgets.open_review(todo, key="todo_open")
 
 statuses = data.review_statuses(selection.identity)
-done = statuses[~statuses["status"].isin(["pending", "questioned"])]
+done = statuses[~statuses["status"].isin(["pending", "questioned"]) & ~statuses["resubmitted"]]
 if not done.empty:
     st.subheader("已审核")
     st.caption(widgets.md_escape(tables.status_counts(done)))

@@ -123,3 +123,21 @@ def test_the_status_shows_on_versions_and_in_the_comparison_table(db: Path) -> N
     [ranking] = [f.value for f in at.dataframe if "审核状态" in f.value.columns]
     status = dict(zip(ranking["部门"], ranking["审核状态"], strict=True))
     assert status == {DEPARTMENT: "已退回", OTHER_DEPARTMENT: "待审核"}
+
+
+def test_todo_lists_a_department_year_sent_back_once_it_has_a_new_version(
+    db: Path, tmp_path: Path
+) -> None:
+    from etl.load import load_paths
+
+    for department, year in ((DEPARTMENT, 2021), (OTHER_DEPARTMENT, 2020)):
+        assert set_review_status(db, department, year, "checked").ok
+    assert set_review_status(db, DEPARTMENT, 2020, "returned", "请核实").ok
+    assert any("没有待审核的部门年度" in s for s in texts(open_page("pages/todo.py"), "success"))
+    newer = seed_variant(tmp_path, "2020-tianxin-v2.txt", ("801.07万元", "801.08万元"))
+    [result] = load_paths([newer], db, on_conflict="replace")
+    assert result.status == "replaced", result.message
+    todo = table(open_page("pages/todo.py"))
+    assert list(zip(todo["部门"], todo["年度"], todo["审核状态"], strict=True)) == [
+        (DEPARTMENT, 2020, "已退回，已交新版本")
+    ]

@@ -313,3 +313,29 @@ def test_etl_questions_writes_the_files_and_refuses_an_unknown_department_year(
     refused = run("questions", "--department", "不存在的局", "--year", "2020",
                   "--out", str(out), "--db", str(year_db))  # fmt: skip
     assert refused.returncode == 1 and "没有 不存在的局 2020 年的报告" in refused.stderr
+
+
+def test_a_department_year_sent_back_returns_to_the_todo_list_when_a_new_version_arrives(
+    tmp_path: Path, year_db: Path
+) -> None:
+    assert set_disposition(year_db, dy.DEPARTMENT, dy.YEAR, THREE_PUBLIC, "confirmed", "请说明").ok
+    assert set_review_status(year_db, dy.DEPARTMENT, dy.YEAR, "returned").ok
+    con = queries.connect(year_db)
+    try:
+        assert queries.review_todo(con).empty
+    finally:
+        con.close()
+    answer = dy.write_year(tmp_path / "answer", final=dy.final_accounts(three_public="5.26"))
+    [result] = load_paths(list(answer.values()), year_db, on_conflict="replace")
+    assert result.ok, result.message
+    con = queries.connect(year_db)
+    try:
+        [row] = queries.review_todo(con).to_dict("records")
+    finally:
+        con.close()
+    assert (row["department"], row["status"], row["resubmitted"]) == (
+        dy.DEPARTMENT,
+        "returned",
+        True,
+    )
+    assert findings(year_db)[THREE_PUBLIC]["resolved"] is True  # the department's answer

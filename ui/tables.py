@@ -893,13 +893,25 @@ def review_finding_table(findings: pd.DataFrame) -> pd.DataFrame:
     )  # fmt: skip
 
 
+def status_text(status: Any, resubmitted: Any = False) -> str:
+    """A review status in words; one sent back with a document loaded since says so.
+
+    >>> status_text("questioned"), status_text("returned", True)
+    ('有疑问', '已退回，已交新版本')
+    """
+    shown = label("review_status", status)
+    return f"{shown}，已交新版本" if truthy(resubmitted) else shown
+
+
 def todo_table(todo: pd.DataFrame) -> pd.DataFrame:
     """The 待办 list (etl.queries.review_todo): department-years not yet reviewed, newest first."""
     return pd.DataFrame(
         {
             "部门": list(todo["department"]),
             "年度": [int(y) for y in todo["year"]],
-            "审核状态": [label("review_status", s) for s in todo["status"]],
+            "审核状态": [
+                status_text(s, r) for s, r in zip(todo["status"], todo["resubmitted"], strict=True)
+            ],
             f"待处理的核对发现{labels.COUNT_SUFFIX}": [int(n) for n in todo["open_findings"]],
             "最近载入": [format_time(t) for t in todo["latest_loaded_at"]],
             "审核人": ["" if missing(n) else str(n) for n in todo["reviewer"]],
@@ -957,7 +969,10 @@ def reviewed_table(statuses: pd.DataFrame) -> pd.DataFrame:
         {
             "部门": list(statuses["department"]),
             "年度": [int(y) for y in statuses["year"]],
-            "审核状态": [label("review_status", s) for s in statuses["status"]],
+            "审核状态": [
+                status_text(s, r)
+                for s, r in zip(statuses["status"], statuses["resubmitted"], strict=True)
+            ],
             f"待处理的核对发现{labels.COUNT_SUFFIX}": [int(n) for n in statuses["open_findings"]],
             "审核时间": [format_time(t) for t in statuses["reviewed_at"]],
         },

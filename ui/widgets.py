@@ -371,7 +371,7 @@ def open_review(todo: pd.DataFrame, *, key: str) -> None:
         options,
         format_func=lambda i: (
             f"{todo['department'].iloc[i]} {int(todo['year'].iloc[i])} 年度"
-            f"（{label('review_status', todo['status'].iloc[i])}，"
+            f"（{tables.status_text(todo['status'].iloc[i], todo['resubmitted'].iloc[i])}，"
             f"待处理 {int(todo['open_findings'].iloc[i])} 项）"
         ),
         key=key,

@@ -400,7 +400,8 @@ WHERE NOT EXISTS (
 );
 
 -- Every current department-year with its review status (pending when never reviewed), the
--- latest reviewer, time and notes, its open findings, and when its newest document was loaded.
+-- latest reviewer, time and notes, its open findings, when its newest document was loaded, and
+-- whether it was sent back and a document has been loaded since (resubmitted: to review again).
 CREATE OR REPLACE VIEW review_statuses AS
 SELECT
     d.department, d.year, d.document_id,
@@ -408,7 +409,8 @@ SELECT
     r.reviewer, r.notes, r.reviewed_at,
     coalesce(f.open_findings, 0) AS open_findings,
     coalesce(f.findings, 0) AS findings,
-    m.latest_loaded_at
+    m.latest_loaded_at,
+    coalesce(r.status = 'returned' AND m.latest_loaded_at > r.reviewed_at, false) AS resubmitted
 FROM current_documents AS d
 LEFT JOIN current_reviews AS r USING (department, year)
 LEFT JOIN (

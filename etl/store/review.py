@@ -38,8 +38,9 @@ class ReviewResult:
 
 
 def now() -> datetime:
-    """Review times to the second, as the journal keeps them (etl.store.versions.now)."""
-    return datetime.now().replace(microsecond=0)
+    """Review times to the microsecond, as the journal keeps them: a document loaded a moment
+    after a review was loaded after it (resubmitted)."""
+    return datetime.now()
 
 
 def default_reviewer() -> str:
@@ -70,7 +71,7 @@ def set_review_status(
         "status": status,
         "notes": _clean(notes),
         "reviewer": _reviewer(reviewer),
-        "at": now().isoformat(timespec="seconds"),
+        "at": now().isoformat(timespec="microseconds"),
     }
     return _write(db, entry, wait)
 
@@ -97,7 +98,7 @@ def set_disposition(
         "disposition": disposition,
         "note": _clean(note),
         "reviewer": _reviewer(reviewer),
-        "at": now().isoformat(timespec="seconds"),
+        "at": now().isoformat(timespec="microseconds"),
     }
     if disposition != "confirmed" and not entry["note"]:
         return ReviewResult(False, f"标为“{labels.label('disposition', disposition)}”请写明理由")

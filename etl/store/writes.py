@@ -236,6 +236,8 @@ def rebuild(
     """A new database from the archive, replaying the journal; replaces `db` atomically."""
     archive = Archive(db)
     entries = archive.entries()
+    # Review entries give no result of their own: progress counts the loads and corrections.
+    steps = sum(1 for e in entries if e.get("kind") not in REVIEW_KINDS)
     source = alias_source(db, aliases)
     alias_rows = read_aliases(source or config.ALIASES_PATH)
     results: list[LoadResult] = []
@@ -249,7 +251,7 @@ def rebuild(
             for result in store_batch(con, waiting, "keep"):
                 results.append(result)
                 if progress:
-                    progress(len(results), len(entries), result)
+                    progress(len(results), steps, result)
             waiting.clear()
 
         for entry in entries:
@@ -258,7 +260,7 @@ def rebuild(
                 flush()
                 results.append(replay_correction(con, entry, at))
                 if progress:
-                    progress(len(results), len(entries), results[-1])
+                    progress(len(results), steps, results[-1])
                 continue
             if entry.get("kind") in REVIEW_KINDS:
                 flush()  # a review speaks of the documents loaded before it

@@ -151,6 +151,11 @@ else:
     widgets.show_table(finding_table)
     widgets.table_downloads(finding_table, selection, "核对发现处理", key="audit_findings_csv")
 firing = findings[~findings["resolved"].astype(bool)] if len(findings) else findings
+widgets.forget_on_change(
+    (selection.department, selection.year, tuple(firing["finding_key"])),
+    ("finding_disposition_", "finding_note_", "review_status", "review_notes"),
+    key="review_scope",
+)
 for number, finding in enumerate(records(firing), start=1):
     with st.form(f"finding_form_{number}", enter_to_submit=False, border=True):
         st.markdown(widgets.md_escape(tables.finding_label(finding.rule, finding.message, 400)))

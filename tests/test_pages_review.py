@@ -141,3 +141,17 @@ def test_todo_lists_a_department_year_sent_back_once_it_has_a_new_version(
     assert list(zip(todo["部门"], todo["年度"], todo["审核状态"], strict=True)) == [
         (DEPARTMENT, 2020, "已退回，已交新版本")
     ]
+
+
+def test_a_choice_for_one_department_year_is_not_shown_for_another(db: Path) -> None:
+    at = open_page("pages/audit.py", {"department": DEPARTMENT, "year": "2020"})
+    at.radio(key="finding_disposition_1").set_value("confirmed")
+    at.button(key="finding_submit_1").click().run()
+    at.radio(key="review_status").set_value("returned")
+    at.button(key="review_submit").click().run()
+    assert at.radio(key="review_status").value == "returned"
+    assert at.radio(key="finding_disposition_1").value == "confirmed"
+    at.selectbox(key="year").set_value(2021).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.radio(key="review_status").value == "pending"
+    assert at.radio(key="finding_disposition_1").value is None

@@ -389,6 +389,17 @@ def open_review(todo: pd.DataFrame, *, key: str) -> None:
         st.switch_page("pages/audit.py")
 
 
+def forget_on_change(scope: object, prefixes: tuple[str, ...], *, key: str) -> None:
+    """Forget the widgets whose keys start with `prefixes` when `scope` (what they are about:
+    a department-year and its findings) differs from the last run's, so a choice made for one
+    department-year is never shown preselected for another. Call before the widgets."""
+    state = st.session_state
+    if state.get(key) != scope:
+        for name in [k for k in state if isinstance(k, str) and k.startswith(prefixes)]:
+            del state[name]
+        state[key] = scope
+
+
 def question_downloads(selection: Selection, *, key: str) -> None:
     """下载问题清单 as Word and as Excel for the selected department-year (built when clicked)."""
     from ui import questions

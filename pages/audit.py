@@ -28,6 +28,7 @@ checks = data.check_results(selection.identity, selection.department, selection.
 
 widgets.report_header("数据核对", selection)
 widgets.show_flash()
+st.caption("审核（每项核对发现的处理意见、审核状态、退回时的问题清单）在本页底部“审核”。")
 
 st.subheader("核对结果")
 for message in tables.open_warnings(checks)["message"]:

@@ -232,6 +232,20 @@ def _parser() -> argparse.ArgumentParser:
     roles.add_argument("role", nargs="?", help="view|submit|review|admin or 查看|填报|审核|管理")
     roles.add_argument("--department", default=None, help="only this department (填报, 审核)")
     roles.set_defaults(run=_roles)
+    questions = sub.add_parser(
+        "questions",
+        help="write the 问题清单 of a department-year (the findings marked 确认问题)",
+        description=(
+            "Write the 问题清单 of --department in --year: each finding a reviewer marked "
+            "确认问题 on 数据核对, the reviewer's note, and every figure it cites with its value, "
+            "document and sentence or table cell. OUT ending in .docx gives a Word document, "
+            ".xlsx a workbook. Exit 1 when there is no such department-year."
+        ),
+    )
+    questions.add_argument("--department", required=True, help="department")
+    questions.add_argument("--year", type=int, required=True, help="fiscal year, e.g. 2020")
+    questions.add_argument("--out", type=Path, required=True, help="OUT.docx or OUT.xlsx")
+    questions.set_defaults(run=_questions)
 
     for command in (load, rebuild):
         command.add_argument(
@@ -259,7 +273,7 @@ def _parser() -> argparse.ArgumentParser:
             help="the fiscal year (e.g. 2021) the document is for, likewise",
         )
 
-    for command in (extract, load, rebuild, manual, show, brief, roles):
+    for command in (extract, load, rebuild, manual, show, brief, roles, questions):
         command.add_argument(
             "--db",
             type=Path,
@@ -461,6 +475,35 @@ def _brief(args: argparse.Namespace) -> int:
     out.write_bytes(data)
     pages = f"，{printing.page_count(data)} 页" if suffix == ".pdf" else ""
     print(f"{out}（{len(data) / 1024:,.0f} KB{pages}，{time.perf_counter() - started:.1f} 秒）")
+    return 0
+
+
+def _questions(args: argparse.Namespace) -> int:
+    # Built by ui.questions (no Streamlit there), as the 数据核对 page downloads it.
+    from etl import queries
+    from ui import questions
+
+    out: Path = args.out
+    suffix = out.suffix.lower()
+    if suffix not in (".docx", ".xlsx"):
+        print(f"--out: .docx 或 .xlsx，而不是 {out.name}", file=sys.stderr)
+        return 2
+    db = args.db or config.db_path()
+    if not Path(db).exists():
+        print(f"没有数据库：{db}", file=sys.stderr)
+        return 1
+    with queries.connect(db) as con:
+        content = questions.question_list(con, args.department, args.year)
+    if content.status.empty:
+        print(f"没有 {args.department} {args.year} 年的报告（{db}）", file=sys.stderr)
+        return 1
+    data = (
+        questions.questions_docx(content)
+        if suffix == ".docx"
+        else questions.questions_xlsx(content)
+    )
+    out.write_bytes(data)
+    print(f"{out}（{content.count()} 个问题）")
     return 0
 
 

@@ -137,9 +137,26 @@ LABELS: dict[str, dict[str, str]] = {
         "settings": "限值设置",
         "indicator_formulas": "绩效指标公式",
         "schema_applied": "数据库版本",
+        "reviews": "审核记录",
+        "finding_dispositions": "核对发现的处理意见",
         "report_summary": "各报告汇总（派生）",
         "fund_split_years": "各年度资金来源汇总（派生）",
         "user_roles": "用户角色",
+    },
+    # A department-year's review (etl.store.review REVIEW_STATUSES), and what a reviewer made
+    # of one finding (DISPOSITIONS; resolved: a marked finding that no longer fires).
+    "review_status": {
+        "pending": "待审核",
+        "checked": "已核对",
+        "questioned": "有疑问",
+        "returned": "已退回",
+    },
+    "disposition": {
+        "confirmed": "确认问题",
+        "explained": "已说明",
+        "false_positive": "误报",
+        "resolved": "已解决",
+        "": "未处理",
     },
     # What `python -m etl` prints per file.
     "status": {
@@ -166,6 +183,11 @@ LABELS: dict[str, dict[str, str]] = {
 # The government levels funds come from, in the order every table and chart lists them (SQL
 # reads it from the table funding_levels).
 LEVELS = tuple(LABELS["level"])
+
+# A department-year's review statuses and a finding's dispositions, in the order the 数据核对
+# page offers them (etl.store.review writes them; the tables' CHECK constraints list them too).
+REVIEW_STATUSES = ("pending", "checked", "questioned", "returned")
+DISPOSITIONS = ("confirmed", "explained", "false_positive")
 
 # The figures as the checks' messages name them (no quotes around 三公, as reports write it).
 SECTION_LABELS = {"basic": "基本支出", "project": "项目支出", "three_public": "三公经费"}

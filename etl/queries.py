@@ -954,3 +954,170 @@ def user_roles(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "SELECT user_id, role, department, granted_by, granted_at FROM user_roles"
         " ORDER BY user_id, role, department",
     )
+
+
+# The review of department-years (etl.store.review): status, findings with what the reviewer
+# made of them, the 待办 list and the 问题清单. A department-year is its canonical department name
+# and year; a status or disposition outlives the document versions it was made on.
+
+# The figures a finding without evidence of its own speaks of, by rule (the checks of
+# etl.checks that name none in their fields): the 问题清单 cites where each was read.
+_RULE_FIGURES: dict[str, tuple[str, ...]] = {
+    "personnel_public_sum": ("basic.personnel", "basic.public", "basic.adjusted", "basic.actual"),
+    "fund_sources_sum": ("project.adjusted", "project.actual"),
+    "projects_sum": ("project.adjusted", "project.actual"),
+    "three_public_over_budget": ("three_public.budget", "three_public.actual"),
+}
+
+
+def review_status(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd.DataFrame:
+    """The department-year's review (one row; none when it has no report): status (pending when
+    never reviewed), reviewer, notes, reviewed_at, open_findings, findings."""
+    return _frame(
+        con,
+        "SELECT department, year, status, reviewer, notes, reviewed_at, open_findings, findings"
+        " FROM review_statuses WHERE document_id = ?",
+        [_report_id(con, department, year)],
+    )
+
+
+def review_history(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd.DataFrame:
+    """Every status change of the department-year and every disposition of its findings, newest
+    first: changed_at, what ("status" or "disposition"), value, rule, note, reviewer."""
+    return _frame(
+        con,
+        "SELECT reviewed_at AS changed_at, 'status' AS what, status AS value, NULL AS rule,"
+        " notes AS note, reviewer, review_id AS n FROM reviews WHERE department = ? AND year = ?"
+        " UNION ALL SELECT disposed_at, 'disposition', disposition, rule, note, reviewer,"
+        " disposition_id FROM finding_dispositions WHERE department = ? AND year = ?"
+        " ORDER BY changed_at DESC, what DESC, n DESC",
+        [department, year, department, year],
+    )
+
+
+def review_findings(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd.DataFrame:
+    """The department-year's findings (failed errors and warnings) with their stable key and
+    disposition (None: not yet looked at), errors first; then the marked findings that no
+    longer fire (resolved)."""
+    return _frame(
+        con,
+        "SELECT finding_key, rule, severity, message, expected_wan, actual_wan, difference_wan,"
+        " disposition, note, reviewer, disposed_at, resolved, open"
+        " FROM review_findings WHERE document_id = ?"
+        " ORDER BY resolved, CASE severity WHEN 'error' THEN 1 ELSE 2 END, ordinal, finding_key",
+        [_report_id(con, department, year)],
+    )
+
+
+def review_todo(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The department-years not yet reviewed (待审核, 有疑问), and those sent back that have a
+    document loaded since (resubmitted), newest first (year, then the latest document loaded):
+    department, year, status, reviewer, notes, reviewed_at, open_findings, findings,
+    latest_loaded_at, resubmitted."""
+    return _frame(
+        con,
+        "SELECT department, year, status, reviewer, notes, reviewed_at, open_findings, findings,"
+        " latest_loaded_at, resubmitted FROM review_statuses"
+        " WHERE status IN ('pending', 'questioned') OR resubmitted"
+        " ORDER BY year DESC, latest_loaded_at DESC, department",
+    )
+
+
+def review_statuses(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every current department-year's review status and open findings: department, year,
+    status, reviewed_at, open_findings, resubmitted (sent back, a document loaded since)."""
+    return _frame(
+        con,
+        "SELECT department, year, status, reviewed_at, open_findings, resubmitted"
+        " FROM review_statuses ORDER BY year DESC, department",
+    )
+
+
+def question_list(con: duckdb.DuckDBPyConnection, department: str, year: int) -> pd.DataFrame:
+    """The 问题清单 of the department-year: each finding marked 确认问题 that still fires (its
+    number, rule, message, the reviewer's note), one row per figure it cites with the value
+    (万元, or persons), the document and the sentence or table cell it was read from (the
+    finding's evidence, else figure_provenance); a finding citing no figure has one row with
+    those empty."""
+    findings = con.execute(
+        "SELECT finding_key, rule, message, note, fields, evidence FROM review_findings"
+        " WHERE document_id = ? AND disposition = 'confirmed' AND NOT resolved"
+        " ORDER BY CASE severity WHEN 'error' THEN 1 ELSE 2 END, ordinal",
+        [_report_id(con, department, year)],
+    ).fetchall()
+    provenance: dict[str, dict[str, Any]] = {
+        f"{r['section']}.{r['item']}": {str(k): v for k, v in r.items()}
+        for r in figure_provenance(con, department, year).to_dict("records")
+    }
+    rows: list[dict[str, Any]] = []
+    for number, (key, rule, message, note, fields, evidence) in enumerate(findings, start=1):
+        head = {"number": number, "finding_key": key, "rule": rule, "message": message,
+                "note": note}  # fmt: skip
+        cited = _cited(rule, fields or "", evidence or "", provenance)
+        for source in cited or [{}]:
+            rows.append(head | {column: source.get(column) for column in _CITED_COLUMNS})
+    columns = ["number", "finding_key", "rule", "message", "note", *_CITED_COLUMNS]
+    return pd.DataFrame(rows, columns=columns)
+
+
+_CITED_COLUMNS = ("figure", "value", "unit", "file_name", "kind", "place")
+
+
+def _cited(
+    rule: str, fields: str, evidence: str, provenance: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """What a finding cites: its evidence's statements, else the figures it names."""
+    import json
+
+    figure = ""
+    slots = [f for f in fields.split(",") if "." in f] or list(_RULE_FIGURES.get(rule, ()))
+    if len(slots) == 1:
+        section, item = slots[0].split(".")
+        figure = f"{labels.label('section', section)}{labels.item_label(section, item)}"
+    if evidence:
+        out = []
+        for statement in json.loads(evidence):
+            cell = "·".join(
+                p for p in (statement.get("row_label"), statement.get("column_label")) if p
+            )
+            project = statement.get("project")
+            out.append(
+                {
+                    "figure": f"项目“{project}”" if project else figure,
+                    "value": Decimal(statement["value"]) if statement.get("value") else None,
+                    "unit": "人" if slots and slots[0].startswith("staffing") else "万元",
+                    "file_name": statement.get("file_name"),
+                    "kind": statement.get("kind"),
+                    "place": f"表格 {cell}" if cell else statement.get("sentence", ""),
+                }
+            )
+        return out
+    out = []
+    for slot in slots:
+        found = provenance.get(slot)
+        if found is None:
+            continue
+        section, item = slot.split(".")
+        out.append(
+            {
+                "figure": f"{labels.label('section', section)}{labels.item_label(section, item)}",
+                "value": found["value"],
+                "unit": found["unit"],
+                "file_name": found["file_name"],
+                "kind": None,
+                "place": found["sentence"],
+            }
+        )
+    return out
+
+
+def reviewed_departments(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
+    """The departments of the year that have a review (department, status, reviewed_at): the
+    small reviews table only, so a list of every department can show the status (a department
+    without a row is pending)."""
+    return _frame(
+        con,
+        "SELECT department, status, reviewed_at FROM current_reviews WHERE year = ?"
+        " ORDER BY department",
+        [year],
+    )

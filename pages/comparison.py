@@ -47,12 +47,13 @@ widgets.chart_and_table(
     "部门对比",
     key="comparison",
 )
-widgets.show_table(tables.ranking_table(ranked))
+reviewed = data.reviewed_departments(selection.identity, year)
+widgets.show_table(tables.ranking_table(ranked, reviewed))
 if total > len(ranked):
     st.caption(f"表中显示前 {len(ranked)} 个部门；下载 CSV 包含全部 {total:,} 个部门。")
 widgets.table_downloads(
     lambda: tables.ranking_table(
-        data.department_ranking(selection.identity, year, sort_by, ascending, None)
+        data.department_ranking(selection.identity, year, sort_by, ascending, None), reviewed
     ),
     selection,
     "部门对比表",

@@ -72,6 +72,9 @@ def show_versions(of_part: pd.DataFrame) -> None:
 
 
 st.subheader(widgets.md_escape(f"{selection.department} · {selection.year} 年度"))
+review = tables.review_line(data.review_status(identity, selection.department, selection.year))
+if review:
+    st.caption(widgets.md_escape(f"{review}（审核状态和处理意见记在部门年度上，换版本后仍然保留）"))
 parts = tables.by_part(of_year)
 if len(parts) > 1:
     st.caption(

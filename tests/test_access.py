@@ -24,6 +24,7 @@ from etl.load import (
     role_rows,
 )
 from etl.store import access
+from etl.store.review import set_disposition, set_review_status
 from tests.support.databases import DEPARTMENT, OTHER_DEPARTMENT, SEED, seed_variant
 
 SEED_BYTES = SEED.read_bytes()
@@ -80,6 +81,12 @@ WRITES = {
     "restore": lambda db, tmp, actor: restore_version(db, sha(SEED_BYTES), actor=actor),
     "rebuild": lambda db, tmp, actor: rebuild(db, actor=actor),
     "role change": lambda db, tmp, actor: change_role(db, "grant", "x@y.cn", "查看", actor=actor),
+    "review status": lambda db, tmp, actor: set_review_status(
+        db, DEPARTMENT, 2020, "checked", actor=actor
+    ),
+    "finding disposition": lambda db, tmp, actor: set_disposition(
+        db, DEPARTMENT, 2020, "personnel_public_sum||", "confirmed", actor=actor
+    ),
 }
 NEEDS = {
     "folder load": "submit",
@@ -89,6 +96,8 @@ NEEDS = {
     "restore": "review",
     "rebuild": "admin",
     "role change": "admin",
+    "review status": "review",
+    "finding disposition": "review",
 }
 # Who lacks the role of each write outright (refused before anything is written).
 LACKING = {
@@ -186,6 +195,10 @@ def test_the_department_check_applies_aliases(db: Path, tmp_path: Path) -> None:
     load_documents([("other.txt", OTHER_BYTES)], db)  # by the OS user
     with pytest.raises(Refused, match=OTHER_DEPARTMENT):
         correct_figure(db, sha(OTHER_BYTES), "basic", "adjusted", "1", "x", actor=REVIEWER)
+    with pytest.raises(Refused, match=OTHER_DEPARTMENT):
+        set_review_status(db, OTHER_DEPARTMENT, 2020, "checked", actor=REVIEWER)
+    reviewed = set_review_status(db, "天心区交通局", 2023, "checked", actor=REVIEWER)
+    assert reviewed.ok, reviewed.message  # the alias is the department REVIEWER reviews
 
 
 def test_roles_are_read_from_the_database_at_write_time(db: Path) -> None:

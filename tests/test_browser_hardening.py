@@ -52,7 +52,7 @@ def hostile_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 # Pages without the report header (the sidebar selector's value is not page text).
-NO_HEADER = ("pages/comparison.py", "pages/summary.py", *DATA_PAGES)
+NO_HEADER = ("pages/comparison.py", "pages/summary.py", "pages/todo.py", *DATA_PAGES)
 INJECTED = "script:not([src]):has-text('alert'), img[src='x'], [onerror], a[href*='evil'], [*|href*='evil']"
 
 

@@ -72,6 +72,8 @@ SEED_TEXT = {
     ],
     "pages/comparison.py": ["96.56", "100.00", "58.44", "212.50", "94.62"],
     "pages/summary.py": ["市级", "区（县）级", "148.92", "200.48", "42.62", "57.38", "191.16"],
+    # Never reviewed: the seed's department-year waits, with its two warnings open.
+    "pages/todo.py": ["待办", "长沙市天心区交通运输局", "待审核", "待处理的核对发现（项）"],
     "pages/indicators.py": [
         "100.00%",
         "64.32%",

@@ -126,6 +126,13 @@ table_rows = cached(queries.table_rows, 16)
 # Who may change what.
 user_grants = cached(queries.user_grants, 64)
 user_roles = cached(queries.user_roles, 4)
+# The review (etl.store.review).
+review_status = cached(queries.review_status)
+review_findings = cached(queries.review_findings)
+review_history = cached(queries.review_history)
+review_todo = cached(queries.review_todo, 16)
+review_statuses = cached(queries.review_statuses, 16)
+reviewed_departments = cached(queries.reviewed_departments, 16)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -38,6 +38,7 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("pages/summary.py", "全部部门"),
     ("pages/indicators.py", "绩效指标"),
     ("pages/brief.py", "简报"),
+    ("pages/todo.py", "待办"),
     ("pages/import_reports.py", "导入"),
     ("pages/versions.py", "版本"),
     ("pages/snapshot.py", "数据快照"),

@@ -531,13 +531,19 @@ def _by_year(
     return pd.DataFrame(columns)
 
 
-def ranking_table(ranked: pd.DataFrame) -> pd.DataFrame:
+def ranking_table(ranked: pd.DataFrame, reviewed: pd.DataFrame | None = None) -> pd.DataFrame:
     """Departments in ranked order with every indicator (%), their failed checks and the
-    amounts they can be ranked by (万元)."""
+    amounts they can be ranked by (万元); with `reviewed` (etl.queries.reviewed_departments),
+    each department-year's review status after its name (待审核 when it has none)."""
     columns: dict[str, list[Any]] = {
         "名次": list(range(1, len(ranked) + 1)),
         "部门": list(ranked["department"]),
     }
+    if reviewed is not None:
+        status = dict(zip(reviewed["department"], reviewed["status"], strict=True))
+        columns["审核状态"] = [
+            label("review_status", status.get(d, "pending")) for d in ranked["department"]
+        ]
     for column in RANKING_COLUMNS[:-1]:
         columns[f"{label('indicator', column)}{PERCENT_SUFFIX}"] = percents(ranked[column])
     columns[label("indicator", "failing_checks")] = [int(n) for n in ranked["failing_checks"]]
@@ -1186,4 +1192,172 @@ def refusals_line(refused: pd.DataFrame) -> str:
     return (
         f"共 {len(refused):,} 次没有相应角色的写入尝试，最新的在前；最近一次：{last['时间']}"
         f" {last['用户']} {last['操作']}{where}，需要{last['所需角色']}权限。"
+    )
+
+
+# The review (etl.store.review): status lines, findings with their dispositions, the 待办 list,
+# the history and the 问题清单.
+
+
+def review_line(status: pd.DataFrame) -> str:
+    """A department-year's review status in words (etl.queries.review_status), '' without one.
+
+    >>> review_line(pd.DataFrame({"status": ["returned"], "reviewer": ["王审"],
+    ...     "reviewed_at": [pd.Timestamp("2026-03-05 14:07")], "open_findings": [2]}))
+    '审核状态：已退回（王审，2026-03-05 14:07） · 待处理的核对发现 2 项'
+    >>> review_line(pd.DataFrame({"status": ["pending"], "reviewer": [None],
+    ...     "reviewed_at": [None], "open_findings": [0]}))
+    '审核状态：待审核 · 待处理的核对发现 0 项'
+    """
+    if status.empty:
+        return ""
+    row = status.iloc[0]
+    who = ""
+    if not missing(row["reviewer"]):
+        who = f"（{row['reviewer']}，{format_time(row['reviewed_at'])}）"
+    state = label("review_status", row["status"])
+    return f"审核状态：{state}{who} · 待处理的核对发现 {int(row['open_findings'])} 项"
+
+
+def disposition_text(disposition: Any, resolved: Any) -> str:
+    """What a reviewer made of a finding, in words: 已解决 once it no longer fires.
+
+    >>> disposition_text("confirmed", False), disposition_text(None, False)
+    ('确认问题', '未处理')
+    >>> disposition_text("explained", True)
+    '已解决（原为已说明）'
+    """
+    shown = label("disposition", "" if missing(disposition) else disposition)
+    if truthy(resolved):
+        return f"{label('disposition', 'resolved')}（原为{shown}）"
+    return shown
+
+
+def finding_label(rule: Any, message: Any, limit: int = 80) -> str:
+    """A finding as a selector lists it: its rule, then its message shortened."""
+    text = " ".join(str(message).split())
+    short = text if len(text) <= limit else text[: limit - 1] + "…"
+    return f"{label('rule', rule)}：{short}"
+
+
+def review_finding_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """The department-year's findings (etl.queries.review_findings) with their disposition, its
+    note, who made it and when; resolved ones last."""
+    return pd.DataFrame(
+        {
+            "处理意见": [
+                disposition_text(d, r)
+                for d, r in zip(findings["disposition"], findings["resolved"], strict=True)
+            ],
+            "规则": [label("rule", r) for r in findings["rule"]],
+            "说明": list(findings["message"]),
+            f"差额{AMOUNT_SUFFIX}": list(findings["difference_wan"]),
+            "审核意见": ["" if missing(n) else str(n) for n in findings["note"]],
+            "审核人": ["" if missing(n) else str(n) for n in findings["reviewer"]],
+            "时间": [format_time(t) for t in findings["disposed_at"]],
+            "规则代码": list(findings["rule"]),
+        },
+        columns=["处理意见", "规则", "说明", f"差额{AMOUNT_SUFFIX}", "审核意见", "审核人", "时间",
+                 "规则代码"],
+    )  # fmt: skip
+
+
+def status_text(status: Any, resubmitted: Any = False) -> str:
+    """A review status in words; one sent back with a document loaded since says so.
+
+    >>> status_text("questioned"), status_text("returned", True)
+    ('有疑问', '已退回，已交新版本')
+    """
+    shown = label("review_status", status)
+    return f"{shown}，已交新版本" if truthy(resubmitted) else shown
+
+
+def todo_table(todo: pd.DataFrame) -> pd.DataFrame:
+    """The 待办 list (etl.queries.review_todo): department-years not yet reviewed, newest first."""
+    return pd.DataFrame(
+        {
+            "部门": list(todo["department"]),
+            "年度": [int(y) for y in todo["year"]],
+            "审核状态": [
+                status_text(s, r) for s, r in zip(todo["status"], todo["resubmitted"], strict=True)
+            ],
+            f"待处理的核对发现{labels.COUNT_SUFFIX}": [int(n) for n in todo["open_findings"]],
+            "最近载入": [format_time(t) for t in todo["latest_loaded_at"]],
+            "审核人": ["" if missing(n) else str(n) for n in todo["reviewer"]],
+            "审核意见": ["" if missing(n) else str(n) for n in todo["notes"]],
+        },
+        columns=["部门", "年度", "审核状态", f"待处理的核对发现{labels.COUNT_SUFFIX}", "最近载入",
+                 "审核人", "审核意见"],
+    )  # fmt: skip
+
+
+def review_history_table(history: pd.DataFrame) -> pd.DataFrame:
+    """Every change of the department-year's review, newest first (etl.queries.review_history)."""
+    return pd.DataFrame(
+        {
+            "时间": [format_time(t, seconds=True) for t in history["changed_at"]],
+            "操作": [
+                f"审核状态 → {label('review_status', v)}"
+                if w == "status"
+                else f"{label('rule', r)} → {label('disposition', v)}"
+                for w, v, r in zip(history["what"], history["value"], history["rule"], strict=True)
+            ],
+            "意见": ["" if missing(n) else str(n) for n in history["note"]],
+            "审核人": list(history["reviewer"]),
+        },
+        columns=["时间", "操作", "意见", "审核人"],
+    )
+
+
+def question_table(questions: pd.DataFrame) -> pd.DataFrame:
+    """The 问题清单 (etl.queries.question_list) as the department reads it: one row per figure a
+    question cites, with its value (万元, or persons), the document and the sentence or cell."""
+    return pd.DataFrame(
+        {
+            "序号": [int(n) for n in questions["number"]],
+            "核对规则": [label("rule", r) for r in questions["rule"]],
+            "问题": list(questions["message"]),
+            "审核意见": ["" if missing(n) else str(n) for n in questions["note"]],
+            "数字": ["" if missing(f) else str(f) for f in questions["figure"]],
+            "数值": list(questions["value"]),
+            "单位": ["" if missing(u) else str(u) for u in questions["unit"]],
+            "文件": [
+                "" if missing(f) else (f"{kind_text(k)}《{f}》" if not missing(k) else f"《{f}》")
+                for f, k in zip(questions["file_name"], questions["kind"], strict=True)
+            ],
+            "原文（句子或表格单元格）": ["" if missing(p) else str(p) for p in questions["place"]],
+        },
+        columns=["序号", "核对规则", "问题", "审核意见", "数字", "数值", "单位", "文件",
+                 "原文（句子或表格单元格）"],
+    )  # fmt: skip
+
+
+def reviewed_table(statuses: pd.DataFrame) -> pd.DataFrame:
+    """Department-years with their review status (etl.queries.review_statuses)."""
+    return pd.DataFrame(
+        {
+            "部门": list(statuses["department"]),
+            "年度": [int(y) for y in statuses["year"]],
+            "审核状态": [
+                status_text(s, r)
+                for s, r in zip(statuses["status"], statuses["resubmitted"], strict=True)
+            ],
+            f"待处理的核对发现{labels.COUNT_SUFFIX}": [int(n) for n in statuses["open_findings"]],
+            "审核时间": [format_time(t) for t in statuses["reviewed_at"]],
+        },
+        columns=["部门", "年度", "审核状态", f"待处理的核对发现{labels.COUNT_SUFFIX}", "审核时间"],
+    )
+
+
+def status_counts(statuses: pd.DataFrame) -> str:
+    """How many department-years have each review status, in words.
+
+    >>> status_counts(pd.DataFrame({"status": ["returned", "checked", "returned"]}))
+    '已核对 1 个部门年度 · 已退回 2 个部门年度'
+    """
+    counts = statuses["status"].value_counts()
+    return " · ".join(
+        f"{label('review_status', s)} {int(counts[s])} 个部门年度"
+        for s in labels.REVIEW_STATUSES
+        if s in counts
     )

@@ -93,10 +93,15 @@ def show_flash() -> None:
 
 
 def report_header(title: str, selection: Selection) -> None:
-    """Page title, then which report it shows, and the documents its department-year's record
-    gathers when there are several, as literal text."""
+    """Page title, then which report it shows and its review status, and the documents its
+    department-year's record gathers when there are several, as literal text."""
     st.title(title)
     st.caption(md_escape(tables.report_line(selection)))
+    review = tables.review_line(
+        data.review_status(selection.identity, selection.department, selection.year)
+    )
+    if review:
+        st.caption(md_escape(review))
     documents = data.record_documents(selection.identity, selection.department, selection.year)
     if len(documents) > 1:
         st.caption(md_escape(tables.documents_line(documents)))
@@ -421,6 +426,76 @@ def open_record(identity: data.Identity, department: str, year: int, *, key: str
         icon=":material/open_in_new:",
     ):
         st.switch_page("pages/overview.py")
+
+
+def open_review(todo: pd.DataFrame, *, key: str) -> None:
+    """A choice of the department-years listed (etl.queries.review_todo) and a button that makes
+    the chosen one the shared selection and opens its 数据核对, where it is reviewed."""
+    options = list(range(len(todo)))
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = left.selectbox(
+        "审核",
+        options,
+        format_func=lambda i: (
+            f"{todo['department'].iloc[i]} {int(todo['year'].iloc[i])} 年度"
+            f"（{tables.status_text(todo['status'].iloc[i], todo['resubmitted'].iloc[i])}，"
+            f"待处理 {int(todo['open_findings'].iloc[i])} 项）"
+        ),
+        key=key,
+    )
+    department = None if chosen is None else str(todo["department"].iloc[chosen])
+    year = None if chosen is None else int(todo["year"].iloc[chosen])
+    if right.button(
+        "打开数据核对",
+        key=f"{key}_button",
+        on_click=_select_report,
+        args=(department, year),
+        icon=":material/fact_check:",
+        disabled=chosen is None,
+    ):
+        st.switch_page("pages/audit.py")
+
+
+def forget_on_change(scope: object, prefixes: tuple[str, ...], *, key: str) -> None:
+    """Forget the widgets whose keys start with `prefixes` when `scope` (what they are about:
+    a department-year and its findings) differs from the last run's, so a choice made for one
+    department-year is never shown preselected for another. Call before the widgets."""
+    state = st.session_state
+    if state.get(key) != scope:
+        for name in [k for k in state if isinstance(k, str) and k.startswith(prefixes)]:
+            del state[name]
+        state[key] = scope
+
+
+def question_downloads(selection: Selection, *, key: str) -> None:
+    """下载问题清单 as Word and as Excel for the selected department-year (built when clicked)."""
+    from ui import questions
+
+    def content() -> Any:
+        return data.run(
+            selection.identity, questions.question_list, selection.department, selection.year
+        )
+
+    left, right = st.columns(2, gap="small", width=480)
+    left.download_button(
+        "下载问题清单（Word）",
+        data=lambda: questions.questions_docx(content()),
+        file_name=questions.file_name(selection.department, selection.year, ".docx"),
+        mime=questions.DOCX_MIME,
+        key=f"{key}_docx",
+        on_click="ignore",
+        icon=":material/description:",
+        type="primary",
+    )
+    right.download_button(
+        "下载问题清单（Excel）",
+        data=lambda: questions.questions_xlsx(content()),
+        file_name=questions.file_name(selection.department, selection.year, ".xlsx"),
+        mime=export.XLSX_MIME,
+        key=f"{key}_xlsx",
+        on_click="ignore",
+        icon=":material/table_view:",
+    )
 
 
 def _select_report(department: str, year: int) -> None:

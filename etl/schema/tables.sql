@@ -277,6 +277,41 @@ CREATE TABLE IF NOT EXISTS user_roles (
 );
 
 
+-- The review of a department-year (数据核对 → 审核), one row per change, never overwritten: the
+-- latest row is its status (pending 待审核, checked 已核对, questioned 有疑问, returned 已退回;
+-- etl.labels "review_status"); a department-year with no row is pending. Kept by the canonical
+-- department name and year, not by a document, so a new version of a document keeps it.
+-- Journaled (etl.store.review), so a rebuild replays it.
+CREATE SEQUENCE IF NOT EXISTS review_id_seq START 1;
+CREATE TABLE IF NOT EXISTS reviews (
+    review_id BIGINT PRIMARY KEY DEFAULT nextval('review_id_seq'),
+    department VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    status VARCHAR NOT NULL CHECK (status IN ('pending', 'checked', 'questioned', 'returned')),
+    reviewer VARCHAR NOT NULL,
+    notes VARCHAR NOT NULL,
+    reviewed_at TIMESTAMP NOT NULL
+);
+
+-- What a reviewer made of one finding (confirmed 确认问题, explained 已说明, false_positive 误报),
+-- one row per change; the latest row per finding applies. A finding is named by its stable key
+-- (views.sql keyed_findings: rule, figures, and the kinds or projects it compares, never a
+-- document_id), so the disposition stays with it when a new version of a document arrives; rule
+-- and message are the finding as it read when marked (shown once it no longer fires: 已解决).
+CREATE SEQUENCE IF NOT EXISTS disposition_id_seq START 1;
+CREATE TABLE IF NOT EXISTS finding_dispositions (
+    disposition_id BIGINT PRIMARY KEY DEFAULT nextval('disposition_id_seq'),
+    department VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    finding_key VARCHAR NOT NULL,
+    rule VARCHAR NOT NULL,
+    message VARCHAR NOT NULL,
+    disposition VARCHAR NOT NULL CHECK (disposition IN ('confirmed', 'explained', 'false_positive')),
+    note VARCHAR NOT NULL,
+    reviewer VARCHAR NOT NULL,
+    disposed_at TIMESTAMP NOT NULL
+);
+
 -- data/department_aliases.csv, replaced by the loader on every load and rebuild: a report whose
 -- title names `alias` is the department `department` (天心区交通运输局 = 长沙市天心区交通运输局).
 -- The loader stores each alias as written and as name_key(alias), so it matches a title as the

@@ -329,6 +329,104 @@ CREATE OR REPLACE VIEW check_results AS
 SELECT d.department, d.year, c.*
 FROM record_findings AS c JOIN current_documents AS d USING (document_id);
 
+-- What a finding compares, for its stable key: a project check's projects (project_key), a
+-- cross-document figure check's kinds of document in the order compared; nothing for the rest
+-- (their rule and figures name them within a department-year).
+CREATE OR REPLACE MACRO finding_subject(rule, evidence) AS CASE
+    WHEN evidence = '' OR rule = 'project_forms_total' THEN ''
+    WHEN rule = 'project_amount_differs' THEN array_to_string(list_sort(list_distinct(
+        list_transform(
+            list_filter(json_extract_string(evidence, '$[*].project'), lambda x: x IS NOT NULL),
+            lambda x: project_key(x)
+        )
+    )), ',')
+    ELSE array_to_string(json_extract_string(evidence, '$[*].kind'), ',')
+END;
+
+-- The findings of every current record (failed errors and warnings, as failing_checks counts
+-- them) with their stable key within the department-year: rule|figures|subject, and #2, #3 …
+-- for a repeat in check order. A new version of a document gives its findings new rows but the
+-- same keys, so what a reviewer made of them (finding_dispositions) carries over.
+CREATE OR REPLACE VIEW keyed_findings AS
+SELECT
+    * EXCLUDE (base_key, repeat),
+    base_key || CASE WHEN repeat > 1 THEN '#' || repeat ELSE '' END AS finding_key
+FROM (
+    SELECT
+        c.*,
+        c.rule || '|' || c.fields || '|' || finding_subject(c.rule, c.evidence) AS base_key,
+        row_number() OVER (
+            PARTITION BY c.document_id, c.rule, c.fields, finding_subject(c.rule, c.evidence)
+            ORDER BY c.ordinal
+        ) AS repeat
+    FROM check_results AS c
+    WHERE NOT c.passed AND c.severity <> 'info'
+);
+
+-- The latest review per department-year and the latest disposition per finding.
+CREATE OR REPLACE VIEW current_reviews AS
+SELECT * FROM reviews
+QUALIFY row_number() OVER (
+    PARTITION BY department, year ORDER BY reviewed_at DESC, review_id DESC
+) = 1;
+
+CREATE OR REPLACE VIEW current_dispositions AS
+SELECT * FROM finding_dispositions
+QUALIFY row_number() OVER (
+    PARTITION BY department, year, finding_key ORDER BY disposed_at DESC, disposition_id DESC
+) = 1;
+
+-- Every finding of a current record with its disposition (NULL: not yet looked at), then the
+-- findings a reviewer marked that no longer fire (resolved: 已解决), as they read when marked.
+-- open: fires and is not explained away (no disposition, or 确认问题).
+CREATE OR REPLACE VIEW review_findings AS
+SELECT
+    k.department, k.year, k.document_id, k.ordinal, k.finding_key, k.rule, k.severity,
+    k.message, k.expected_wan, k.actual_wan, k.difference_wan, k.fields, k.evidence,
+    d.disposition, d.note, d.reviewer, d.disposed_at,
+    false AS resolved,
+    coalesce(d.disposition, 'confirmed') = 'confirmed' AS open
+FROM keyed_findings AS k
+LEFT JOIN current_dispositions AS d USING (department, year, finding_key)
+UNION ALL BY NAME
+SELECT
+    d.department, d.year, r.document_id, NULL AS ordinal, d.finding_key, d.rule,
+    NULL AS severity, d.message, NULL AS expected_wan, NULL AS actual_wan,
+    NULL AS difference_wan, NULL AS fields, '' AS evidence,
+    d.disposition, d.note, d.reviewer, d.disposed_at,
+    true AS resolved,
+    false AS open
+FROM current_dispositions AS d
+JOIN current_documents AS r USING (department, year)
+WHERE NOT EXISTS (
+    SELECT 1 FROM keyed_findings AS k
+    WHERE k.department = d.department AND k.year = d.year AND k.finding_key = d.finding_key
+);
+
+-- Every current department-year with its review status (pending when never reviewed), the
+-- latest reviewer, time and notes, its open findings, when its newest document was loaded, and
+-- whether it was sent back and a document has been loaded since (resubmitted: to review again).
+CREATE OR REPLACE VIEW review_statuses AS
+SELECT
+    d.department, d.year, d.document_id,
+    coalesce(r.status, 'pending') AS status,
+    r.reviewer, r.notes, r.reviewed_at,
+    coalesce(f.open_findings, 0) AS open_findings,
+    coalesce(f.findings, 0) AS findings,
+    m.latest_loaded_at,
+    coalesce(r.status = 'returned' AND m.latest_loaded_at > r.reviewed_at, false) AS resubmitted
+FROM current_documents AS d
+LEFT JOIN current_reviews AS r USING (department, year)
+LEFT JOIN (
+    SELECT document_id, CAST(count(*) FILTER (WHERE open) AS INTEGER) AS open_findings,
+        CAST(count(*) FILTER (WHERE NOT resolved) AS INTEGER) AS findings
+    FROM review_findings GROUP BY document_id
+) AS f ON f.document_id = d.document_id
+LEFT JOIN (
+    SELECT record_id, max(loaded_at) AS latest_loaded_at FROM documents
+    WHERE is_current GROUP BY record_id
+) AS m ON m.record_id = d.document_id;
+
 -- One row per report version (current or not): every figure the cross-department and
 -- year-over-year questions need, side by side, and the same-year indicators of report_rates.
 -- Figures are the effective ones. A rate is NULL when one of its inputs is not stated (never 0);

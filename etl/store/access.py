@@ -35,6 +35,7 @@ Role = Literal["view", "submit", "review", "admin"]
 Source = Literal["oidc", "os", "local"]
 ROLES: tuple[Role, ...] = ("view", "submit", "review", "admin")
 EVERY_DEPARTMENT = ""  # a role row's department for "every department"
+ROLE_ENTRY = "role"  # the journal kind of a role change (replayed by rebuild)
 
 
 class Refused(PermissionError):
@@ -250,7 +251,7 @@ def role_entry(
     if role == "admin" and scope:
         raise ValueError("管理角色适用于全部部门，不能限定部门")
     return {
-        "kind": "role",
+        "kind": ROLE_ENTRY,
         "action": action,
         "user_id": user,
         "role": role,

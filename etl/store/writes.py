@@ -35,6 +35,8 @@ from etl.store.batch import (
     store_one,
 )
 from etl.store.corrections import replay_correction
+from etl.store.review import JOURNAL_KINDS as REVIEW_KINDS
+from etl.store.review import replay_review
 from etl.store.step import Write, write_step
 from etl.store.versions import (
     NOTHING_GIVEN,
@@ -258,6 +260,9 @@ def rebuild(
     and who made each); replaces `db` atomically. Needs 管理."""
     archive = Archive(db)
     entries = archive.entries()
+    # Role and review entries give no result of their own: progress counts loads and corrections.
+    silent = (access.ROLE_ENTRY, *REVIEW_KINDS)
+    steps = sum(1 for e in entries if e.get("kind") not in silent)
     source = alias_source(db, aliases)
     alias_rows = read_aliases(source or config.ALIASES_PATH)
     results: list[LoadResult] = []
@@ -273,19 +278,23 @@ def rebuild(
             for result in store_batch(con, waiting, "keep"):
                 results.append(result)
                 if progress:
-                    progress(len(results), len(entries), result)
+                    progress(len(results), steps, result)
             waiting.clear()
 
         for entry in entries:
             at = journal_time(entry)
-            if entry.get("kind") == "role":
+            if entry.get("kind") == access.ROLE_ENTRY:
                 access.replay_role(con, entry)
                 continue
             if entry.get("kind") == "correction":
                 flush()
                 results.append(replay_correction(con, entry, at))
                 if progress:
-                    progress(len(results), len(entries), results[-1])
+                    progress(len(results), steps, results[-1])
+                continue
+            if entry.get("kind") in REVIEW_KINDS:
+                flush()  # a review speaks of the documents loaded before it
+                replay_review(con, entry, at)
                 continue
             waiting.append(_replayed(archive, entry, at))
             if len(waiting) >= _REPLAY_BATCH:

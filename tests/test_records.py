@@ -20,6 +20,7 @@ from etl.queries import connect
 from etl.show import record_json
 from tests.support import department_year as dy
 from tests.support.cli import run
+from tests.support.databases import SEED
 
 
 def show(db: Path) -> dict[str, Any]:
@@ -184,6 +185,26 @@ def test_entering_a_missing_figure_clears_its_finding(tmp_path: Path) -> None:
     assert after[0] == before[0]  # one finding gone (missing), one come (the 0.09 gap)
 
 
+def test_a_correction_of_a_lone_report_keeps_the_findings_loading_gave(tmp_path: Path) -> None:
+    """The record of one document is checked like any other after a correction, and no
+    cross-document finding appears that loading it did not give (it is compared with nothing)."""
+    db = tmp_path / "b.duckdb"
+    [loaded] = load_paths([SEED], db)
+    assert loaded.ok, loaded.message
+    before = show(db)
+    initial = figure(before, "basic.initial")["value"]
+    sha = hashlib.sha256(SEED.read_bytes()).hexdigest()
+    assert correct_figure(db, sha, "basic", "initial", initial, "核对原件，数值相同").ok
+    after = show(db)
+    assert figure(after, "basic.initial")["corrected"]
+
+    def findings(record: dict[str, Any]) -> list[tuple[str, bool, str]]:
+        return sorted((c["rule"], c["passed"], c["message"]) for c in record["findings"])
+
+    assert not failed(after, "missing_counterpart")
+    assert findings(after) == findings(before)
+
+
 def test_rebuild_and_uploads_give_the_same_record(tmp_path: Path, year: dict[str, Path]) -> None:
     db = tmp_path / "b.duckdb"
     load_documents([(p.name, p.read_bytes()) for p in year.values()], db)
@@ -287,9 +308,11 @@ def test_a_project_form_is_compared_with_the_list_and_the_forms_with_the_total()
 @pytest.mark.parametrize(
     ("kinds", "fires"),
     [
-        (("final_accounts",), True),
-        (("self_evaluation_form",), True),
+        (("budget", "final_accounts"), True),
+        (("self_evaluation_form", "project_evaluation"), True),
         (("final_accounts", "self_evaluation_report"), False),
+        (("final_accounts",), False),  # one document is compared with nothing
+        (("self_evaluation_report",), False),
         (("budget",), False),
     ],
 )
